@@ -1,0 +1,47 @@
+package io.antidote.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.antidote.playbook.Param;
+import io.antidote.playbook.ParamType;
+import io.antidote.playbook.Playbook;
+import io.antidote.playbook.Step;
+
+import java.util.List;
+import java.util.Map;
+
+/** A parsed playbook as the API lists it; {@code source} only when one playbook is asked for. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PlaybookView(String name, String description, int version, String digest, String file,
+                           Map<String, List<String>> references, List<ParamView> params, List<StepView> steps,
+                           String source) {
+
+    public record ParamView(String name, String type, String description, Object defaultValue, boolean required,
+                            List<String> values, String pattern) {
+    }
+
+    public record StepView(String id, String description, String timeout) {
+    }
+
+    static PlaybookView summary(Playbook p) {
+        return new PlaybookView(p.name(), p.description(), p.version(), p.digest(), p.file(), p.references(),
+                p.params().stream().map(PlaybookView::param).toList(),
+                p.steps().stream().map(PlaybookView::step).toList(), null);
+    }
+
+    static PlaybookView withSource(Playbook p) {
+        PlaybookView s = summary(p);
+        return new PlaybookView(s.name(), s.description(), s.version(), s.digest(), s.file(), s.references(),
+                s.params(), s.steps(), p.source());
+    }
+
+    private static ParamView param(Param p) {
+        // A secret's default is a secret too.
+        Object shownDefault = p.type() == ParamType.SECRET && p.defaultValue() != null ? "***" : p.defaultValue();
+        return new ParamView(p.name(), p.type().name().toLowerCase(), p.description(), shownDefault, p.required(),
+                p.values(), p.pattern());
+    }
+
+    private static StepView step(Step s) {
+        return new StepView(s.id(), s.description(), s.timeout().toString());
+    }
+}

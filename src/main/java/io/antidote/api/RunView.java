@@ -1,0 +1,37 @@
+package io.antidote.api;
+
+import io.antidote.workflow.RunState;
+import io.antidote.workflow.StepState;
+import io.antidote.workflow.TargetState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A run as {@code GET /api/v1/runs/{id}} shows it: a projection of its events. */
+public record RunView(UUID id, String playbook, String playbookDigest, String status, String ticket,
+                      String requestedBy, Instant createdAt, Instant finishedAt, Map<String, Object> params,
+                      List<TargetView> targets) {
+
+    public record TargetView(String name, String status, List<StepView> steps) {
+    }
+
+    public record StepView(String id, String status, int attempts, Integer exitCode, Instant startedAt,
+                           Instant finishedAt) {
+    }
+
+    static RunView of(RunState run) {
+        return new RunView(run.runId(), run.plan().playbook(), run.plan().digest(), run.status().name(), run.ticket(),
+                run.requestedBy(), run.createdAt(), run.finishedAt(), run.params(),
+                run.targets().stream().map(RunView::target).toList());
+    }
+
+    private static TargetView target(TargetState t) {
+        return new TargetView(t.name(), t.status().name(), t.steps().stream().map(RunView::step).toList());
+    }
+
+    private static StepView step(StepState s) {
+        return new StepView(s.id(), s.status().name(), s.attempts(), s.exitCode(), s.startedAt(), s.finishedAt());
+    }
+}

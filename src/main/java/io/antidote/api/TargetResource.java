@@ -1,0 +1,32 @@
+package io.antidote.api;
+
+import io.antidote.winrm.Inventory;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.Map;
+
+@Path("/api/v1/targets")
+@Produces(MediaType.APPLICATION_JSON)
+public class TargetResource {
+
+    /** What the API shows of a target: never its credential reference's value, only where it is. */
+    public record TargetInfo(String name, String address, int port, String scheme, String auth,
+                             Map<String, String> labels) {
+    }
+
+    private final Inventory inventory;
+
+    TargetResource(Inventory inventory) {
+        this.inventory = inventory;
+    }
+
+    @GET
+    public List<TargetInfo> list() {
+        return inventory.all().stream().map(t -> new TargetInfo(t.name(), t.address(), t.port(),
+                t.scheme().name(), t.auth().name(), t.labels())).toList();
+    }
+}

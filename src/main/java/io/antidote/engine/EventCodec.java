@@ -1,0 +1,88 @@
+package io.antidote.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.antidote.store.NewEvent;
+import io.antidote.store.StoredEvent;
+import io.antidote.workflow.RunEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns workflow events into stored envelopes and back. The stored type is a stable name listed here,
+ * never a Java class name, so classes can move without rewriting history. Envelope fields (actor,
+ * time, target, step, attempt) live in their own columns and are left out of {@code data}.
+ */
+@ApplicationScoped
+public class EventCodec {
+
+    private static final List<Class<? extends RunEvent>> TYPES = List.of(
+            RunEvent.RunRequested.class, RunEvent.RunStarted.class, RunEvent.TargetStarted.class,
+            RunEvent.StepStarted.class, RunEvent.StepSucceeded.class, RunEvent.StepFailed.class,
+            RunEvent.TargetSucceeded.class, RunEvent.TargetFailed.class, RunEvent.TargetSkipped.class,
+            RunEvent.RunSucceeded.class, RunEvent.RunFailed.class);
+
+    private static final Map<String, Class<? extends RunEvent>> BY_NAME = TYPES.stream()
+            .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
+
+    private static final List<String> ENVELOPE = List.of("actor", "at", "target", "step", "attempt");
+
+    private final ObjectMapper mapper;
+
+    EventCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public static String typeOf(RunEvent event) {
+        return event.getClass().getSimpleName();
+    }
+
+    /** Stored type names of the events that end a run. */
+    public static final java.util.Set<String> TERMINAL_TYPES = Stream.of(RunEvent.RunSucceeded.class,
+            RunEvent.RunFailed.class).map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
+
+    public NewEvent encode(RunEvent event) {
+        ObjectNode data = mapper.valueToTree(event);
+        data.remove(ENVELOPE);
+        String target = event instanceof RunEvent.OfTarget t ? t.target() : null;
+        String step = event instanceof RunEvent.OfStep s ? s.step() : null;
+        Integer attempt = event instanceof RunEvent.OfStep s ? s.attempt() : null;
+        return new NewEvent(UUID.randomUUID(), typeOf(event), event.at(), event.actor(), target, step, attempt, data);
+    }
+
+    public RunEvent decode(StoredEvent stored) {
+        Class<? extends RunEvent> type = BY_NAME.get(stored.type());
+        if (type == null) {
+            throw new IllegalStateException("run " + stored.runId() + " seq " + stored.seq()
+                    + " has an event type this version does not know: " + stored.type());
+        }
+        ObjectNode node = stored.data().deepCopy();
+        node.put("actor", stored.actor());
+        node.put("at", stored.occurredAt().toString());
+        if (stored.target() != null) {
+            node.put("target", stored.target());
+        }
+        if (stored.step() != null) {
+            node.put("step", stored.step());
+        }
+        if (stored.attempt() != null) {
+            node.put("attempt", stored.attempt());
+        }
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (Exception e) {
+            throw new IllegalStateException("run " + stored.runId() + " seq " + stored.seq() + " (" + stored.type()
+                    + ") cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public List<RunEvent> decodeAll(List<StoredEvent> stored) {
+        return stored.stream().map(this::decode).toList();
+    }
+}

@@ -1,0 +1,21 @@
+package io.antidote.lab;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The lab: simulated Exchange servers on loopback, for rehearsals and tests. */
+@ConfigMapping(prefix = "antidote.lab")
+public interface LabConfig {
+
+    /** Starts the lab fleet and serves /lab; on in the lab and test profiles only. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Loopback port of the first lab host; the others follow it. 0 picks free ports. */
+    @WithDefault("0")
+    int firstPort();
+
+    /** Credential reference that lab hosts accept and lab targets use (antidote.credentials.<ref>.*). */
+    @WithDefault("lab")
+    String credential();
+}

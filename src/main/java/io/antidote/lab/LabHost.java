@@ -1,0 +1,72 @@
+package io.antidote.lab;
+
+import io.antidote.lab.exchange.ExchangeServer;
+import io.antidote.lab.powershell.PowerShell;
+import io.antidote.lab.powershell.ScriptResult;
+import io.antidote.lab.wsman.CommandOutput;
+import io.antidote.lab.wsman.EncodedCommand;
+import io.antidote.lab.wsman.ShellHost;
+import io.antidote.lab.wsman.WsManServer;
+
+import java.util.Locale;
+
+/**
+ * One simulated Exchange server: its model, the PowerShell that acts on it, and the WS-Management
+ * endpoint through which clients reach it. Command lines that are not PowerShell get what cmd.exe
+ * would answer for the few commands admins type first, and "not recognized" otherwise.
+ */
+public final class LabHost implements ShellHost {
+
+    private final ExchangeServer server;
+    private final PowerShell powerShell;
+    private WsManServer endpoint;
+
+    LabHost(ExchangeServer server) {
+        this.server = server;
+        this.powerShell = new PowerShell(server);
+    }
+
+    public ExchangeServer server() {
+        return server;
+    }
+
+    public String name() {
+        return server.name();
+    }
+
+    WsManServer endpoint() {
+        return endpoint;
+    }
+
+    void attach(WsManServer endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public CommandOutput execute(String commandLine) {
+        return EncodedCommand.decode(commandLine)
+                .map(script -> {
+                    ScriptResult r = powerShell.run(script);
+                    return new CommandOutput(r.stdout(), r.stderr(), r.exitCode());
+                })
+                .orElseGet(() -> cmd(commandLine.trim()));
+    }
+
+    private CommandOutput cmd(String line) {
+        String program = line.split("\\s+", 2)[0];
+        String lower = program.toLowerCase(Locale.ROOT);
+        if (lower.equals("hostname")) {
+            return new CommandOutput(server.name().toUpperCase(Locale.ROOT) + "\r\n", "", 0);
+        }
+        if (lower.equals("echo")) {
+            return new CommandOutput((line.length() > 5 ? line.substring(5) : "ECHO is on.") + "\r\n", "", 0);
+        }
+        if (lower.equals("ipconfig")) {
+            return new CommandOutput("\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : "
+                    + server.name().toUpperCase(Locale.ROOT) + "\r\n\r\nEthernet adapter Ethernet0:\r\n\r\n"
+                    + "   IPv4 Address. . . . . . . . . . . : 127.0.0.1\r\n", "", 0);
+        }
+        return new CommandOutput("", "'" + program + "' is not recognized as an internal or external command,\r\n"
+                + "operable program or batch file.\r\n", 1);
+    }
+}

@@ -1,0 +1,87 @@
+package io.antidote.lab;
+
+import io.antidote.engine.InvalidRequestException;
+import io.antidote.lab.exchange.ServerSpec;
+import io.antidote.winrm.Target;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Lab control API: only when the lab is enabled (lab and test profiles); 404 otherwise. */
+@Path("/lab/hosts")
+@Produces(MediaType.APPLICATION_JSON)
+public class LabResource {
+
+    /** Body of {@code POST /lab/hosts}. */
+    public record HostSpec(String name, String version, String cu, List<String> compromise, Set<String> faults) {
+    }
+
+    private final LabFleet fleet;
+
+    LabResource(LabFleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @GET
+    public List<Map<String, Object>> list() {
+        enabled();
+        return fleet.all().stream().map(h -> h.server().describe()).toList();
+    }
+
+    @GET
+    @Path("{name}")
+    public Map<String, Object> get(@PathParam("name") String name) {
+        enabled();
+        return fleet.find(name).map(h -> h.server().describe())
+                .orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
+    }
+
+    @POST
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(HostSpec spec) {
+        enabled();
+        if (spec == null || spec.name() == null || !Target.NAME.matcher(spec.name()).matches()) {
+            throw new InvalidRequestException("name", "a host name matching " + Target.NAME.pattern() + " is required");
+        }
+        ServerSpec serverSpec;
+        try {
+            serverSpec = new ServerSpec(spec.version(), spec.cu(),
+                    spec.compromise() == null ? List.of() : spec.compromise(),
+                    spec.faults() == null ? Set.of() : spec.faults());
+            LabHost host = fleet.create(spec.name(), serverSpec, 0);
+            return Response.status(201).entity(host.server().describe()).build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("spec", e.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Blocking
+    public Response delete(@PathParam("name") String name) {
+        enabled();
+        if (!fleet.delete(name)) {
+            throw new NotFoundException("no lab host named '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    private void enabled() {
+        if (!fleet.enabled()) {
+            throw new NotFoundException("the lab is not enabled (antidote.lab.enabled)");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.antidote.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * The walking skeleton end to end: HTTP API, real PostgreSQL, the engine, WinRM4j over loopback HTTP,
+ * and a lab Exchange server whose model the playbook's PowerShell changes. These are the two outcomes
+ * an incident responder must be able to rely on: a vulnerable server comes back patched, and a server
+ * whose update failed stays isolated.
+ */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ProxyLogonRemediationTest {
+
+    static final List<String> STEPS = List.of("precheck", "isolate", "patch", "verify", "scan", "restore");
+
+    @Test
+    void a_vulnerable_server_is_isolated_patched_verified_scanned_and_brought_back() {
+        String host = LabHosts.create("2016", "CU19", List.of(), List.of());
+        assertThat(LabHosts.model(host)).containsEntry("isolated", false).containsEntry("patched", false);
+
+        String runId = requestRun(host);
+        JsonPath run = awaitFinished(runId);
+
+        assertThat(run.getString("status")).as("run status").isEqualTo("SUCCEEDED");
+        assertThat(run.getString("targets[0].status")).isEqualTo("SUCCEEDED");
+        assertThat(run.getList("targets[0].steps.id")).containsExactlyElementsOf(STEPS);
+        assertThat(run.getList("targets[0].steps.status")).containsOnly("SUCCEEDED");
+
+        List<Map<String, Object>> events = events(runId);
+        assertGapFreeAndChained(events);
+        for (String step : STEPS) {
+            assertThat(events).as("events of step %s", step)
+                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepStarted").containsEntry("step", step))
+                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepSucceeded").containsEntry("step", step));
+        }
+        assertThat(events.get(0)).containsEntry("type", "RunRequested").containsEntry("actor", "anonymous");
+        assertThat(events.get(events.size() - 1)).containsEntry("type", "RunSucceeded");
+
+        Map<String, Object> model = LabHosts.model(host);
+        assertThat(model).as("the lab host after the run")
+                .containsEntry("build", "15.1.2176.9")
+                .containsEntry("patched", true)
+                .containsEntry("isolated", false);
+    }
+
+    @Test
+    void a_server_that_refuses_the_update_fails_before_verify_and_stays_isolated() {
+        String host = LabHosts.create("2019", "CU8", List.of(), List.of("refuse-update"));
+
+        String runId = requestRun(host);
+        JsonPath run = awaitFinished(runId);
+
+        assertThat(run.getString("status")).as("run status").isEqualTo("FAILED");
+        assertThat(run.getString("targets[0].status")).isEqualTo("FAILED");
+        List<Map<String, Object>> events = events(runId);
+        assertGapFreeAndChained(events);
+        assertThat(events).as("the failed patch is recorded with its exit code")
+                .anySatisfy(e -> assertThat(e).containsEntry("type", "StepFailed").containsEntry("step", "patch"));
+        assertThat(events).as("verify and restore must never have started")
+                .noneSatisfy(e -> assertThat(e.get("step")).isIn("verify", "scan", "restore"));
+        assertThat(events.get(events.size() - 1)).containsEntry("type", "RunFailed");
+
+        Map<String, Object> model = LabHosts.model(host);
+        assertThat(model).as("a server whose patch failed is never put back online")
+                .containsEntry("isolated", true)
+                .containsEntry("patched", false)
+                .containsEntry("build", "15.2.792.3");
+    }
+
+    static String requestRun(String host) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("playbook", "proxylogon-remediation", "targets", List.of(host), "ticket", "INC-" + host))
+                .when().post("/api/v1/runs")
+                .then().statusCode(202)
+                .header("Location", startsWith("http"))
+                .extract().path("id");
+    }
+
+    static JsonPath awaitFinished(String runId) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().jsonPath();
+            return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(last[0].getString("status"));
+        });
+        return last[0];
+    }
+
+    static List<Map<String, Object>> events(String runId) {
+        return given().when().get("/api/v1/runs/{id}/events", runId).then().statusCode(200)
+                .extract().jsonPath().getList("");
+    }
+
+    static void assertGapFreeAndChained(List<Map<String, Object>> events) {
+        assertThat(events).isNotEmpty();
+        String previousHash = "0".repeat(64);
+        for (int i = 0; i < events.size(); i++) {
+            Map<String, Object> e = events.get(i);
+            assertThat(((Number) e.get("seq")).longValue()).as("seq of event %d", i).isEqualTo(i + 1L);
+            assertThat(e.get("prevHash")).as("prevHash of seq %d", i + 1).isEqualTo(previousHash);
+            assertThat((String) e.get("hash")).as("hash of seq %d", i + 1).hasSize(64).isNotEqualTo(previousHash);
+            previousHash = (String) e.get("hash");
+        }
+    }
+}

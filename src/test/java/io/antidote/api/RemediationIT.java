@@ -1,0 +1,12 @@
+package io.antidote.api;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/**
+ * The walking skeleton against the packaged application ({@code target/quarkus-app/quarkus-run.jar}):
+ * the only place where class-path gaps show, such as the javax annotation and activation APIs that
+ * Quarkus drops from the packaged runtime and that WinRM4j's CXF needs.
+ */
+@QuarkusIntegrationTest
+class RemediationIT extends ProxyLogonRemediationTest {
+}
