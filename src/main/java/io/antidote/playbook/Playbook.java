@@ -1,0 +1,37 @@
+package io.antidote.playbook;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A parsed and validated playbook.
+ *
+ * @param file   where it was read from, as given to the parser
+ * @param source the exact text it was parsed from, so a run can record what it ran
+ * @param digest lowercase hex SHA-256 of the UTF-8 bytes of {@code source}
+ */
+public record Playbook(String name, String description, int version, Map<String, List<String>> references,
+                       List<Param> params, List<Step> steps, String file, String source, String digest) {
+
+    public Playbook {
+        description = description == null ? "" : description;
+        LinkedHashMap<String, List<String>> refs = new LinkedHashMap<>();
+        if (references != null) {
+            references.forEach((kind, items) -> refs.put(kind, List.copyOf(items)));
+        }
+        references = Collections.unmodifiableMap(refs);
+        params = params == null ? List.of() : List.copyOf(params);
+        steps = List.copyOf(steps);
+    }
+
+    public Optional<Step> step(String id) {
+        return steps.stream().filter(step -> step.id().equals(id)).findFirst();
+    }
+
+    public Optional<Param> param(String name) {
+        return params.stream().filter(param -> param.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,138 @@
+package io.antidote.playbook;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders what is sent to a host: a generated {@code param(...)} block that carries every parameter
+ * value as a PowerShell literal, then the step's script, unchanged.
+ *
+ * <p>Values are data, never script text: a string becomes a single-quoted literal, in which
+ * PowerShell expands nothing and the only special characters are its five single quotes
+ * (' U+0027, ‘ U+2018, ’ U+2019, ‚ U+201A, ‛ U+201B), each written twice. A string that holds a
+ * control character other than tab, line feed and carriage return (NUL, ESC, DEL, C1 controls) or
+ * a non-character U+FFFE/U+FFFF travels as base64 of its UTF-8 bytes, decoded on the host by
+ * {@code [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('...'))}, because
+ * such characters do not survive every transport (XML, command lines, logs). Integers are written
+ * from a Java long, booleans as {@code $true}/{@code $false}.
+ */
+public final class ScriptRenderer {
+
+    private static final String SINGLE_QUOTES = "'\u2018\u2019\u201A\u201B";
+    static final String REDACTED = "'***'";
+
+    private ScriptRenderer() {
+    }
+
+    public static String render(Step step, Map<String, Object> resolved, List<Param> params) {
+        return render(step, resolved, params, false);
+    }
+
+    /** The same script with every secret shown as {@code '***'}: for dry-runs and logs, never for a host. */
+    public static String renderRedacted(Step step, Map<String, Object> resolved, List<Param> params) {
+        return render(step, resolved, params, true);
+    }
+
+    /** A PowerShell expression whose value is exactly {@code value}. */
+    public static String stringLiteral(String value) {
+        if (Text.unpairedSurrogate(value) >= 0) {
+            throw new IllegalArgumentException("a string with an unpaired UTF-16 surrogate cannot be sent to PowerShell");
+        }
+        if (needsEncoding(value)) {
+            String base64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+            return "([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('" + base64 + "')))";
+        }
+        StringBuilder literal = new StringBuilder(value.length() + 16).append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (SINGLE_QUOTES.indexOf(c) >= 0) {
+                literal.append(c);
+            }
+            literal.append(c);
+        }
+        return literal.append('\'').toString();
+    }
+
+    private static boolean needsEncoding(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7F && c <= 0x9F || c == 0xFFFE || c == 0xFFFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String render(Step step, Map<String, Object> resolved, List<Param> params, boolean redacted) {
+        Map<String, Object> values = resolved == null ? Map.of() : resolved;
+        List<Param> declared = params == null ? List.of() : params;
+        for (String name : values.keySet()) {
+            if (declared.stream().noneMatch(param -> param.name().equals(name))) {
+                throw new IllegalArgumentException("resolved parameter '" + Text.shorten(name, 100)
+                        + "' is not declared by the playbook");
+            }
+        }
+        if (declared.isEmpty()) {
+            return step.powershell();
+        }
+        StringBuilder script = new StringBuilder("param(\n");
+        for (int i = 0; i < declared.size(); i++) {
+            Param param = declared.get(i);
+            if (!PlaybookParser.PARAM_NAME.matcher(param.name()).matches()) {
+                throw new IllegalArgumentException("parameter name '" + Text.shorten(param.name(), 100)
+                        + "' is not a PowerShell variable name");
+            }
+            script.append("  ").append(declaration(param, values.get(param.name()), redacted));
+            script.append(i + 1 < declared.size() ? ",\n" : "\n");
+        }
+        return script.append(")\n").append(step.powershell()).toString();
+    }
+
+    private static String declaration(Param param, Object value, boolean redacted) {
+        String variable = "$" + param.name();
+        if (value == null) {
+            if (param.required()) {
+                throw new IllegalArgumentException("required parameter '" + param.name()
+                        + "' has no value; resolve the parameters first");
+            }
+            // Untyped, so the script can tell "not given" ($null) from an empty string or a zero.
+            return variable + " = $null";
+        }
+        switch (param.type()) {
+            case INTEGER -> {
+                if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)) {
+                    throw wrongType(param, value);
+                }
+                long number = ((Number) value).longValue();
+                if (number == Long.MIN_VALUE) {
+                    // Its magnitude is not a long literal; plain long arithmetic reaches it exactly.
+                    return "[long]" + variable + " = (-9223372036854775807 - 1)";
+                }
+                String type = number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE ? "[int]" : "[long]";
+                return type + variable + " = " + number;
+            }
+            case BOOLEAN -> {
+                if (!(value instanceof Boolean flag)) {
+                    throw wrongType(param, value);
+                }
+                return "[bool]" + variable + " = " + (flag ? "$true" : "$false");
+            }
+            default -> {
+                if (!(value instanceof String text)) {
+                    throw wrongType(param, value);
+                }
+                if (redacted && param.type() == ParamType.SECRET) {
+                    return "[string]" + variable + " = " + REDACTED;
+                }
+                return "[string]" + variable + " = " + stringLiteral(text);
+            }
+        }
+    }
+
+    private static IllegalArgumentException wrongType(Param param, Object value) {
+        return new IllegalArgumentException("parameter '" + param.name() + "' is " + param.type().yamlName()
+                + " but its resolved value is a " + value.getClass().getSimpleName());
+    }
+}
