@@ -31,8 +31,6 @@ public class EventCodec {
     private static final Map<String, Class<? extends RunEvent>> BY_NAME = TYPES.stream()
             .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
 
-    private static final List<String> ENVELOPE = List.of("actor", "at", "target", "step", "attempt");
-
     private final ObjectMapper mapper;
 
     EventCodec(ObjectMapper mapper) {
@@ -49,10 +47,19 @@ public class EventCodec {
 
     public NewEvent encode(RunEvent event) {
         ObjectNode data = mapper.valueToTree(event);
-        data.remove(ENVELOPE);
-        String target = event instanceof RunEvent.OfTarget t ? t.target() : null;
-        String step = event instanceof RunEvent.OfStep s ? s.step() : null;
-        Integer attempt = event instanceof RunEvent.OfStep s ? s.attempt() : null;
+        data.remove(List.of("actor", "at"));
+        String target = null;
+        String step = null;
+        Integer attempt = null;
+        if (event instanceof RunEvent.OfTarget t) {
+            target = t.target();
+            data.remove("target");
+        }
+        if (event instanceof RunEvent.OfStep s) {
+            step = s.step();
+            attempt = s.attempt();
+            data.remove(List.of("step", "attempt"));
+        }
         return new NewEvent(UUID.randomUUID(), typeOf(event), event.at(), event.actor(), target, step, attempt, data);
     }
 

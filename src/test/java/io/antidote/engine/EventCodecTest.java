@@ -1,0 +1,89 @@
+package io.antidote.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.antidote.store.NewEvent;
+import io.antidote.store.StoredEvent;
+import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunPlan;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.antidote.workflow.RunEvent.SYSTEM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every event type survives the trip into an envelope and back unchanged; stored type names are stable. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class EventCodecTest {
+
+    final EventCodec codec = new EventCodec(new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+    static final UUID RUN = UUID.randomUUID();
+    static final Instant AT = Instant.parse("2021-03-03T08:00:00.123456Z");
+
+    static final List<RunEvent> ONE_OF_EACH = List.of(
+            new RunEvent.RunRequested(RUN, new RunPlan("proxylogon-remediation", "ab".repeat(32),
+                    List.of(new RunPlan.PlannedStep("isolate"), new RunPlan.PlannedStep("patch")),
+                    List.of("ex01", "ex02")), Map.of("patchShare", "C:\\Patches", "count", 3, "force", true),
+                    "INC-1", "key-1", "alice", AT),
+            new RunEvent.RunStarted(SYSTEM, AT),
+            new RunEvent.TargetStarted("ex01", SYSTEM, AT),
+            new RunEvent.StepStarted("ex01", "isolate", 1, SYSTEM, AT),
+            new RunEvent.StepSucceeded("ex01", "isolate", 1, 0, "isolated\r\n", "", SYSTEM, AT),
+            new RunEvent.StepFailed("ex01", "patch", 2, null, List.of("timed out after PT45M"), "", "", SYSTEM, AT),
+            new RunEvent.StepFailed("ex01", "patch", 1, 1603, List.of("exit code 1603"), "out", "err", SYSTEM, AT),
+            new RunEvent.TargetSucceeded("ex02", SYSTEM, AT),
+            new RunEvent.TargetFailed("ex01", "patch", "step 'patch' failed", SYSTEM, AT),
+            new RunEvent.TargetSkipped("ex02", "rollout stopped", SYSTEM, AT),
+            new RunEvent.RunSucceeded(SYSTEM, AT),
+            new RunEvent.RunFailed("1 of 2 targets failed", SYSTEM, AT));
+
+    @Test
+    void every_event_type_round_trips_through_its_envelope() {
+        long seq = 0;
+        for (RunEvent event : ONE_OF_EACH) {
+            NewEvent encoded = codec.encode(event);
+            StoredEvent stored = new StoredEvent(++seq, encoded.eventId(), RUN, seq, encoded.type(),
+                    encoded.occurredAt(), encoded.actor(), encoded.target(), encoded.step(), encoded.attempt(),
+                    encoded.data(), "0".repeat(64), "f".repeat(64));
+            assertThat(codec.decode(stored)).as("%s after a round trip", encoded.type()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void envelope_fields_go_to_their_columns_and_not_into_data() {
+        NewEvent encoded = codec.encode(new RunEvent.StepStarted("ex01", "isolate", 1, SYSTEM, AT));
+        assertThat(encoded.type()).isEqualTo("StepStarted");
+        assertThat(encoded.target()).isEqualTo("ex01");
+        assertThat(encoded.step()).isEqualTo("isolate");
+        assertThat(encoded.attempt()).isEqualTo(1);
+        assertThat(encoded.actor()).isEqualTo(SYSTEM);
+        assertThat(encoded.data().isEmpty()).as("data of StepStarted: %s", encoded.data()).isTrue();
+    }
+
+    @Test
+    void every_event_type_of_the_workflow_has_a_stored_name() {
+        List<String> covered = ONE_OF_EACH.stream().map(EventCodec::typeOf).distinct().toList();
+        List<String> declared = Arrays.stream(RunEvent.class.getPermittedSubclasses())
+                .flatMap(c -> c.isInterface() ? Arrays.stream(c.getPermittedSubclasses()) : java.util.stream.Stream.of(c))
+                .flatMap(c -> c.isInterface() ? Arrays.stream(c.getPermittedSubclasses()) : java.util.stream.Stream.of(c))
+                .map(Class::getSimpleName).distinct().toList();
+        assertThat(covered).as("event types this test round-trips").containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    @Test
+    void an_unknown_stored_type_is_reported_with_its_run_and_seq() {
+        StoredEvent stored = new StoredEvent(1, UUID.randomUUID(), RUN, 7, "StepTeleported", AT, SYSTEM, null, null,
+                null, new ObjectMapper().createObjectNode(), "0".repeat(64), "f".repeat(64));
+        assertThatThrownBy(() -> codec.decode(stored)).hasMessageContaining("seq 7").hasMessageContaining("StepTeleported");
+    }
+}
