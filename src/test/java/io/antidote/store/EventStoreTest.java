@@ -182,7 +182,7 @@ class EventStoreTest {
                 .as("a batch whose third event reuses a recorded event id")
                 .isNotInstanceOf(ConcurrencyConflictException.class)
                 .satisfies(failure -> assertThat(sqlStates(failure)).as("SQL states of the failure").contains("23505"));
-        assertThat(await(() -> store.load(run))).hasSize(1).as("events of the run after the failed batch");
+        assertThat(await(() -> store.load(run))).as("events of the run after the failed batch").hasSize(1);
     }
 
     @Test
@@ -244,7 +244,7 @@ class EventStoreTest {
             }
 
             List<StoredEvent> loaded = await(() -> store.load(run));
-            assertThat(loaded).hasSize(1 + 2 * perWriter).as("events of the raced run");
+            assertThat(loaded).as("events of the raced run").hasSize(1 + 2 * perWriter);
             assertThat(loaded).extracting(StoredEvent::seq).as("seqs of the raced run")
                     .containsExactlyElementsOf(seqs(1 + 2 * perWriter));
             assertThat(loaded.subList(1, loaded.size())).extracting(StoredEvent::eventId).as("event ids after the first")
