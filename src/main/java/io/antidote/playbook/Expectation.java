@@ -55,6 +55,10 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
                         + e.getDescription());
             }
         }
+        // Map.of() refuses containsKey(null), so look at the entries.
+        if (json != null && json.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+            throw new IllegalArgumentException("JSON checks need a field name and a check");
+        }
         json = json == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(json));
     }
 

@@ -196,6 +196,14 @@ class ExpectationTest {
     }
 
     @Test
+    void a_json_check_without_a_check_cannot_be_constructed() {
+        Map<String, JsonCheck> checks = new LinkedHashMap<>();
+        checks.put("build", null);
+
+        assertThatThrownBy(() -> new Expectation(0, null, checks)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void an_invalid_stdout_pattern_cannot_be_constructed() {
         assertThatThrownBy(() -> new Expectation(0, "([", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -167,6 +167,14 @@ class ParamResolverTest {
     }
 
     @Test
+    void the_redacted_view_hides_secrets_and_keeps_the_rest() {
+        Map<String, Object> resolved = ParamResolver.resolve(PLAYBOOK, valid());
+
+        assertThat(ParamResolver.redacted(PLAYBOOK, resolved)).containsExactly(entry("patchShare", "C:\\Patches"),
+                entry("batchSize", 1L), entry("reboot", false), entry("mode", "audit"), entry("password", "***"));
+    }
+
+    @Test
     void a_playbook_without_parameters_refuses_any() {
         Playbook none = parse("name: none\nsteps: [{id: a, powershell: Get-Date}]\n");
 

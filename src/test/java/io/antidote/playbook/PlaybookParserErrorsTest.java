@@ -558,6 +558,17 @@ class PlaybookParserErrorsTest {
         assertThat(result).isInstanceOf(ParseResult.Valid.class);
     }
 
+    @Test
+    void a_script_with_an_escaped_control_character_is_reported() {
+        assertThat(errors("""
+                name: demo
+                steps:
+                  - id: a
+                    powershell: "Write-Output \\"bell\\a\\""
+                """)).containsExactly(error(4, 17, "'powershell' in step 'a' contains the control character U+0007,"
+                + " which cannot be sent to a host; build it in the script, e.g. [char]0x7"));
+    }
+
     // ---- all errors, not only the first ----
 
     @Test
