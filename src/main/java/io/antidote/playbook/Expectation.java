@@ -41,8 +41,10 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
             // "{...} anything" is not one JSON object: a script cannot smuggle a second answer after the first.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    // Reads of stdout a stdout pattern may make before the check gives up (a pathological regex on hostile output).
+    // Reads of stdout a stdout pattern may make before the check gives up (a pathological regex on hostile
+    // output): at least this many, or a hundred per character, roughly a second of matching per megabyte.
     private static final long REGEX_READ_BUDGET = 20_000_000L;
+    private static final long REGEX_READS_PER_CHAR = 100L;
 
     public Expectation {
         if (stdoutPattern != null) {
@@ -52,6 +54,10 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
                 throw new IllegalArgumentException("the stdout pattern is not a valid regular expression: "
                         + e.getDescription());
             }
+        }
+        // Map.of() refuses containsKey(null), so look at the entries.
+        if (json != null && json.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+            throw new IllegalArgumentException("JSON checks need a field name and a check");
         }
         json = json == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(json));
     }
@@ -78,7 +84,8 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
 
     private void checkStdoutPattern(String stdout, List<String> failures) {
         try {
-            if (!Pattern.compile(stdoutPattern).matcher(new BoundedCharSequence(stdout, REGEX_READ_BUDGET)).find()) {
+            if (!Pattern.compile(stdoutPattern).matcher(new BoundedCharSequence(stdout,
+                    Math.max(REGEX_READ_BUDGET, REGEX_READS_PER_CHAR * stdout.length()))).find()) {
                 failures.add("stdout has no match for /" + Text.shorten(stdoutPattern) + "/");
             }
         } catch (BoundedCharSequence.BudgetExceeded | StackOverflowError e) {

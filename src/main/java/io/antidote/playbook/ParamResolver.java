@@ -57,6 +57,14 @@ public final class ParamResolver {
         return Collections.unmodifiableMap(resolved);
     }
 
+    /** The resolved values with every secret replaced by {@code "***"}: what may be recorded in events and logs. */
+    public static Map<String, Object> redacted(Playbook playbook, Map<String, Object> resolved) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        resolved.forEach((name, value) -> shown.put(name, playbook.param(name)
+                .filter(param -> param.type() == ParamType.SECRET).isPresent() ? "***" : value));
+        return Collections.unmodifiableMap(shown);
+    }
+
     private static String unknownMessage(Playbook playbook) {
         if (playbook.params().isEmpty()) {
             return "unknown parameter; playbook '" + playbook.name() + "' takes no parameters";

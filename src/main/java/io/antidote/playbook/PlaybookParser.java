@@ -571,6 +571,7 @@ public final class PlaybookParser {
                 if (powershell != null && powershell.isBlank()) {
                     error(scriptNode, "'powershell' " + where + " must not be blank");
                 } else if (powershell != null) {
+                    checkScriptCharacters(scriptNode, powershell, where);
                     checkScriptHeader((ScalarNode) scriptNode, powershell, where);
                 }
             }
@@ -588,6 +589,19 @@ public final class PlaybookParser {
                 return null;
             }
             return new Step(id, description, powershell, timeout, expect);
+        }
+
+        /** Escapes in a double-quoted scalar can put characters in a script that no transport carries intact. */
+        private void checkScriptCharacters(Node node, String script, String where) {
+            for (int i = 0; i < script.length(); i++) {
+                char c = script.charAt(i);
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7F && c <= 0x9F
+                        || c == 0xFFFE || c == 0xFFFF || Character.isSurrogate(c) && Text.unpairedSurrogate(script) >= 0) {
+                    error(node, String.format("'powershell' %s contains the control character U+%04X, which cannot be"
+                            + " sent to a host; build it in the script, e.g. [char]0x%X", where, (int) c, (int) c));
+                    return;
+                }
+            }
         }
 
         private void checkScriptHeader(ScalarNode node, String script, String where) {

@@ -25,8 +25,8 @@ public final class ProxyLogonBuilds {
     public record Verdict(boolean patched, String cu, String fixedBuild, String reason) {
     }
 
-    /** A product line whose CUs from {@code firstFixedCu} on include the fix. */
-    private record Line(String product, int major, int minor, String firstFixedCu, int firstFixedBuild,
+    /** A product line whose CUs (update rollups for 2010) from {@code firstFixedCu} on include the fix. */
+    private record Line(String product, String unit, int major, int minor, String firstFixedCu, int firstFixedBuild,
                         int firstFixedRevision, List<Cu> olderCus) {
         String firstFixed() {
             return major + "." + minor + "." + firstFixedBuild + "." + firstFixedRevision;
@@ -38,16 +38,16 @@ public final class ProxyLogonBuilds {
     }
 
     private static final List<Line> LINES = List.of(
-            new Line("2010 SP3", 14, 3, "2010 SP3 UR32", 513, 0, List.of()),
-            new Line("2013", 15, 0, "2013 CU23", 1497, 12, List.of(
+            new Line("2010 SP3", "an update rollup", 14, 3, "2010 SP3 UR32", 513, 0, List.of()),
+            new Line("2013", "a CU", 15, 0, "2013 CU23", 1497, 12, List.of(
                     new Cu("2013 CU21", 1395, 12),
                     new Cu("2013 CU22", 1473, 6))),
-            new Line("2016", 15, 1, "2016 CU20", 2242, 4, List.of(
+            new Line("2016", "a CU", 15, 1, "2016 CU20", 2242, 4, List.of(
                     new Cu("2016 CU8", 1415, 10),
                     new Cu("2016 CU17", 2044, 13),
                     new Cu("2016 CU18", 2106, 13),
                     new Cu("2016 CU19", 2176, 9))),
-            new Line("2019", 15, 2, "2019 CU9", 858, 5, List.of(
+            new Line("2019", "a CU", 15, 2, "2019 CU9", 858, 5, List.of(
                     new Cu("2019 RTM", 221, 18),
                     new Cu("2019 CU6", 659, 12),
                     new Cu("2019 CU7", 721, 13),
@@ -92,7 +92,7 @@ public final class ProxyLogonBuilds {
             }
         }
         return new Verdict(false, null, line.firstFixed(), "build " + shown + " is not patched against ProxyLogon: "
-                + line.product + " build " + number + " is not a CU with a known March 2021 fix"
+                + line.product + " build " + number + " is not " + line.unit + " with a known March 2021 fix"
                 + " (update to " + line.firstFixedCu + ", " + line.firstFixed() + ", or later)");
     }
 

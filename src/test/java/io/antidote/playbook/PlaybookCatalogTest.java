@@ -1,0 +1,112 @@
+package io.antidote.playbook;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One bad file must not keep the good playbooks from loading, and must say where it is wrong. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class PlaybookCatalogTest {
+
+    static final String VALID = """
+            name: check-build
+            steps:
+              - id: read
+                powershell: (Get-Command ExSetup.exe).FileVersionInfo.FileVersion
+            """;
+
+    static final String INVALID = """
+            name: broken
+            steps:
+              - id: read
+                powershell: Get-Date
+                timout: 5m
+            """;
+
+    @Test
+    void a_valid_file_loads_and_an_invalid_one_is_reported_with_its_file_and_line(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("check-build.yaml"), VALID);
+        Files.writeString(dir.resolve("broken.yml"), INVALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.all()).extracting(Playbook::name).containsExactly("check-build");
+        assertThat(catalog.find("check-build")).map(Playbook::file).contains(dir.resolve("check-build.yaml").toString());
+        assertThat(catalog.find("broken")).isEmpty();
+        assertThat(catalog.invalid()).singleElement().satisfies(invalid -> {
+            assertThat(invalid.file()).isEqualTo(dir.resolve("broken.yml").toString());
+            assertThat(invalid.errors()).containsExactly(new PlaybookError(dir.resolve("broken.yml").toString(), 5, 5,
+                    "unknown key 'timout' in step 'read'; expected one of: id, description, powershell, timeout, expect"));
+        });
+    }
+
+    @Test
+    void the_real_playbooks_directory_loads_the_proxylogon_playbook() {
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(Path.of("playbooks"));
+
+        assertThat(catalog.invalid()).isEmpty();
+        assertThat(catalog.find("proxylogon-remediation")).map(Playbook::file)
+                .contains("playbooks/proxylogon-remediation.yaml");
+    }
+
+    @Test
+    void files_in_subfolders_load_and_other_extensions_are_ignored(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("exchange"));
+        Files.writeString(dir.resolve("exchange/check-build.yaml"), VALID);
+        Files.writeString(dir.resolve("README.md"), "# not a playbook");
+        Files.writeString(dir.resolve("check-build.yaml.bak"), INVALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.all()).extracting(Playbook::name).containsExactly("check-build");
+        assertThat(catalog.invalid()).isEmpty();
+    }
+
+    @Test
+    void a_second_file_with_a_name_already_loaded_is_invalid_at_its_name(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), VALID);
+        Files.writeString(dir.resolve("b.yaml"), "# a copy\n" + VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.find("check-build")).map(Playbook::file).contains(dir.resolve("a.yaml").toString());
+        assertThat(catalog.invalid()).singleElement().satisfies(invalid -> assertThat(invalid.errors()).containsExactly(
+                new PlaybookError(dir.resolve("b.yaml").toString(), 2, 7,
+                        "playbook name 'check-build' is already used by " + dir.resolve("a.yaml"))));
+    }
+
+    @Test
+    void a_file_that_is_not_utf8_is_invalid_and_a_bom_is_tolerated(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("latin1.yaml"), "name: caf\u00e9\nsteps: []\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.writeString(dir.resolve("bom.yaml"), "\uFEFF" + VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.all()).extracting(Playbook::name).containsExactly("check-build");
+        assertThat(catalog.invalid()).singleElement().satisfies(invalid -> assertThat(invalid.errors()).containsExactly(
+                new PlaybookError(dir.resolve("latin1.yaml").toString(), 1, 1, "the file is not valid UTF-8")));
+    }
+
+    @Test
+    void a_missing_directory_leaves_the_catalog_empty(@TempDir Path dir) {
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir.resolve("nowhere"));
+
+        assertThat(catalog.all()).isEmpty();
+        assertThat(catalog.invalid()).isEmpty();
+        assertThat(catalog.find(null)).isEmpty();
+    }
+}

@@ -1,0 +1,116 @@
+package io.antidote.playbook;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real ProxyLogon playbook is the format's first user: it must parse exactly as written. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ProxyLogonPlaybookTest {
+
+    static final Path FILE = Path.of("playbooks/proxylogon-remediation.yaml");
+
+    static Playbook proxyLogon() throws Exception {
+        ParseResult result = PlaybookParser.parse(FILE.toString(), Files.readString(FILE));
+        assertThat(result).as("parse of %s", FILE).isInstanceOf(ParseResult.Valid.class);
+        return ((ParseResult.Valid) result).playbook();
+    }
+
+    @Test
+    void the_proxylogon_playbook_is_valid_with_its_six_steps_in_order() throws Exception {
+        Playbook playbook = proxyLogon();
+
+        assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
+        assertThat(playbook.version()).isEqualTo(1);
+        assertThat(playbook.description()).startsWith("Isolate an Exchange server");
+        assertThat(playbook.steps()).extracting(Step::id)
+                .containsExactly("precheck", "isolate", "patch", "verify", "scan", "restore");
+        assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
+    }
+
+    @Test
+    void references_params_and_timeouts_are_read_as_written() throws Exception {
+        Playbook playbook = proxyLogon();
+
+        assertThat(playbook.references()).containsExactly(
+                Map.entry("cves", List.of("CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065")),
+                Map.entry("kbs", List.of("KB5000871")));
+        assertThat(playbook.params()).containsExactly(new Param("patchShare", ParamType.STRING,
+                "Folder (local or UNC) holding Exchange20xx-KB5000871-x64-en.msp for each version.",
+                "C:\\Patches", false, List.of(), null));
+        assertThat(playbook.steps()).extracting(Step::timeout).containsExactly(Duration.ofMinutes(2),
+                Duration.ofMinutes(2), Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(15),
+                Duration.ofMinutes(2));
+    }
+
+    @Test
+    void the_verify_step_expects_exit_code_zero_a_patched_build_and_no_stopped_services() throws Exception {
+        Step verify = proxyLogon().step("verify").orElseThrow();
+
+        assertThat(verify.expect().exitCode()).isZero();
+        assertThat(verify.expect().stdoutPattern()).isNull();
+        assertThat(verify.expect().json()).containsExactly(
+                Map.entry("build", new JsonCheck.ProxyLogonPatched(true)),
+                Map.entry("stoppedServices", new JsonCheck.Empty(true)));
+    }
+
+    @Test
+    void steps_without_expect_expect_exit_code_zero_only() throws Exception {
+        Step scan = proxyLogon().step("scan").orElseThrow();
+
+        assertThat(scan.expect()).isEqualTo(new Expectation(0, null, Map.of()));
+    }
+
+    @Test
+    void scripts_are_the_literal_blocks_verbatim() throws Exception {
+        Step restore = proxyLogon().step("restore").orElseThrow();
+
+        assertThat(restore.powershell()).isEqualTo("""
+                $ErrorActionPreference = 'Stop'
+                $rule = 'Antidote ProxyLogon isolation (block inbound 443)'
+                Get-NetFirewallRule -DisplayName $rule -ErrorAction SilentlyContinue | Remove-NetFirewallRule
+                Write-Output "restored: firewall rule '$rule' removed"
+                """);
+    }
+
+    @Test
+    void the_digest_is_the_sha256_of_the_utf8_source_and_the_source_is_kept() throws Exception {
+        Playbook playbook = proxyLogon();
+        String source = Files.readString(FILE);
+
+        assertThat(playbook.source()).isEqualTo(source);
+        assertThat(playbook.digest()).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8))))
+                .matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void the_verify_expectation_passes_on_a_patched_server_and_fails_on_an_unpatched_one() throws Exception {
+        Expectation verify = proxyLogon().step("verify").orElseThrow().expect();
+
+        assertThat(verify.check(0, "{\"build\":\"15.01.2176.009\",\"stoppedServices\":[]}\r\n")).isEmpty();
+        assertThat(verify.check(0, "{\"build\":\"15.01.2176.002\",\"stoppedServices\":[\"MSExchangeIS\"]}"))
+                .containsExactly(
+                        "build 15.01.2176.002 is not patched against ProxyLogon for 2016 CU19 (fixed: 15.1.2176.9)",
+                        "JSON field 'stoppedServices' is not empty: [\"MSExchangeIS\"]");
+    }
+
+    @Test
+    void a_step_is_found_by_id_and_an_unknown_id_is_empty() throws Exception {
+        Playbook playbook = proxyLogon();
+
+        assertThat(playbook.step("patch")).map(Step::timeout).contains(Duration.ofMinutes(45));
+        assertThat(playbook.step("reboot")).isEmpty();
+    }
+}
