@@ -1,0 +1,17 @@
+package io.antidote.lab.wsman;
+
+/**
+ * What a lab host runs behind its WS-Management endpoint.
+ *
+ * <p>The server calls {@link #execute} on a worker thread (never on the event loop), so an
+ * implementation may block, for instance to simulate a slow or hanging command.
+ */
+public interface ShellHost {
+
+    /**
+     * Runs one command line exactly as cmd.exe would get it from WinRS: the request's Command
+     * and Arguments joined with spaces. A PowerShell script arrives as
+     * {@code powershell -encodedcommand <base64>}; {@link EncodedCommand#decode} recovers it.
+     */
+    CommandOutput execute(String commandLine);
+}

@@ -1,0 +1,96 @@
+package io.antidote.lab.wsman;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Fault switches of one lab host, flipped at run time by tests and the lab control API.
+ *
+ * <p>Thread-safe: every switch is read by the server at the moment it matters (before a reply,
+ * at a request's arrival), so a change applies to the next request. Refusing connections is
+ * pushed to the server, which closes or reopens its listener on the same port.
+ */
+public final class WsManFaults {
+
+    private volatile Duration latency = Duration.ZERO;
+    private volatile int forcedHttpStatus;
+    private volatile boolean refuseConnections;
+    private final List<Runnable> refusalListeners = new CopyOnWriteArrayList<>();
+
+    /** A host that behaves. */
+    public WsManFaults() {
+    }
+
+    /** Extra delay before every reply (including 401s and faults); zero for none. */
+    public Duration latency() {
+        return latency;
+    }
+
+    public WsManFaults setLatency(Duration latency) {
+        Objects.requireNonNull(latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative");
+        }
+        this.latency = latency;
+        return this;
+    }
+
+    /** The status every request is answered with (empty body, 401 with its challenges), if forced. */
+    public OptionalInt forcedHttpStatus() {
+        int status = forcedHttpStatus;
+        return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /** Answers every request with this status (400-599), e.g. 401 for revoked credentials, 500 or 503. */
+    public WsManFaults forceHttpStatus(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("a forced HTTP status must be an error (400-599), not " + status);
+        }
+        this.forcedHttpStatus = status;
+        return this;
+    }
+
+    public WsManFaults clearHttpStatus() {
+        this.forcedHttpStatus = 0;
+        return this;
+    }
+
+    /** Whether the host is down at the TCP level: its listener is closed, so connects are refused. */
+    public boolean refusesConnections() {
+        return refuseConnections;
+    }
+
+    public WsManFaults setRefuseConnections(boolean refuse) {
+        boolean changed = this.refuseConnections != refuse;
+        this.refuseConnections = refuse;
+        if (changed) {
+            refusalListeners.forEach(Runnable::run);
+        }
+        return this;
+    }
+
+    /** Back to a healthy host. */
+    public WsManFaults clear() {
+        setLatency(Duration.ZERO);
+        clearHttpStatus();
+        return setRefuseConnections(false);
+    }
+
+    /** The server listens here to open or close its socket when refusal is switched. */
+    void onRefusalChanged(Runnable listener) {
+        refusalListeners.add(listener);
+    }
+
+    void removeRefusalListener(Runnable listener) {
+        refusalListeners.remove(listener);
+    }
+
+    @Override
+    public String toString() {
+        return "WsManFaults[latency=" + latency + ", forcedHttpStatus=" + forcedHttpStatus
+                + ", refuseConnections=" + refuseConnections + "]";
+    }
+}
