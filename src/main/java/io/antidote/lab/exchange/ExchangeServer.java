@@ -1,0 +1,421 @@
+package io.antidote.lab.exchange;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * One simulated Exchange server: its build and security updates, services, firewall rules,
+ * disk and registry, and what a reboot does. Deterministic: the only time it knows is the one a
+ * caller passes in. Every method locks the server, and {@code PowerShell} holds the same lock for
+ * a whole script, so two shells on one host see each other's changes only between scripts.
+ */
+public final class ExchangeServer {
+
+    /** {@code $env:ExchangeInstallPath}, the registry's MsiInstallPath. */
+    public static final String INSTALL_PATH = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\";
+    public static final String EXSETUP_PATH = INSTALL_PATH + "Bin\\ExSetup.exe";
+    public static final String PATCH_SHARE = "C:\\Patches";
+    public static final String SETUP_REGISTRY_KEY = "HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup";
+    public static final String UPDATES_REGISTRY_KEY = "HKLM:\\SOFTWARE\\Microsoft\\Updates";
+
+    /** When the lab's servers were built: before ProxyLogon was known. */
+    private static final LocalDateTime INSTALLED = LocalDateTime.of(2021, 1, 12, 9, 30, 0);
+
+    private final String name;
+    private final ServerSpec spec;
+    private final CumulativeUpdate cu;
+    private final Set<Fault> faults;
+    private final String edition = "Standard";
+    private final TreeMap<String, WindowsService> services = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final List<FirewallRule> firewallRules = new ArrayList<>();
+    private final List<InstalledUpdate> updates = new ArrayList<>();
+    private final List<Hotfix> hotfixes;
+    private final LabFileSystem files = new LabFileSystem();
+    private ExchangeBuild build;
+    private boolean pendingReboot;
+    private int rebootCount;
+    private int rulesCreated;
+
+    private ExchangeServer(String name, ServerSpec spec) {
+        this.name = name;
+        this.spec = spec;
+        this.cu = spec.cumulativeUpdate();
+        this.build = cu.build();
+        EnumSet<Fault> f = EnumSet.noneOf(Fault.class);
+        spec.faults().forEach(s -> f.add(Fault.fromName(s)));
+        this.faults = Collections.unmodifiableSet(f);
+        this.hotfixes = List.of(
+                new Hotfix("KB4598480", "Update", "NT AUTHORITY\\SYSTEM", LocalDate.of(2021, 1, 13)),
+                new Hotfix("KB5000803", "Security Update", "NT AUTHORITY\\SYSTEM", LocalDate.of(2021, 2, 10)));
+        installServices();
+        installFirewallDefaults();
+        installFiles();
+        for (String c : spec.compromise()) {
+            Compromise.fromName(c).plant(files, INSTALL_PATH);
+        }
+    }
+
+    /**
+     * A fresh server named {@code name} (the host name; Windows reports it upper-cased as
+     * COMPUTERNAME, and the Exchange server object carries the same name).
+     */
+    public static ExchangeServer create(String name, ServerSpec spec) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("a host name is letters, digits and hyphens (at most 63)");
+        }
+        if (spec == null) {
+            throw new IllegalArgumentException("no server spec given");
+        }
+        return new ExchangeServer(name, spec);
+    }
+
+    private void installServices() {
+        service("MSExchangeADTopology", "Microsoft Exchange Active Directory Topology");
+        service("MSExchangeFrontEndTransport", "Microsoft Exchange Frontend Transport");
+        service("MSExchangeIS", "Microsoft Exchange Information Store");
+        service("MSExchangeTransport", "Microsoft Exchange Transport");
+        service("MSExchangeRPC", "Microsoft Exchange RPC Client Access");
+        service("MSExchangeServiceHost", "Microsoft Exchange Service Host");
+        service("MSExchangeHM", "Microsoft Exchange Health Manager");
+        service("MSExchangeHMRecovery", "Microsoft Exchange Health Manager Recovery");
+        if (!cu.version().equals("2019")) {
+            service("MSExchangeUM", "Microsoft Exchange Unified Messaging");
+            service("MSExchangeUMCR", "Microsoft Exchange Unified Messaging Call Router");
+        }
+        service("W3SVC", "World Wide Web Publishing Service");
+        service("WAS", "Windows Process Activation Service");
+        service("WinRM", "Windows Remote Management (WS-Management)");
+    }
+
+    private void service(String serviceName, String displayName) {
+        services.put(serviceName, new WindowsService(serviceName, displayName,
+                WindowsService.Status.Running, WindowsService.StartType.Automatic));
+    }
+
+    private void installFirewallDefaults() {
+        firewallRules.add(new FirewallRule("WINRM-HTTP-In-TCP", "Windows Remote Management (HTTP-In)",
+                "Inbound rule for Windows Remote Management via WS-Management. [TCP 5985]",
+                FirewallRule.Direction.Inbound, "TCP", List.of("5985"), FirewallRule.Action.Allow, true));
+        firewallRules.add(new FirewallRule("IIS-WebServerRole-HTTP-In-TCP", "World Wide Web Services (HTTP Traffic-In)",
+                "An inbound rule to allow HTTP traffic for Internet Information Services (IIS) [TCP 80]",
+                FirewallRule.Direction.Inbound, "TCP", List.of("80"), FirewallRule.Action.Allow, true));
+        firewallRules.add(new FirewallRule("IIS-WebServerRole-HTTPS-In-TCP", "World Wide Web Services (HTTPS Traffic-In)",
+                "An inbound rule to allow HTTPS traffic for Internet Information Services (IIS) [TCP 443]",
+                FirewallRule.Direction.Inbound, "TCP", List.of("443"), FirewallRule.Action.Allow, true));
+    }
+
+    private void installFiles() {
+        String versionFolder = cu.build().major() + "." + cu.build().minor() + "." + cu.build().build();
+        String owaAuth = INSTALL_PATH + "FrontEnd\\HttpProxy\\owa\\auth\\";
+        files.writeFile(EXSETUP_PATH, "MZ ExSetup", INSTALLED);
+        for (String page : List.of("errorFE.aspx", "ExpiredPassword.aspx", "frowny.aspx", "logoff.aspx",
+                "logon.aspx", "OutlookCN.aspx", "RedirSuiteServiceProxy.aspx", "signout.aspx")) {
+            files.writeFile(owaAuth + page, legitimatePage(page), INSTALLED);
+        }
+        files.writeFile(owaAuth + versionFolder + "\\themes\\resources\\logon.css",
+                "body { font-family: \"Segoe UI\", Tahoma, sans-serif; }\r\n", INSTALLED);
+        files.writeFile(INSTALL_PATH + "FrontEnd\\HttpProxy\\ecp\\auth\\TimeoutLogoff.aspx",
+                legitimatePage("TimeoutLogoff.aspx"), INSTALLED);
+        files.writeFile(INSTALL_PATH + "ClientAccess\\Owa\\auth\\" + versionFolder + "\\scripts\\premium\\flogon.js",
+                "function IsOwaPremiumBrowser(){return true;}\r\n", INSTALLED);
+        files.createDirectory(INSTALL_PATH + "ClientAccess\\OAB", INSTALLED);
+        // Where the per-CVE log lines will go (a later compromise kind writes them).
+        for (String protocol : List.of("Autodiscover", "Ecp", "Ews", "Mapi", "Oab", "Owa")) {
+            files.createDirectory(INSTALL_PATH + "Logging\\HttpProxy\\" + protocol, INSTALLED);
+        }
+        files.createDirectory(INSTALL_PATH + "Logging\\OABGeneratorLog", INSTALLED);
+        files.createDirectory(INSTALL_PATH + "Logging\\ECP\\Server", INSTALLED);
+        files.createDirectory("C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\4_0_30319", INSTALLED);
+        files.writeFile("C:\\inetpub\\wwwroot\\iisstart.htm", "<!DOCTYPE html><html><body>IIS</body></html>\r\n", INSTALLED);
+        files.writeFile("C:\\Windows\\System32\\msiexec.exe", "MZ msiexec", INSTALLED);
+        files.writeFile("C:\\Windows\\Temp\\MpCmdRun.log", "MpCmdRun: Command Line: \"MpCmdRun.exe\" -wdenable\r\n", INSTALLED);
+        files.createDirectory("C:\\ProgramData\\Microsoft\\Windows Defender", INSTALLED);
+        files.createDirectory("C:\\Users\\Administrator\\Documents", INSTALLED);
+        for (String version : List.of("2013", "2016", "2019")) {
+            files.writeFile(PATCH_SHARE + "\\Exchange" + version + "-" + ProxyLogonFix.KB + "-x64-en.msp",
+                    Msiexec.packageContent(ProxyLogonFix.KB, version), INSTALLED);
+        }
+    }
+
+    private static String legitimatePage(String page) {
+        return "<%@ Page language=\"c#\" AutoEventWireup=\"false\" Inherits=\"Microsoft.Exchange.HttpProxy."
+                + page.replace(".aspx", "") + "\" %>\r\n<!DOCTYPE html>\r\n<html><head><title>Outlook</title></head>"
+                + "<body><%= Strings.GetLocalizedString(Strings.IDs.SignInPageTitle) %></body></html>\r\n";
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** %COMPUTERNAME%: the NetBIOS name, upper-case. */
+    public String computerName() {
+        return name.toUpperCase(Locale.ROOT);
+    }
+
+    public ServerSpec spec() {
+        return spec;
+    }
+
+    public CumulativeUpdate cumulativeUpdate() {
+        return cu;
+    }
+
+    public String edition() {
+        return edition;
+    }
+
+    /** The build ExSetup.exe reports: the CU's, raised by a security update. */
+    public synchronized ExchangeBuild build() {
+        return build;
+    }
+
+    public synchronized boolean isPatched() {
+        return ProxyLogonFix.isPatched(build);
+    }
+
+    /** An enabled inbound Block rule covers TCP 443. */
+    public synchronized boolean isIsolated() {
+        return firewallRules.stream().anyMatch(FirewallRule::blocksInboundHttps);
+    }
+
+    public synchronized boolean pendingReboot() {
+        return pendingReboot;
+    }
+
+    public synchronized int rebootCount() {
+        return rebootCount;
+    }
+
+    public synchronized boolean hasFault(Fault fault) {
+        return faults.contains(fault);
+    }
+
+    public synchronized boolean hasUpdate(String kb) {
+        return updates.stream().anyMatch(u -> u.kb().equalsIgnoreCase(kb));
+    }
+
+    public synchronized List<InstalledUpdate> installedUpdates() {
+        return List.copyOf(updates);
+    }
+
+    public synchronized List<Hotfix> hotfixes() {
+        return hotfixes;
+    }
+
+    /** The disk. Callers outside a script must hold the server's lock while using it. */
+    public LabFileSystem files() {
+        return files;
+    }
+
+    // --- services ---
+
+    public synchronized List<WindowsService> services() {
+        return List.copyOf(services.values());
+    }
+
+    public synchronized Optional<WindowsService> service(String serviceName) {
+        return Optional.ofNullable(services.get(serviceName));
+    }
+
+    public synchronized void setServiceStatus(String serviceName, WindowsService.Status status) {
+        services.computeIfPresent(serviceName, (k, s) -> s.withStatus(status));
+    }
+
+    public synchronized void setServiceStartType(String serviceName, WindowsService.StartType startType) {
+        services.computeIfPresent(serviceName, (k, s) -> s.withStartType(startType));
+    }
+
+    // --- firewall ---
+
+    public synchronized List<FirewallRule> firewallRules() {
+        return List.copyOf(firewallRules);
+    }
+
+    /** Adds a rule; the id is a GUID derived from the host and a counter, so runs repeat exactly. */
+    public synchronized FirewallRule addFirewallRule(String displayName, String description,
+                                                     FirewallRule.Direction direction, String protocol,
+                                                     List<String> localPorts, FirewallRule.Action action,
+                                                     boolean enabled) {
+        rulesCreated++;
+        String id = "{" + UUID.nameUUIDFromBytes((name + "/firewall-rule/" + rulesCreated).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + "}";
+        FirewallRule rule = new FirewallRule(id, displayName, description, direction, protocol, localPorts,
+                action, enabled);
+        firewallRules.add(rule);
+        return rule;
+    }
+
+    public synchronized boolean removeFirewallRule(String ruleName) {
+        return firewallRules.removeIf(r -> r.name().equalsIgnoreCase(ruleName));
+    }
+
+    public synchronized void setFirewallRuleEnabled(String ruleName, boolean enabled) {
+        firewallRules.replaceAll(r -> r.name().equalsIgnoreCase(ruleName) ? r.withEnabled(enabled) : r);
+    }
+
+    // --- updates and reboots ---
+
+    /**
+     * Runs {@code msiexec.exe} with that command line (see {@link Msiexec} for the exit codes).
+     * A successful security update install takes effect at once and asks for a reboot (3010).
+     */
+    public synchronized int msiexec(String commandLine, String workingDirectory, LocalDateTime now) {
+        return Msiexec.run(this, commandLine, workingDirectory, now);
+    }
+
+    synchronized void applySecurityUpdate(String kb, ExchangeBuild fixed, LocalDateTime now) {
+        build = fixed;
+        updates.add(new InstalledUpdate(kb, "Security Update for Exchange Server " + cu.version()
+                + " Cumulative Update " + cu.cuName().substring(2) + " (" + kb + ")", now.toLocalDate()));
+        pendingReboot = true;
+        // The installer replaces ExSetup.exe and the other binaries.
+        files.writeFile(EXSETUP_PATH, "MZ ExSetup", now);
+    }
+
+    /**
+     * A restart: the pending reboot is done and services come back as their start type says
+     * (Automatic ones running, the others stopped). Unreachability is the endpoint's business.
+     */
+    public synchronized void restart() {
+        pendingReboot = false;
+        rebootCount++;
+        services.replaceAll((k, s) -> s.withStatus(s.startType() == WindowsService.StartType.Automatic
+                ? WindowsService.Status.Running : WindowsService.Status.Stopped));
+    }
+
+    // --- registry (derived from the state above, so it cannot disagree with it) ---
+
+    /** The values of a registry key ({@code HKLM:\...}), or empty if there is no such key. */
+    public synchronized Optional<Map<String, Object>> registryKey(String path) {
+        return Optional.ofNullable(registry().get(Registry.normalize(path)));
+    }
+
+    /** Names of a key's direct subkeys. */
+    public synchronized List<String> registrySubkeys(String path) {
+        String prefix = Registry.normalize(path) + "\\";
+        return registry().keySet().stream()
+                .filter(k -> k.regionMatches(true, 0, prefix, 0, prefix.length()))
+                .map(k -> k.substring(prefix.length()))
+                .filter(rest -> !rest.isEmpty() && rest.indexOf('\\') < 0)
+                .collect(Collectors.toList());
+    }
+
+    private Map<String, Map<String, Object>> registry() {
+        Map<String, Map<String, Object>> keys = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("MsiInstallPath", INSTALL_PATH);
+        setup.put("MsiProductMajor", cu.build().major());
+        setup.put("MsiProductMinor", cu.build().minor());
+        setup.put("MsiBuildMajor", cu.build().build());
+        setup.put("MsiBuildMinor", cu.build().revision());
+        Registry.put(keys, SETUP_REGISTRY_KEY, setup);
+        Registry.put(keys, UPDATES_REGISTRY_KEY, Map.of());
+        for (InstalledUpdate u : updates) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("PackageName", u.packageName());
+            values.put("InstalledDate", u.installedOn().format(DateTimeFormatter.ofPattern("M/d/yyyy")));
+            values.put("InstalledBy", "Administrator");
+            Registry.put(keys, UPDATES_REGISTRY_KEY + "\\Exchange " + cu.version() + "\\" + u.kb(), values);
+        }
+        return keys;
+    }
+
+    // --- the view for GET /lab/hosts/{name} ---
+
+    public synchronized Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", name);
+        d.put("computerName", computerName());
+        d.put("version", cu.version());
+        d.put("cu", cu.cuName());
+        d.put("build", build.toString());
+        d.put("fileVersion", build.fileVersion());
+        d.put("edition", edition);
+        d.put("patched", isPatched());
+        d.put("isolated", isIsolated());
+        d.put("pendingReboot", pendingReboot);
+        d.put("rebootCount", rebootCount);
+        d.put("installedUpdates", updates.stream().map(InstalledUpdate::kb).collect(Collectors.toList()));
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (FirewallRule r : firewallRules) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("displayName", r.displayName());
+            m.put("direction", r.direction().name());
+            m.put("protocol", r.protocol());
+            m.put("localPorts", r.localPorts());
+            m.put("action", r.action().name());
+            m.put("enabled", r.enabled());
+            rules.add(m);
+        }
+        d.put("firewallRules", rules);
+        Map<String, Object> svc = new LinkedHashMap<>();
+        for (WindowsService s : services.values()) {
+            svc.put(s.name(), Map.of("status", s.status().name(), "startType", s.startType().name()));
+        }
+        d.put("services", svc);
+        Map<String, Object> interesting = new LinkedHashMap<>();
+        interesting.put("webshells", webshellPaths());
+        interesting.put("dumps", dumpPaths());
+        d.put("filesOfInterest", interesting);
+        d.put("compromise", spec.compromise());
+        d.put("faults", faults.stream().map(Fault::specName).sorted().collect(Collectors.toList()));
+        return d;
+    }
+
+    /** Files anywhere on disk that hold a China Chopper's {@code eval(Request}. */
+    public synchronized List<String> webshellPaths() {
+        return files.all().stream()
+                .filter(e -> !e.directory() && e.content().toLowerCase(Locale.ROOT).contains("eval(request"))
+                .map(LabFileSystem.Entry::path).collect(Collectors.toList());
+    }
+
+    /** LSASS dumps ({@code lsass*.dmp}) anywhere on disk. */
+    public synchronized List<String> dumpPaths() {
+        return files.all().stream()
+                .filter(e -> !e.directory() && e.name().toLowerCase(Locale.ROOT).matches("lsass.*\\.dmp"))
+                .map(LabFileSystem.Entry::path).collect(Collectors.toList());
+    }
+
+    /** %VAR% as a process on the server starts with them (names are case-insensitive on Windows). */
+    public Map<String, String> environment() {
+        Map<String, String> env = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        env.put("ALLUSERSPROFILE", "C:\\ProgramData");
+        env.put("APPDATA", "C:\\Users\\Administrator\\AppData\\Roaming");
+        env.put("COMPUTERNAME", computerName());
+        env.put("ComSpec", "C:\\Windows\\system32\\cmd.exe");
+        env.put("ExchangeInstallPath", INSTALL_PATH);
+        env.put("LOCALAPPDATA", "C:\\Users\\Administrator\\AppData\\Local");
+        env.put("NUMBER_OF_PROCESSORS", "4");
+        env.put("OS", "Windows_NT");
+        env.put("Path", "C:\\Windows\\system32;C:\\Windows;C:\\Windows\\System32\\Wbem;"
+                + "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\;" + INSTALL_PATH + "bin");
+        env.put("PATHEXT", ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC;.CPL");
+        env.put("PROCESSOR_ARCHITECTURE", "AMD64");
+        env.put("ProgramData", "C:\\ProgramData");
+        env.put("ProgramFiles", "C:\\Program Files");
+        env.put("PUBLIC", "C:\\Users\\Public");
+        env.put("SystemDrive", "C:");
+        env.put("SystemRoot", "C:\\Windows");
+        env.put("TEMP", "C:\\Users\\ADMINI~1\\AppData\\Local\\Temp");
+        env.put("TMP", "C:\\Users\\ADMINI~1\\AppData\\Local\\Temp");
+        env.put("USERDOMAIN", "CONTOSO");
+        env.put("USERNAME", "Administrator");
+        env.put("USERPROFILE", "C:\\Users\\Administrator");
+        env.put("windir", "C:\\Windows");
+        return env;
+    }
+}
