@@ -58,6 +58,16 @@ final class WsManEndpoint extends AbstractVerticle {
         return boundPort;
     }
 
+    /** How many shells are open, read on the event loop that owns them. */
+    Future<Integer> openShells() {
+        if (context == null) {
+            return Future.succeededFuture(0);
+        }
+        Promise<Integer> count = Promise.promise();
+        context.runOnContext(v -> count.complete(shells.shellCount()));
+        return count.future();
+    }
+
     @Override
     public void start(Promise<Void> started) {
         shells = new RemoteShells(vertx, context, hostName, shellHost, limits, System::nanoTime);

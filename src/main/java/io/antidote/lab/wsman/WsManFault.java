@@ -131,8 +131,4 @@ final class WsManFault extends Exception {
         }
         return xml.append("</s:Fault>").toString();
     }
-
-    String subcode() {
-        return subcode;
-    }
 }

@@ -16,6 +16,7 @@ public final class WsManServer {
     private final String hostName;
     private final WsManEndpoint endpoint;
     private Future<String> deployment;
+    private Future<Void> stopped;
 
     public WsManServer(Vertx vertx, String hostName, WsManCredentials credentials, ShellHost shellHost,
             WsManFaults faults) {
@@ -48,19 +49,27 @@ public final class WsManServer {
         return deployment.map(id -> endpoint.port());
     }
 
-    /** Stops listening and forgets every shell; commands still running finish unobserved. */
+    /** Stops listening and forgets every shell; commands still running finish unobserved. Idempotent. */
     public synchronized Future<Void> stop() {
         if (deployment == null) {
             return Future.succeededFuture();
         }
-        return deployment.transform(deployed -> deployed.succeeded()
-                ? vertx.undeploy(deployed.result())
-                : Future.<Void>succeededFuture());
+        if (stopped == null) {
+            stopped = deployment.transform(deployed -> deployed.succeeded()
+                    ? vertx.undeploy(deployed.result())
+                    : Future.<Void>succeededFuture());
+        }
+        return stopped;
     }
 
     /** The bound port, or -1 before the server has started. */
     public int port() {
         return endpoint.port();
+    }
+
+    /** Open shells, for tests and a future lab status view. */
+    Future<Integer> openShells() {
+        return endpoint.openShells();
     }
 
     public String hostName() {

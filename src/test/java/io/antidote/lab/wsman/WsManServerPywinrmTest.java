@@ -1,0 +1,108 @@
+package io.antidote.lab.wsman;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second, independent WinRM client (Python's pywinrm, Debian's python3-winrm) against a lab
+ * host, so that the lab is not merely shaped to WinRM4j's tolerances: pywinrm checks RelatesTo
+ * and finds the ShellId and exit code its own way.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class WsManServerPywinrmTest {
+
+    private static final String CLIENT = String.join("\n",
+            "import json, sys, winrm",
+            "session = winrm.Session('http://127.0.0.1:%s/wsman' % sys.argv[1], auth=('lab', 'password'), transport='basic')",
+            "cmd = session.run_cmd('ipconfig', ['/all'])",
+            "ps = session.run_ps('Write-Output hi')",
+            "print(json.dumps({",
+            "    'cmd': {'out': cmd.std_out.decode('cp437'), 'err': cmd.std_err.decode('cp437'), 'code': cmd.status_code},",
+            "    'ps': {'out': ps.std_out.decode('cp437'), 'err': ps.std_err.decode('cp437'), 'code': ps.status_code},",
+            "}))",
+            "");
+
+    private static final String IPCONFIG = "\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : LAB-EX01\r\n";
+
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        RunningLabHost.await(vertx.close());
+    }
+
+    @Test
+    void pywinrm_runs_a_command_with_arguments_and_a_powershell_script(@TempDir Path dir) throws Exception {
+        Optional<String> python = pythonWithWinrm();
+        Assumptions.assumeTrue(python.isPresent(),
+                "no python3 with the winrm module (Debian package python3-winrm) on this machine");
+
+        try (RunningLabHost host = RunningLabHost.start(vertx, line -> {
+            if (line.equals("ipconfig /all")) {
+                return new CommandOutput(IPCONFIG, "", 0);
+            }
+            return EncodedCommand.decode(line).filter("Write-Output hi"::equals)
+                    .map(script -> new CommandOutput("hi\r\n", "", 0))
+                    .orElse(new CommandOutput("", "'" + line + "' is not recognized\r\n", 1));
+        })) {
+            Path script = Files.writeString(dir.resolve("client.py"), CLIENT);
+            Process process = new ProcessBuilder(python.get(), script.toString(), String.valueOf(host.port))
+                    .redirectErrorStream(false).start();
+            boolean finished = process.waitFor(30, TimeUnit.SECONDS);
+            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(finished).as("pywinrm finished").isTrue();
+            assertThat(process.exitValue()).as("pywinrm exit status; its stderr: %s", stderr).isZero();
+
+            JsonNode result = new ObjectMapper().readTree(stdout);
+            assertThat(result.at("/cmd/out").asText()).isEqualTo(IPCONFIG);
+            assertThat(result.at("/cmd/code").asInt()).isZero();
+            assertThat(result.at("/ps/out").asText()).isEqualTo("hi\r\n");
+            assertThat(result.at("/ps/err").asText()).isEmpty();
+            assertThat(result.at("/ps/code").asInt()).isZero();
+            assertThat(host.commandLines).as("Command and Arguments joined with spaces")
+                    .startsWith("ipconfig /all").hasSize(2);
+        }
+    }
+
+    /** The pyenv shim on PATH may lack the Debian module that /usr/bin/python3 has. */
+    private static Optional<String> pythonWithWinrm() {
+        for (String candidate : List.of("python3", "/usr/bin/python3")) {
+            try {
+                Process probe = new ProcessBuilder(candidate, "-c", "import winrm").redirectErrorStream(true).start();
+                probe.getInputStream().readAllBytes();
+                if (probe.waitFor(20, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                    return Optional.of(candidate);
+                }
+            } catch (IOException notInstalled) {
+                // try the next interpreter
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+}
