@@ -1,7 +1,10 @@
 package io.antidote.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.antidote.engine.InvalidRequestException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -22,6 +25,23 @@ public class ProblemMappers {
     public Response invalid(InvalidRequestException e) {
         return Problem.response(422, "Invalid request", e.getMessage(), e.violations().stream()
                 .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+    }
+
+    // Quarkus maps these Jackson subtypes itself (as plain JSON); the most specific mapper wins, so ours
+    // are declared for each of them.
+    @ServerExceptionMapper
+    public Response unrecognized(UnrecognizedPropertyException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unparsable(JsonParseException e) {
+        return unreadable(e);
     }
 
     @ServerExceptionMapper

@@ -35,13 +35,13 @@ class ProxyLogonRemediationTest {
 
         String runId = requestRun(host);
         JsonPath run = awaitFinished(runId);
+        List<Map<String, Object>> events = events(runId);
 
-        assertThat(run.getString("status")).as("run status").isEqualTo("SUCCEEDED");
+        assertThat(run.getString("status")).as("run status, after these events: %s", events).isEqualTo("SUCCEEDED");
         assertThat(run.getString("targets[0].status")).isEqualTo("SUCCEEDED");
         assertThat(run.getList("targets[0].steps.id")).containsExactlyElementsOf(STEPS);
         assertThat(run.getList("targets[0].steps.status")).containsOnly("SUCCEEDED");
 
-        List<Map<String, Object>> events = events(runId);
         assertGapFreeAndChained(events);
         for (String step : STEPS) {
             assertThat(events).as("events of step %s", step)
@@ -65,12 +65,16 @@ class ProxyLogonRemediationTest {
         String runId = requestRun(host);
         JsonPath run = awaitFinished(runId);
 
-        assertThat(run.getString("status")).as("run status").isEqualTo("FAILED");
-        assertThat(run.getString("targets[0].status")).isEqualTo("FAILED");
         List<Map<String, Object>> events = events(runId);
+        assertThat(run.getString("status")).as("run status, after these events: %s", events).isEqualTo("FAILED");
+        assertThat(run.getString("targets[0].status")).isEqualTo("FAILED");
         assertGapFreeAndChained(events);
         assertThat(events).as("the failed patch is recorded with its exit code")
-                .anySatisfy(e -> assertThat(e).containsEntry("type", "StepFailed").containsEntry("step", "patch"));
+                .anySatisfy(e -> {
+                    assertThat(e).containsEntry("type", "StepFailed").containsEntry("step", "patch");
+                    assertThat(((Map<?, ?>) e.get("data")).get("exitCode")).isEqualTo(1);
+                    assertThat((String) ((Map<?, ?>) e.get("data")).get("stderr")).contains("1603");
+                });
         assertThat(events).as("verify and restore must never have started")
                 .noneSatisfy(e -> assertThat(e.get("step")).isIn("verify", "scan", "restore"));
         assertThat(events.get(events.size() - 1)).containsEntry("type", "RunFailed");
