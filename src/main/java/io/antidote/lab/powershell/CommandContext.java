@@ -18,6 +18,8 @@ final class CommandContext {
     final String errorAction;
     final boolean whatIf;
     final boolean expectingInput;
+    /** The name as typed (an alias, say): PowerShell prefixes a cmdlet's errors with it. */
+    String invocationName;
     Pipe out;
     ErrorMode errorMode = ErrorMode.DISPLAY;
     boolean hostSilenced;
@@ -93,7 +95,11 @@ final class CommandContext {
     ErrorRecord error(String message, String category, String targetName, String targetType, Object targetObject,
                       String exceptionType, String errorId) {
         return new ErrorRecord(message, exceptionType, category, info.name(), targetName, targetType,
-                errorId + "," + info.implementingType(), targetObject, info.name(), in.position(extent));
+                errorId + "," + info.implementingType(), targetObject, prefix(), in.position(extent));
+    }
+
+    String prefix() {
+        return invocationName == null ? info.name() : invocationName;
     }
 
     /** -WhatIf: says what would happen and does nothing. */

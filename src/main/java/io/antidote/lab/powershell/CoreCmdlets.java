@@ -161,7 +161,7 @@ final class CoreCmdlets {
             String category = ctx.has("Category") ? ctx.string("Category") : "NotSpecified";
             String activity = ctx.has("CategoryActivity") ? ctx.string("CategoryActivity") : "Write-Error";
             // At the top of -EncodedCommand the invocation is the command text itself.
-            String prefix = ctx.in.script.strip();
+            String prefix = ctx.in.script;
             ctx.writeError(new ErrorRecord(message == null ? "" : message,
                     "Microsoft.PowerShell.Commands.WriteErrorException", category, activity, targetName, targetType, fqid,
                     target, prefix, null));
@@ -319,7 +319,7 @@ final class CoreCmdlets {
                         + "that is greater than or equal to 0" : "greater than the maximum allowed range of 100. Supply an "
                         + "argument that is less than or equal to 100") + " and then try the command again.",
                         "System.Management.Automation.ParameterBindingValidationException", "InvalidData", ctx.name(), "",
-                        "", "ParameterArgumentValidationError," + ctx.info.implementingType(), null, ctx.name(),
+                        "", "ParameterArgumentValidationError," + ctx.info.implementingType(), null, ctx.prefix(),
                         ctx.in.position(ctx.extent)));
             }
         }

@@ -277,6 +277,7 @@ final class Interpreter {
                 throw e;
             }
             Object savedUnder = getVariable("_");
+            errorVariable.add(0, e.record);
             setVariable("_", e.record);
             catchStack.add(e.record);
             try {
@@ -533,6 +534,9 @@ final class Interpreter {
         @Override
         void first() {
             Object v = eval(expression);
+            if (expression instanceof UnaryExpr u && (u.operator().endsWith("++") || u.operator().endsWith("--"))) {
+                return; // like an assignment, an increment on its own writes nothing
+            }
             if (v instanceof List) {
                 for (Object e : new ArrayList<>(Values.list(v))) {
                     step();
@@ -738,9 +742,11 @@ final class Interpreter {
         }
         CmdletInfo info = commands.resolve(name);
         if (info != null) {
-            ParameterBinder.Binding b = ParameterBinder.bind(this, info, args, c.extent(), expectingInput);
+            String invocationName = c.invocation().isEmpty() ? name : info.name();
+            ParameterBinder.Binding b = ParameterBinder.bind(this, info, args, c.extent(), expectingInput, invocationName);
             Cmdlet cmdlet = info.factory().get();
             cmdlet.ctx = new CommandContext(this, info, c.extent(), b.bound(), b.errorAction(), b.whatIf(), expectingInput);
+            cmdlet.ctx.invocationName = invocationName;
             return new CmdletStage(cmdlet);
         }
         String program = nativeProgram(name);
@@ -1101,6 +1107,12 @@ final class Interpreter {
             return Members.index(eval(ix.target()), eval(ix.index()));
         }
         if (e instanceof UnaryExpr u) {
+            if (u.operator().endsWith("++") || u.operator().endsWith("--")) {
+                Object old = eval(u.operand());
+                Object updated = Operators.binary(u.operator().endsWith("++") ? "+" : "-", old == null ? 0 : old, 1, null);
+                assignTo(u.operand(), updated);
+                return u.operator().startsWith("pre") ? updated : old == null ? 0 : old;
+            }
             return Operators.unary(u.operator(), eval(u.operand()));
         }
         if (e instanceof BinaryExpr b) {

@@ -21,7 +21,7 @@ final class Members {
     static Object get(Object target, String name) {
         String n = name.toLowerCase(Locale.ROOT);
         if (target == null) {
-            return null;
+            return n.equals("count") || n.equals("length") ? 0 : null;
         }
         if (target instanceof ErrorRecord r) {
             return get(r.asObject(), name);

@@ -39,12 +39,14 @@ final class ParameterBinder {
     private final Interpreter in;
     private final CmdletInfo info;
     private final Ast.Extent commandExtent;
+    private final String prefix;
     private final List<Param> all = new ArrayList<>();
 
-    private ParameterBinder(Interpreter in, CmdletInfo info, Ast.Extent commandExtent) {
+    private ParameterBinder(Interpreter in, CmdletInfo info, Ast.Extent commandExtent, String prefix) {
         this.in = in;
         this.info = info;
         this.commandExtent = commandExtent;
+        this.prefix = prefix;
         all.addAll(info.params());
         all.addAll(COMMON);
         if (info.shouldProcess()) {
@@ -52,8 +54,9 @@ final class ParameterBinder {
         }
     }
 
-    static Binding bind(Interpreter in, CmdletInfo info, List<Arg> args, Ast.Extent commandExtent, boolean expectingInput) {
-        return new ParameterBinder(in, info, commandExtent).bind(args, expectingInput);
+    static Binding bind(Interpreter in, CmdletInfo info, List<Arg> args, Ast.Extent commandExtent, boolean expectingInput,
+                        String invocationName) {
+        return new ParameterBinder(in, info, commandExtent, invocationName).bind(args, expectingInput);
     }
 
     private Binding bind(List<Arg> args, boolean expectingInput) {
@@ -247,7 +250,7 @@ final class ParameterBinder {
                 + value + "\" does not belong to the set \"" + String.join(",", p.validSet())
                 + "\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
                 "System.Management.Automation.ParameterBindingValidationException", "InvalidData", info.name(), "", "",
-                "ParameterArgumentValidationError," + info.implementingType(), null, info.name(), in.position(extent)), false);
+                "ParameterArgumentValidationError," + info.implementingType(), null, prefix, in.position(extent)), false);
     }
 
     private void validateNotNullOrEmpty(Param p, Object value, Ast.Extent extent) {
@@ -266,7 +269,7 @@ final class ParameterBinder {
         if (isNull) {
             throw new PsException(new ErrorRecord("Cannot bind argument to parameter '" + p.name() + "' because it is null.",
                     "System.Management.Automation.ParameterBindingValidationException", "InvalidData", info.name(), "", "",
-                    "ParameterArgumentValidationErrorNullNotAllowed," + info.implementingType(), null, info.name(),
+                    "ParameterArgumentValidationErrorNullNotAllowed," + info.implementingType(), null, prefix,
                     in.position(extent)), false);
         }
     }
@@ -275,7 +278,7 @@ final class ParameterBinder {
         return new PsException(new ErrorRecord("Cannot bind argument to parameter '" + p.name()
                 + "' because it is an empty string.", "System.Management.Automation.ParameterBindingValidationException",
                 "InvalidData", info.name(), "", "", "ParameterArgumentValidationErrorEmptyStringNotAllowed,"
-                + info.implementingType(), null, info.name(), in.position(extent)), false);
+                + info.implementingType(), null, prefix, in.position(extent)), false);
     }
 
     private PsException scriptBlockExpected(Param p, Object value, Ast.Extent extent) {
@@ -286,7 +289,7 @@ final class ParameterBinder {
 
     private PsException bindingError(String message, String errorId, Ast.Extent extent) {
         return new PsException(new ErrorRecord(message, "System.Management.Automation.ParameterBindingException",
-                "InvalidArgument", info.name(), "", "", errorId + "," + info.implementingType(), null, info.name(),
+                "InvalidArgument", info.name(), "", "", errorId + "," + info.implementingType(), null, prefix,
                 in.position(extent)), false);
     }
 }

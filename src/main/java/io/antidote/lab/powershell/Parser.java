@@ -644,13 +644,27 @@ final class Parser {
                 throw unexpected(tok);
             }
             case PLUSPLUS:
-            case MINUSMINUS:
-                throw new ParseException("The lab's PowerShell does not support the '" + tok.text(s) + "' operator.",
-                        "LabUnsupportedOperator", tok.start());
+            case MINUSMINUS: {
+                t.next(Mode.EXPRESSION);
+                Expression operand = unaryOperand(tok, this::unary);
+                if (!isAssignable(operand)) {
+                    throw new ParseException("The '" + tok.text(s) + "' operator works only on variables or on properties.",
+                            "OperatorRequiresVariableOrProperty", tok.start());
+                }
+                return new UnaryExpr(tok.is(TokenKind.PLUSPLUS) ? "pre++" : "pre--", operand, extentFrom(tok.start()));
+            }
             case LBRACKET:
                 return typeLiteralExpression();
-            default:
-                return postfix(primary());
+            default: {
+                Expression e = postfix(primary());
+                Token after = t.peek(Mode.EXPRESSION);
+                if ((after.is(TokenKind.PLUSPLUS) || after.is(TokenKind.MINUSMINUS)) && isAssignable(e)) {
+                    t.next(Mode.EXPRESSION);
+                    return new UnaryExpr(after.is(TokenKind.PLUSPLUS) ? "post++" : "post--", e,
+                            new Extent(e.extent().start(), after.end()));
+                }
+                return e;
+            }
         }
     }
 
@@ -982,7 +996,7 @@ final class Parser {
                 return params;
             }
             while (true) {
-                skipNewlines();
+                skipNewlinesAndTrivia();
                 String type = null;
                 int start = t.position();
                 while (t.charAt(t.position()) == '[' && !t.atEnd(t.position())) {

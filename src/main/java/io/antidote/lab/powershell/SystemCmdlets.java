@@ -304,7 +304,7 @@ final class SystemCmdlets {
         return new ErrorRecord("No MSFT_NetFirewallRule objects found with property '" + property + "' equal to '" + value
                 + "'.  Verify the value of the property and retry.", "Microsoft.Management.Infrastructure.CimJobException",
                 "ObjectNotFound", ctx.name(), value, "String", "CmdletizationQuery_NotFound_" + property + ","
-                + ctx.name(), value, ctx.name(), ctx.in.position(ctx.extent));
+                + ctx.name(), value, ctx.prefix(), ctx.in.position(ctx.extent));
     }
 
     /** Rules selected by -Name/-DisplayName (wildcards allowed) or input objects; errors for names not found. */
@@ -397,7 +397,7 @@ final class SystemCmdlets {
         private ErrorRecord cimError(String message) {
             return new ErrorRecord(message, "Microsoft.Management.Infrastructure.CimException", "InvalidArgument",
                     ctx.name(), "MSFT_NetFirewallRule:root/standardcimv2/MSFT_NetFirewallRule", "",
-                    "HRESULT 0x80070057," + ctx.name(), null, ctx.name(), ctx.in.position(ctx.extent));
+                    "HRESULT 0x80070057," + ctx.name(), null, ctx.prefix(), ctx.in.position(ctx.extent));
         }
 
         private static String protocol(String p) {
@@ -649,7 +649,7 @@ final class SystemCmdlets {
                         + "function, script file, or operable program. Check the spelling of the name, or if a path was "
                         + "included, verify that the path is correct and try again.",
                         "System.Management.Automation.CommandNotFoundException", "ObjectNotFound", ctx.name(), name,
-                        "String", "CommandNotFoundException," + ctx.info.implementingType(), name, ctx.name(),
+                        "String", "CommandNotFoundException," + ctx.info.implementingType(), name, ctx.prefix(),
                         ctx.in.position(ctx.extent)));
             }
         }
