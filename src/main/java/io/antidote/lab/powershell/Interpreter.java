@@ -173,29 +173,11 @@ final class Interpreter {
         }
     }
 
+    /** A statement of a statement list: its statement-terminating errors are written here and the list goes on. */
     private void executeStatement(Statement s, Pipe out) {
         step();
-        int errorsBefore = errorCount;
         try {
-            if (s instanceof PipelineStatement p) {
-                nativeFailed = false;
-                runPipeline(p, out);
-                lastSucceeded = errorCount == errorsBefore && !nativeFailed;
-            } else if (s instanceof AssignmentStatement a) {
-                nativeFailed = false;
-                assign(a);
-                lastSucceeded = errorCount == errorsBefore && !nativeFailed;
-            } else if (s instanceof IfStatement i) {
-                executeIf(i, out);
-            } else if (s instanceof ForeachStatement f) {
-                executeForeach(f, out);
-            } else if (s instanceof WhileStatement w) {
-                executeWhile(w, out);
-            } else if (s instanceof TryStatement t) {
-                executeTry(t, out);
-            } else if (s instanceof FlowStatement f) {
-                executeFlow(f, out);
-            }
+            dispatch(s, out);
         } catch (PsException e) {
             if (e.scriptTerminating || tryDepth > 0 || errorActionPreference().equals("Stop")) {
                 throw e;
@@ -211,6 +193,33 @@ final class Interpreter {
             writeErrorText(wrapped.record);
             errorCount++;
             lastSucceeded = false;
+        }
+    }
+
+    /**
+     * Runs a statement; a terminating error travels up to the statement list that holds it, so an
+     * error inside ( ), an if condition or an assignment's right side ends the enclosing statement.
+     */
+    private void dispatch(Statement s, Pipe out) {
+        int errorsBefore = errorCount;
+        if (s instanceof PipelineStatement p) {
+            nativeFailed = false;
+            runPipeline(p, out);
+            lastSucceeded = errorCount == errorsBefore && !nativeFailed;
+        } else if (s instanceof AssignmentStatement a) {
+            nativeFailed = false;
+            assign(a);
+            lastSucceeded = errorCount == errorsBefore && !nativeFailed;
+        } else if (s instanceof IfStatement i) {
+            executeIf(i, out);
+        } else if (s instanceof ForeachStatement f) {
+            executeForeach(f, out);
+        } else if (s instanceof WhileStatement w) {
+            executeWhile(w, out);
+        } else if (s instanceof TryStatement t) {
+            executeTry(t, out);
+        } else if (s instanceof FlowStatement f) {
+            executeFlow(f, out);
         }
     }
 
@@ -468,7 +477,7 @@ final class Interpreter {
 
     List<Object> collect(Statement s) {
         List<Object> out = new ArrayList<>();
-        executeStatement(s, out::add);
+        dispatch(s, out::add);
         return out;
     }
 

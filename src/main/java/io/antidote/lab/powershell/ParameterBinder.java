@@ -75,17 +75,19 @@ final class ParameterBinder {
                         + "For example, \"-parameter value1,value2,value3\".", "ParameterAlreadyBound", a.extent());
             }
             Object value;
+            Ast.Extent valueExtent = a.extent();
             if (p.kind() == Kind.SWITCH) {
                 value = a.hasValue() ? Values.toBool(a.value()) : Boolean.TRUE;
             } else if (a.hasValue()) {
                 value = a.value();
             } else if (i + 1 < args.size() && args.get(i + 1).parameter() == null) {
+                valueExtent = args.get(i + 1).extent();
                 value = args.get(++i).value();
             } else {
                 throw bindingError("Missing an argument for parameter '" + p.name() + "'. Specify a parameter of type '"
                         + p.typeName() + "' and try again.", "MissingArgument", a.extent());
             }
-            bound.put(p.name(), convert(p, value, a.extent()));
+            bound.put(p.name(), convert(p, value, valueExtent));
         }
         List<Param> byPosition = info.params().stream().filter(p -> p.position() >= 0)
                 .sorted((x, y) -> Integer.compare(x.position(), y.position())).collect(Collectors.toList());

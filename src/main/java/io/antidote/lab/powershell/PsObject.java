@@ -104,7 +104,11 @@ final class PsObject {
                     sb.append("; ");
                 }
                 first = false;
-                sb.append(n).append('=').append(Values.toStr(get(n)));
+                Object v = get(n);
+                // PowerShell does not recurse here: a nested custom object prints as nothing, an array as its type.
+                String text = v instanceof PsObject p && p.isCustom() ? "" : v instanceof java.util.List ? "System.Object[]"
+                        : Values.toStr(v);
+                sb.append(n).append('=').append(text);
             }
             return sb.append('}').toString();
         }

@@ -396,7 +396,7 @@ final class SystemCmdlets {
 
         private ErrorRecord cimError(String message) {
             return new ErrorRecord(message, "Microsoft.Management.Infrastructure.CimException", "InvalidArgument",
-                    ctx.name(), "MSFT_NetFirewallRule:root/standardcimv2/MSFT_NetFirewallRule", "",
+                    ctx.name(), "MSFT_NetFirewallRule", "root/standardcimv2/MSFT_NetFirewallRule",
                     "HRESULT 0x80070057," + ctx.name(), null, ctx.prefix(), ctx.in.position(ctx.extent));
         }
 
