@@ -1187,8 +1187,4 @@ final class Interpreter {
         return l.startsWith("hklm:") || l.startsWith("hkcu:") || l.startsWith("registry::")
                 || l.startsWith("microsoft.powershell.core\\registry::") || l.startsWith("hkey_");
     }
-
-    int errorCount() {
-        return errorCount;
-    }
 }

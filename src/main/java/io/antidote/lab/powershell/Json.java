@@ -2,7 +2,6 @@ package io.antidote.lab.powershell;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -186,11 +185,5 @@ final class Json {
             }
         }
         return out.toString();
-    }
-
-    static List<Object> single(Object o) {
-        List<Object> l = new ArrayList<>();
-        l.add(o);
-        return l;
     }
 }

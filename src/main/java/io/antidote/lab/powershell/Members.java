@@ -338,9 +338,6 @@ final class Members {
             case "System.Environment::osversion": return "Microsoft Windows NT 10.0.14393.0";
             case "System.IO.Path::directoryseparatorchar": return "\\";
             default:
-                if (type.fullName().equals("System.Management.Automation.ActionPreference")) {
-                    return null;
-                }
                 return null;
         }
     }

@@ -183,6 +183,8 @@ final class OutDefault {
             case "System.Management.Automation.AliasInfo":
                 return new View("commandinfo", "table", List.of(col("CommandType", 15), col("Name", 50), col("Version", 10),
                         col("Source", 0)));
+            case "System.Management.Automation.PathInfo":
+                return new View(p.typeName(), "table", List.of(col("Path", 0)));
             case "Microsoft.PowerShell.Commands.GenericMeasureInfo":
                 return new View(p.typeName(), "list", columns(p, List.of("Count", "Average", "Sum", "Maximum", "Minimum",
                         "Property")));

@@ -336,6 +336,25 @@ class PowerShellLanguageTest {
         }
 
         @Test
+        void splatting_ordered_hashtables_and_file_redirection() {
+            assertThat(out("$p = @{ Name = 'W3SVC' }; Get-Service @p | % Status\n$o = [ordered]@{ z = 1; a = 2 }; $o.Keys -join ','\n"
+                    + "'one' > C:\\out.txt; 'two' >> C:\\out.txt; Get-Content C:\\out.txt\nWrite-Host 'hidden' 6> $null"))
+                    .isEqualTo("Running\nz,a\none\ntwo\n");
+        }
+
+        @Test
+        void dot_sourcing_and_scope_qualifiers() {
+            assertThat(out("$global:g = 1; & { $global:g = 2 }; $g; . { $dot = 'kept' }; $dot"))
+                    .isEqualTo("2\nkept\n");
+        }
+
+        @Test
+        void set_location_moves_relative_paths() {
+            assertThat(out("Set-Location C:\\Patches; (Get-ChildItem).Count; Test-Path .\\Exchange2016-KB5000871-x64-en.msp; "
+                    + "Get-Location")).isEqualTo("3\nTrue\n\nPath\n----\nC:\\Patches\n\n\n");
+        }
+
+        @Test
         void out_null_swallows_output() {
             assertThat(out("'x' | Out-Null; Get-Service | Out-Null; 'y'")).isEqualTo("y\n");
         }
