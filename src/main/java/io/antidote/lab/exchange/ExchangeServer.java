@@ -364,7 +364,10 @@ public final class ExchangeServer {
         d.put("firewallRules", rules);
         Map<String, Object> svc = new LinkedHashMap<>();
         for (WindowsService s : services.values()) {
-            svc.put(s.name(), Map.of("status", s.status().name(), "startType", s.startType().name()));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("status", s.status().name());
+            state.put("startType", s.startType().name());
+            svc.put(s.name(), state);
         }
         d.put("services", svc);
         Map<String, Object> interesting = new LinkedHashMap<>();
