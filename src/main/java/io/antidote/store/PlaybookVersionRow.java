@@ -14,13 +14,13 @@ import org.hibernate.annotations.Immutable;
 class PlaybookVersionRow {
 
     @Id
-    @Column(name = "digest", length = 64)
+    @Column(name = "digest", length = 64, columnDefinition = "char(64)")
     String digest;
 
-    @Column(name = "name", nullable = false, updatable = false)
+    @Column(name = "name", nullable = false, updatable = false, columnDefinition = "text")
     String name;
 
-    @Column(name = "source", nullable = false, updatable = false)
+    @Column(name = "source", nullable = false, updatable = false, columnDefinition = "text")
     String source;
 
     /** Set by the database's default. */

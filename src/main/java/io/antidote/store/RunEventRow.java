@@ -33,19 +33,19 @@ class RunEventRow {
     @Column(name = "seq", nullable = false, updatable = false)
     long seq;
 
-    @Column(name = "type", nullable = false, updatable = false)
+    @Column(name = "type", nullable = false, updatable = false, columnDefinition = "text")
     String type;
 
     @Column(name = "occurred_at", nullable = false, updatable = false)
     Instant occurredAt;
 
-    @Column(name = "actor", nullable = false, updatable = false)
+    @Column(name = "actor", nullable = false, updatable = false, columnDefinition = "text")
     String actor;
 
-    @Column(name = "target", updatable = false)
+    @Column(name = "target", updatable = false, columnDefinition = "text")
     String target;
 
-    @Column(name = "step", updatable = false)
+    @Column(name = "step", updatable = false, columnDefinition = "text")
     String step;
 
     @Column(name = "attempt", updatable = false)
@@ -59,9 +59,9 @@ class RunEventRow {
     @Column(name = "data", nullable = false, updatable = false)
     String data;
 
-    @Column(name = "prev_hash", nullable = false, updatable = false, length = 64)
+    @Column(name = "prev_hash", nullable = false, updatable = false, length = 64, columnDefinition = "char(64)")
     String prevHash;
 
-    @Column(name = "hash", nullable = false, updatable = false, length = 64)
+    @Column(name = "hash", nullable = false, updatable = false, length = 64, columnDefinition = "char(64)")
     String hash;
 }
