@@ -20,8 +20,8 @@ final class NtlmFlags {
     static final long KEY_EXCH = 0x40000000L;
     static final long NEGOTIATE_56 = 0x80000000L;
 
-    /** What the server echoes back when the client asks for it. */
-    static final long MIRRORED = UNICODE | SIGN | SEAL | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | VERSION
+    /** What the server echoes back when the client asks for it (the character set is chosen apart). */
+    static final long MIRRORED = SIGN | SEAL | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | VERSION
             | NEGOTIATE_128 | KEY_EXCH | NEGOTIATE_56;
 
     private NtlmFlags() {

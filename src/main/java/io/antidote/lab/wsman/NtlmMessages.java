@@ -121,16 +121,19 @@ final class NtlmMessages {
         if (payloadStart < AUTHENTICATE_HEADER_LENGTH) {
             throw new MalformedException("an AUTHENTICATE field overlaps the message header");
         }
-        if (!NtlmFlags.has(flags, NtlmFlags.UNICODE)) {
-            throw new MalformedException("only Unicode AUTHENTICATE messages are supported");
-        }
-        return new Authenticate(flags, fields[1], utf16(fields[2]), utf16(fields[3]), utf16(fields[4]), fields[5],
-                payloadStart, message.clone());
+        boolean unicode = NtlmFlags.has(flags, NtlmFlags.UNICODE);
+        return new Authenticate(flags, fields[1], text(fields[2], unicode), text(fields[3], unicode),
+                text(fields[4], unicode), fields[5], payloadStart, message.clone());
     }
 
-    /** A CHALLENGE message (type 2) offering the given flags, server challenge, target name and target info. */
+    /**
+     * A CHALLENGE message (type 2) offering the given flags, server challenge, target name (in
+     * Unicode or the OEM code page, as the flags say) and target info (always Unicode).
+     */
     static byte[] challenge(long flags, byte[] serverChallenge, String targetName, byte[] targetInfo) {
-        byte[] name = targetName.getBytes(StandardCharsets.UTF_16LE);
+        byte[] name = NtlmFlags.has(flags, NtlmFlags.UNICODE)
+                ? targetName.getBytes(StandardCharsets.UTF_16LE)
+                : CodePage.defaultCodePage().encode(targetName);
         byte[] message = new byte[CHALLENGE_HEADER_LENGTH + name.length + targetInfo.length];
         System.arraycopy(SIGNATURE, 0, message, 0, SIGNATURE.length);
         NtlmSessionSecurity.writeUInt32(message, 8, 2);
@@ -237,7 +240,10 @@ final class NtlmMessages {
         out.writeBytes(value);
     }
 
-    private static String utf16(byte[] bytes) throws MalformedException {
+    private static String text(byte[] bytes, boolean unicode) throws MalformedException {
+        if (!unicode) {
+            return new String(bytes, CodePage.defaultCodePage().charset());
+        }
         if (bytes.length % 2 != 0) {
             throw new MalformedException("a Unicode NTLM field has an odd length");
         }

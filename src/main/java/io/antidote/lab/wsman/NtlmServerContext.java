@@ -49,11 +49,17 @@ final class NtlmServerContext {
 
     /** The CHALLENGE for a NEGOTIATE: the flags the client asked for that this server supports, and the target. */
     byte[] challenge(NtlmMessages.Negotiate negotiate) throws NtlmMessages.MalformedException {
-        if (!NtlmFlags.has(negotiate.flags(), NtlmFlags.UNICODE)) {
-            throw new NtlmMessages.MalformedException("the client does not offer Unicode");
+        // MS-NLMP 3.2.5.1.1: Unicode when offered, else OEM (pywinrm's ntlm-auth offers OEM only).
+        long characterSet;
+        if (NtlmFlags.has(negotiate.flags(), NtlmFlags.UNICODE)) {
+            characterSet = NtlmFlags.UNICODE;
+        } else if (NtlmFlags.has(negotiate.flags(), NtlmFlags.OEM)) {
+            characterSet = NtlmFlags.OEM;
+        } else {
+            throw new NtlmMessages.MalformedException("the client offers neither Unicode nor OEM strings");
         }
         this.negotiate = negotiate;
-        this.challengeFlags = (negotiate.flags() & NtlmFlags.MIRRORED) | NtlmFlags.REQUEST_TARGET
+        this.challengeFlags = (negotiate.flags() & NtlmFlags.MIRRORED) | characterSet | NtlmFlags.REQUEST_TARGET
                 | NtlmFlags.TARGET_TYPE_DOMAIN | NtlmFlags.TARGET_INFO | NtlmFlags.NTLM;
         this.challenge = NtlmMessages.challenge(challengeFlags, serverChallenge, target.netbiosDomain(),
                 NtlmMessages.targetInfo(target, fileTime));

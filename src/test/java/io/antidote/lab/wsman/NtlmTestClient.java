@@ -98,8 +98,11 @@ final class NtlmTestClient {
 
     static byte[] authenticateMessage(long flags, byte[] lm, byte[] nt, String domain, String user,
             String workstation, byte[] encryptedKey) {
-        byte[][] fields = {lm, nt, domain.getBytes(StandardCharsets.UTF_16LE), user.getBytes(StandardCharsets.UTF_16LE),
-                workstation.getBytes(StandardCharsets.UTF_16LE), encryptedKey};
+        java.nio.charset.Charset strings = NtlmFlags.has(flags, NtlmFlags.UNICODE)
+                ? StandardCharsets.UTF_16LE
+                : CodePage.defaultCodePage().charset();
+        byte[][] fields = {lm, nt, domain.getBytes(strings), user.getBytes(strings), workstation.getBytes(strings),
+                encryptedKey};
         int headerLength = 88; // with Version and MIC
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         byte[] header = new byte[headerLength];
