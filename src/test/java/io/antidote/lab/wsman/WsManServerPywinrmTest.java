@@ -168,7 +168,7 @@ class WsManServerPywinrmTest {
         Path script = Files.writeString(dir.resolve("ntlm_client.py"), NTLM_CLIENT);
         ProcessBuilder builder = new ProcessBuilder(python, script.toString(), String.valueOf(port), password,
                 encryption);
-        builder.environment().put("OPENSSL_CONF", dir.resolve("openssl.cnf").toString());
+        builder.environment().put("OPENSSL_CONF", openSslConfig(dir).toString());
         Process process = builder.start();
         boolean finished = process.waitFor(30, TimeUnit.SECONDS);
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -179,14 +179,13 @@ class WsManServerPywinrmTest {
     }
 
     /** A Python with pywinrm whose hashlib can do MD4 once OpenSSL's legacy provider is on; skips otherwise. */
-    private static String pythonWithNtlm(Path dir) throws Exception {
+    static String pythonWithNtlm(Path dir) throws Exception {
         Optional<String> python = pythonWithWinrm();
         Assumptions.assumeTrue(python.isPresent(),
                 "no python3 with the winrm module (Debian package python3-winrm) on this machine");
-        Files.writeString(dir.resolve("openssl.cnf"), OPENSSL_WITH_LEGACY_PROVIDER);
         ProcessBuilder probe = new ProcessBuilder(python.get(), "-c",
                 "import hashlib, requests_ntlm; hashlib.new('md4', b'')").redirectErrorStream(true);
-        probe.environment().put("OPENSSL_CONF", dir.resolve("openssl.cnf").toString());
+        probe.environment().put("OPENSSL_CONF", openSslConfig(dir).toString());
         Process process = probe.start();
         process.getInputStream().readAllBytes();
         Assumptions.assumeTrue(process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0,
@@ -194,8 +193,17 @@ class WsManServerPywinrmTest {
         return python.get();
     }
 
+    /** An OpenSSL configuration with the legacy provider on, for {@code OPENSSL_CONF}. */
+    static Path openSslConfig(Path dir) throws IOException {
+        Path config = dir.resolve("openssl.cnf");
+        if (!Files.exists(config)) {
+            Files.writeString(config, OPENSSL_WITH_LEGACY_PROVIDER);
+        }
+        return config;
+    }
+
     /** The pyenv shim on PATH may lack the Debian module that /usr/bin/python3 has. */
-    private static Optional<String> pythonWithWinrm() {
+    static Optional<String> pythonWithWinrm() {
         for (String candidate : List.of("python3", "/usr/bin/python3")) {
             try {
                 Process probe = new ProcessBuilder(candidate, "-c", "import winrm").redirectErrorStream(true).start();
