@@ -1,5 +1,6 @@
 package io.antidote.lab.wsman;
 
+import io.vertx.core.http.HttpConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,8 +24,8 @@ final class BasicAuthScheme implements AuthScheme {
     }
 
     @Override
-    public String name() {
-        return "Basic";
+    public boolean accepts(String headerScheme) {
+        return "Basic".equalsIgnoreCase(headerScheme);
     }
 
     @Override
@@ -33,7 +34,13 @@ final class BasicAuthScheme implements AuthScheme {
     }
 
     @Override
-    public Optional<String> authenticate(String credentials) {
+    public AuthOutcome authenticate(String headerScheme, String credentials, HttpConnection connection) {
+        return check(credentials)
+                .<AuthOutcome>map(user -> new AuthOutcome.Accepted(user, null, false))
+                .orElse(AuthOutcome.REFUSED);
+    }
+
+    private Optional<String> check(String credentials) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(credentials.trim()), StandardCharsets.UTF_8);

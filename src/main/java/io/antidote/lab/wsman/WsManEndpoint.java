@@ -10,24 +10,29 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * The HTTP side of one lab host: a verticle, so that everything it holds lives on one event loop
  * whichever thread started it. Checks the path, the forced faults and the credentials before
- * reading a body (a request that gets a 401 is never parsed), then hands the SOAP request to
- * {@link RemoteShells} and writes the reply after the configured latency.
+ * reading a body (a request that gets a 401 is never parsed), opens an NTLM-encrypted body, hands
+ * the SOAP request to {@link RemoteShells} and writes the reply, sealed when the request was, after
+ * the configured latency.
  */
 final class WsManEndpoint extends AbstractVerticle {
 
     private static final String SOAP_CONTENT_TYPE = "application/soap+xml;charset=UTF-8";
+    /** How long a refused request's declared body may take to arrive; honest clients send it at once. */
+    private static final long UNSENT_BODY_GRACE_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger(WsManEndpoint.class.getName());
 
     private final String hostName;
     private final HttpAuthenticator authenticator;
     private final ShellHost shellHost;
     private final WsManFaults faults;
+    private final WsManOptions options;
     private final WsManLimits limits;
     private final Runnable refusalListener = this::refusalChanged;
 
@@ -41,11 +46,12 @@ final class WsManEndpoint extends AbstractVerticle {
     private Future<Void> listenerChanges = Future.succeededFuture();
 
     WsManEndpoint(String hostName, HttpAuthenticator authenticator, ShellHost shellHost, WsManFaults faults,
-            WsManLimits limits) {
+            WsManOptions options, WsManLimits limits) {
         this.hostName = hostName;
         this.authenticator = authenticator;
         this.shellHost = shellHost;
         this.faults = faults;
+        this.options = options;
         this.limits = limits;
     }
 
@@ -65,6 +71,16 @@ final class WsManEndpoint extends AbstractVerticle {
         }
         Promise<Integer> count = Promise.promise();
         context.runOnContext(v -> count.complete(shells.shellCount()));
+        return count.future();
+    }
+
+    /** Connections holding authentication state (an NTLM handshake or session), read on the event loop. */
+    Future<Integer> authenticatedConnections() {
+        if (context == null) {
+            return Future.succeededFuture(0);
+        }
+        Promise<Integer> count = Promise.promise();
+        context.runOnContext(v -> count.complete(authenticator.trackedConnections()));
         return count.future();
     }
 
@@ -94,14 +110,17 @@ final class WsManEndpoint extends AbstractVerticle {
     }
 
     private Future<HttpServer> listen(int port) {
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions serverOptions = new HttpServerOptions()
                 .setHost(bindHost)
                 .setPort(port)
                 // Windows' HTTP.sys speaks HTTP/1.1 only to WinRM clients.
                 .setHttp2ClearTextEnabled(false)
                 // Drops sockets left idle (slow or abandoned clients); longer than any Receive hold.
                 .setIdleTimeout((int) limits.maxReceiveHold().toSeconds() + 90);
-        return vertx.createHttpServer(options).requestHandler(this::handle).listen();
+        if (options.https()) {
+            serverOptions.setSsl(true).setKeyCertOptions(options.tls().keyCertOptions());
+        }
+        return vertx.createHttpServer(serverOptions).requestHandler(this::handle).listen();
     }
 
     /** Called from whichever thread flipped the switch; the change is applied on the event loop, in order. */
@@ -138,37 +157,49 @@ final class WsManEndpoint extends AbstractVerticle {
         request.response().putHeader(HttpHeaders.SERVER, "Microsoft-HTTPAPI/2.0");
         OptionalInt forced = faults.forcedHttpStatus();
         if (forced.isPresent()) {
-            discardBody(request);
-            send(request, forced.getAsInt(), null, forced.getAsInt() == 401, false);
+            answerUnread(request, forced.getAsInt(),
+                    forced.getAsInt() == 401 ? authenticator.challenges() : List.of(), false);
             return;
         }
         if (!"/wsman".equalsIgnoreCase(request.path())) {
-            discardBody(request);
-            send(request, 404, null, false, false);
+            answerUnread(request, 404, List.of(), false);
             return;
         }
         if (request.method() != HttpMethod.POST) {
-            discardBody(request);
             request.response().putHeader(HttpHeaders.ALLOW, "POST");
-            send(request, 405, null, false, false);
+            answerUnread(request, 405, List.of(), false);
             return;
         }
-        Optional<String> user = authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (user.isEmpty()) {
-            discardBody(request);
-            send(request, 401, null, true, false);
+        AuthOutcome outcome = authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
+                request.connection());
+        if (outcome instanceof AuthOutcome.Continue handshake) {
+            // The body of a handshake request is a placeholder: never parse it.
+            answerUnread(request, 401, List.of(handshake.wwwAuthenticate()), false);
             return;
         }
+        if (outcome instanceof AuthOutcome.Refused refused) {
+            answerUnread(request, 401, authenticator.challenges(), refused.closeConnection());
+            return;
+        }
+        AuthOutcome.Accepted accepted = (AuthOutcome.Accepted) outcome;
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             request.response().writeContinue();
         }
         String clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        RemoteShells.Caller caller = new RemoteShells.Caller(
-                user.get(), clientIp, "http://" + hostName + ":" + boundPort + "/wsman");
-        readBody(request, caller);
+        RemoteShells.Caller caller = new RemoteShells.Caller(accepted.user(), clientIp,
+                (options.https() ? "https://" : "http://") + hostName + ":" + boundPort + "/wsman");
+        NtlmSessionSecurity sealing = EncryptedEnvelope.isEncrypted(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                ? accepted.sessionSecurity()
+                : null;
+        readBody(request, caller, accepted, sealing);
     }
 
-    private void readBody(HttpServerRequest request, RemoteShells.Caller caller) {
+    /**
+     * @param sealing the connection's NTLM session when the request is encrypted and can be opened;
+     *     the reply is then sealed with it, faults included
+     */
+    private void readBody(HttpServerRequest request, RemoteShells.Caller caller, AuthOutcome.Accepted accepted,
+            NtlmSessionSecurity sealing) {
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = {false};
         request.handler(chunk -> {
@@ -178,21 +209,62 @@ final class WsManEndpoint extends AbstractVerticle {
             if (body.length() + chunk.length() > limits.maxRequestBytes()) {
                 tooLarge[0] = true;
                 sendReply(request, WsManReply.fault(WsManFault.envelopeTooLarge(limits.maxRequestBytes()), hostName),
-                        null, true);
+                        null, sealing, true);
             } else {
                 body.appendBuffer(chunk);
             }
         });
         request.endHandler(end -> {
             if (!tooLarge[0]) {
-                process(request, caller, body.getBytes());
+                open(request, caller, accepted, sealing, body.getBytes());
             }
         });
         request.exceptionHandler(cause -> LOG.log(System.Logger.Level.DEBUG,
                 "lab host {0} lost a request: {1}", hostName, cause.toString()));
     }
 
-    private void process(HttpServerRequest request, RemoteShells.Caller caller, byte[] body) {
+    /**
+     * Decrypts an encrypted body, or applies Windows' rules to a plain one: over plain HTTP an
+     * NTLM-authenticated body must be encrypted unless {@code AllowUnencrypted} is on, and an empty
+     * body (pywinrm's way to finish the handshake before it encrypts) is answered with an empty 200.
+     */
+    private void open(HttpServerRequest request, RemoteShells.Caller caller, AuthOutcome.Accepted accepted,
+            NtlmSessionSecurity sealing, byte[] body) {
+        if (EncryptedEnvelope.isEncrypted(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            if (sealing == null) {
+                sendReply(request, WsManReply.badRequest(WsManFault.encryptedWithoutSession(), hostName), null, null,
+                        false);
+                return;
+            }
+            byte[] soap;
+            try {
+                EncryptedEnvelope.Parts parts = EncryptedEnvelope.parse(body);
+                soap = sealing.unseal(parts.signature(), parts.sealed());
+            } catch (NtlmSessionSecurity.IntegrityException refused) {
+                // The client's RC4 stream is out of step now: answer in clear and drop the connection,
+                // which drops its NTLM session with it.
+                LOG.log(System.Logger.Level.DEBUG, "lab host {0} refused an encrypted message: {1}", hostName,
+                        refused.getMessage());
+                sendReply(request, WsManReply.badRequest(WsManFault.integrityFailure(refused.getMessage()), hostName),
+                        null, null, true);
+                return;
+            }
+            process(request, caller, soap, sealing);
+            return;
+        }
+        if (accepted.encryptionExpected() && body.length == 0) {
+            send(request, 200, null, List.of(), false);
+            return;
+        }
+        if (accepted.encryptionExpected() && !options.https() && !options.allowUnencryptedNtlm()) {
+            sendReply(request, WsManReply.badRequest(WsManFault.unencryptedRefused(), hostName), null, null, false);
+            return;
+        }
+        process(request, caller, body, null);
+    }
+
+    private void process(HttpServerRequest request, RemoteShells.Caller caller, byte[] body,
+            NtlmSessionSecurity sealing) {
         String relatesTo = null;
         try {
             WsManRequest parsed = WsManRequestParser.parse(body);
@@ -203,11 +275,12 @@ final class WsManEndpoint extends AbstractVerticle {
             String replyTo = relatesTo;
             dispatch(parsed, caller, abandonment(request))
                     .onComplete(result -> sendReply(request,
-                            result.succeeded() ? result.result() : faultReply(result.cause()), replyTo, false));
+                            result.succeeded() ? result.result() : faultReply(result.cause()), replyTo, sealing,
+                            false));
         } catch (WsManFault fault) {
-            sendReply(request, WsManReply.fault(fault, hostName), relatesTo, false);
+            sendReply(request, WsManReply.fault(fault, hostName), relatesTo, sealing, false);
         } catch (RuntimeException unexpected) {
-            sendReply(request, faultReply(unexpected), relatesTo, false);
+            sendReply(request, faultReply(unexpected), relatesTo, sealing, false);
         }
     }
 
@@ -248,35 +321,76 @@ final class WsManEndpoint extends AbstractVerticle {
         return abandoned.future();
     }
 
-    private static void discardBody(HttpServerRequest request) {
+    /**
+     * Answers with an empty body once the request's body has been read and dropped unparsed. If the
+     * client declared a body it does not send (WinRM4j does, when it gives up on NTLM), the reply
+     * goes after a grace period and the connection is closed: kept alive, it would read the
+     * client's next request as that body.
+     */
+    private void answerUnread(HttpServerRequest request, int status, List<String> challenges, boolean closeAfter) {
+        if (request.isEnded()) {
+            send(request, status, null, challenges, closeAfter);
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // Let the body come, so that the connection stays usable for the rest of a handshake.
+            request.response().writeContinue();
+        }
+        boolean[] answered = {false};
+        long grace = vertx.setTimer(UNSENT_BODY_GRACE_MILLIS, id -> {
+            if (!answered[0]) {
+                answered[0] = true;
+                send(request, status, null, challenges, true);
+            }
+        });
         request.handler(ignored -> {
+        });
+        request.endHandler(end -> {
+            if (!answered[0]) {
+                answered[0] = true;
+                vertx.cancelTimer(grace);
+                send(request, status, null, challenges, closeAfter);
+            }
         });
     }
 
-    private void sendReply(HttpServerRequest request, WsManReply reply, String relatesTo, boolean closeAfter) {
+    private void sendReply(HttpServerRequest request, WsManReply reply, String relatesTo, NtlmSessionSecurity sealing,
+            boolean closeAfter) {
         if (reply.httpStatus() != 200) {
             LOG.log(System.Logger.Level.DEBUG, "lab host {0} answers a fault: {1}", hostName, reply.action());
         }
-        send(request, reply.httpStatus(), reply.render(relatesTo), false, closeAfter);
+        send(request, reply.httpStatus(), new SoapBody(reply.render(relatesTo), sealing), List.of(), closeAfter);
     }
 
-    /** Writes a reply after the host's configured latency; nothing if the client has gone. */
-    private void send(HttpServerRequest request, int status, String soapBody, boolean challenge, boolean closeAfter) {
+    /** A SOAP envelope to send, sealed for the client when {@code sealing} is not null. */
+    private record SoapBody(String envelope, NtlmSessionSecurity sealing) {
+    }
+
+    /**
+     * Writes a reply after the host's configured latency; nothing if the client has gone. Sealing
+     * happens here, at the moment of writing, so that the RC4 stream advances only for replies the
+     * client receives, in the order it receives them.
+     */
+    private void send(HttpServerRequest request, int status, SoapBody body, List<String> challenges,
+            boolean closeAfter) {
         Runnable write = () -> {
             HttpServerResponse response = request.response();
             if (response.ended() || response.closed()) {
                 return;
             }
             response.setStatusCode(status);
-            if (challenge) {
-                authenticator.challenges().forEach(offer -> response.headers().add("WWW-Authenticate", offer));
-            }
+            challenges.forEach(offer -> response.headers().add("WWW-Authenticate", offer));
             Future<Void> written;
-            if (soapBody == null) {
+            if (body == null) {
                 written = response.end();
-            } else {
+            } else if (body.sealing() == null) {
                 response.putHeader(HttpHeaders.CONTENT_TYPE, SOAP_CONTENT_TYPE);
-                written = response.end(soapBody);
+                written = response.end(body.envelope());
+            } else {
+                byte[] plaintext = body.envelope().getBytes(StandardCharsets.UTF_8);
+                response.putHeader(HttpHeaders.CONTENT_TYPE, EncryptedEnvelope.CONTENT_TYPE);
+                written = response.end(Buffer.buffer(
+                        EncryptedEnvelope.frame(plaintext.length, body.sealing().seal(plaintext))));
             }
             if (closeAfter) {
                 written.onComplete(done -> request.connection().close());

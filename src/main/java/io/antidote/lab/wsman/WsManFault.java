@@ -118,6 +118,28 @@ final class WsManFault extends Exception {
                 null);
     }
 
+    static WsManFault unencryptedRefused() {
+        return new WsManFault(true, "w:AccessDenied",
+                "The WinRM service refuses unencrypted messages (AllowUnencrypted is false): after NTLM"
+                        + " authentication over HTTP, send the body as multipart/encrypted.",
+                null);
+    }
+
+    static WsManFault encryptedWithoutSession() {
+        return new WsManFault(true, "w:AccessDenied",
+                "The message is encrypted but this connection has no NTLM session that can seal: authenticate"
+                        + " with NTLM, negotiating signing, sealing and extended session security.",
+                null);
+    }
+
+    /** @param why the integrity check that failed, naming no key or content */
+    static WsManFault integrityFailure(String why) {
+        return new WsManFault(true, "w:AccessDenied",
+                "The WinRM service refused the encrypted message: " + why
+                        + ". The connection's security context is discarded; authenticate again.",
+                null);
+    }
+
     /** The fault's {@code s:Body} content; no whitespace anywhere inside {@code s:Detail} (WinRM4j gives up otherwise). */
     String bodyXml(String machine) {
         StringBuilder xml = new StringBuilder(512);

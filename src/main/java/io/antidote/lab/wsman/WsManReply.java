@@ -18,6 +18,11 @@ record WsManReply(int httpStatus, String action, String bodyXml) {
         return new WsManReply(500, WsMan.ACTION_FAULT, fault.bodyXml(machine));
     }
 
+    /** A fault answered with HTTP 400, as Windows refuses a message it will not read at all. */
+    static WsManReply badRequest(WsManFault fault, String machine) {
+        return new WsManReply(400, WsMan.ACTION_FAULT, fault.bodyXml(machine));
+    }
+
     /** The whole envelope, on one line as Windows writes it; {@code relatesTo} null when the request had none. */
     String render(String relatesTo) {
         StringBuilder xml = new StringBuilder(bodyXml.length() + 1024);

@@ -2,13 +2,15 @@ package io.antidote.lab.wsman;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One lab host's WS-Management endpoint: WinRS over SOAP 1.2 on {@code POST /wsman}, with HTTP
- * Basic authentication, as close to a Windows host as real WinRM clients can tell. Framework-free:
- * it needs only a {@link Vertx}, plain or Quarkus-managed.
+ * Basic and NTLM authentication (NTLM bodies encrypted as MS-WSMV says) over HTTP or HTTPS, as close
+ * to a Windows host as real WinRM clients can tell. Framework-free: it needs only a {@link Vertx},
+ * plain or Quarkus-managed.
  */
 public final class WsManServer {
 
@@ -18,19 +20,38 @@ public final class WsManServer {
     private Future<String> deployment;
     private Future<Void> stopped;
 
+    /** A host with {@link WsManOptions#labDefaults()}: Basic and NTLM over plain HTTP. */
     public WsManServer(Vertx vertx, String hostName, WsManCredentials credentials, ShellHost shellHost,
             WsManFaults faults) {
-        this(vertx, hostName, credentials, shellHost, faults, WsManLimits.defaults());
+        this(vertx, hostName, credentials, shellHost, faults, WsManOptions.labDefaults());
+    }
+
+    public WsManServer(Vertx vertx, String hostName, WsManCredentials credentials, ShellHost shellHost,
+            WsManFaults faults, WsManOptions options) {
+        this(vertx, hostName, credentials, shellHost, faults, options, WsManLimits.defaults());
     }
 
     WsManServer(Vertx vertx, String hostName, WsManCredentials credentials, ShellHost shellHost, WsManFaults faults,
             WsManLimits limits) {
+        this(vertx, hostName, credentials, shellHost, faults, WsManOptions.labDefaults(), limits);
+    }
+
+    WsManServer(Vertx vertx, String hostName, WsManCredentials credentials, ShellHost shellHost, WsManFaults faults,
+            WsManOptions options, WsManLimits limits) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.hostName = Objects.requireNonNull(hostName, "hostName");
-        this.endpoint = new WsManEndpoint(hostName,
-                new HttpAuthenticator(List.of(new BasicAuthScheme(Objects.requireNonNull(credentials, "credentials")))),
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(options, "options");
+        List<AuthScheme> schemes = new ArrayList<>();
+        if (options.accepts(WsManOptions.Authentication.NTLM)) {
+            schemes.add(new NtlmAuthScheme(credentials, hostName, System::currentTimeMillis));
+        }
+        if (options.accepts(WsManOptions.Authentication.BASIC)) {
+            schemes.add(new BasicAuthScheme(credentials));
+        }
+        this.endpoint = new WsManEndpoint(hostName, new HttpAuthenticator(schemes),
                 Objects.requireNonNull(shellHost, "shellHost"), Objects.requireNonNull(faults, "faults"),
-                Objects.requireNonNull(limits, "limits"));
+                options, Objects.requireNonNull(limits, "limits"));
     }
 
     /**
@@ -70,6 +91,11 @@ public final class WsManServer {
     /** Open shells, for tests and a future lab status view. */
     Future<Integer> openShells() {
         return endpoint.openShells();
+    }
+
+    /** Connections holding NTLM state, for tests that check it is dropped when they close. */
+    Future<Integer> authenticatedConnections() {
+        return endpoint.authenticatedConnections();
     }
 
     public String hostName() {

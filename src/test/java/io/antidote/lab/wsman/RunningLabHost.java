@@ -18,21 +18,26 @@ final class RunningLabHost implements AutoCloseable {
     final WsManServer server;
     final int port;
 
-    private RunningLabHost(Vertx vertx, Function<String, CommandOutput> behaviour, WsManLimits limits) {
+    private RunningLabHost(Vertx vertx, Function<String, CommandOutput> behaviour, WsManOptions options,
+            WsManLimits limits) {
         ShellHost host = line -> {
             commandLines.add(line);
             return behaviour.apply(line);
         };
-        server = new WsManServer(vertx, HOST_NAME, CREDENTIALS, host, faults, limits);
+        server = new WsManServer(vertx, HOST_NAME, CREDENTIALS, host, faults, options, limits);
         port = await(server.start("127.0.0.1", 0));
     }
 
     static RunningLabHost start(Vertx vertx, Function<String, CommandOutput> behaviour) {
-        return new RunningLabHost(vertx, behaviour, WsManLimits.defaults());
+        return new RunningLabHost(vertx, behaviour, WsManOptions.labDefaults(), WsManLimits.defaults());
     }
 
     static RunningLabHost start(Vertx vertx, Function<String, CommandOutput> behaviour, WsManLimits limits) {
-        return new RunningLabHost(vertx, behaviour, limits);
+        return new RunningLabHost(vertx, behaviour, WsManOptions.labDefaults(), limits);
+    }
+
+    static RunningLabHost start(Vertx vertx, Function<String, CommandOutput> behaviour, WsManOptions options) {
+        return new RunningLabHost(vertx, behaviour, options, WsManLimits.defaults());
     }
 
     /** The PowerShell a command line carries, for hosts that answer scripts. */
