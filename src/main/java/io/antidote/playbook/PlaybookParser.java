@@ -58,7 +58,8 @@ public final class PlaybookParser {
     private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern");
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect");
     private static final List<String> EXPECT_KEYS = List.of("exitCode", "stdout", "json");
-    private static final List<String> CHECK_KEYS = List.of("proxylogonPatched", "empty", "equals");
+    private static final List<String> CHECK_KEYS = List.of("proxylogonPatched", "empty", "equals", "versionAtLeast",
+            "versionBelow");
 
     private static final Map<String, Pattern> REFERENCE_FORMATS = Map.of(
             "cves", Pattern.compile("CVE-[0-9]{4}-[0-9]{4,}"),
@@ -737,6 +738,9 @@ public final class PlaybookParser {
                     Boolean expected = bool(value, what);
                     return expected == null ? null : new JsonCheck.Empty(expected);
                 }
+                case "versionAtLeast", "versionBelow" -> {
+                    return versionCheck(value, only.getKey(), what);
+                }
                 default -> {
                     if (value.getTag().equals(Tag.NULL) && value instanceof ScalarNode) {
                         return new JsonCheck.Equals(null);
@@ -757,6 +761,19 @@ public final class PlaybookParser {
                     return null;
                 }
             }
+        }
+
+        private JsonCheck versionCheck(Node value, String kind, String what) {
+            String text = text(value, what);
+            if (text == null) {
+                return null;
+            }
+            if (Versions.parse(text) == null) {
+                error(value, what + " must be a version of 2 to 4 dot-separated numbers such as 15.1.2176.9, found '"
+                        + Text.shorten(text) + "'");
+                return null;
+            }
+            return kind.equals("versionAtLeast") ? new JsonCheck.VersionAtLeast(text) : new JsonCheck.VersionBelow(text);
         }
 
         // ---- typed reading of nodes ----
