@@ -191,7 +191,7 @@ class PlaybookParserErrorsTest {
                     timout: 45m
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
-                + " id, description, powershell, timeout, expect"));
+                + " id, description, powershell, timeout, expect, when, outputs"));
     }
 
     @Test

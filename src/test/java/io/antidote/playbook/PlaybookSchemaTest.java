@@ -86,6 +86,13 @@ class PlaybookSchemaTest {
                     build: { proxylogonPatched: true }
                     other: { versionAtLeast: '15.1' }
                     none: { equals: null }
+                outputs: { build: build }
+              - id: act
+                powershell: Get-Date
+                when: { step: read, output: build, notEquals: '15.1.2176.9' }
+              - id: full
+                powershell: Get-Date
+                when: { param: mode, equals: enforce }
             """;
 
     static Stream<Arguments> samples() {
@@ -123,7 +130,17 @@ class PlaybookSchemaTest {
                 Arguments.of("an unknown JSON check", BASE.replace("{ proxylogonPatched: true }", "{ patched: true }"), false),
                 Arguments.of("a malformed version check", BASE.replace("versionAtLeast: '15.1'", "versionAtLeast: 'x.y'"),
                         false),
-                Arguments.of("steps as a mapping", "name: x\nsteps:\n  a: Get-Date\n", false));
+                Arguments.of("steps as a mapping", "name: x\nsteps:\n  a: Get-Date\n", false),
+                Arguments.of("a condition with param and step", BASE.replace("{ param: mode, equals: enforce }",
+                        "{ param: mode, step: read, output: build, equals: enforce }"), false),
+                Arguments.of("a condition without a comparison", BASE.replace("{ param: mode, equals: enforce }",
+                        "{ param: mode }"), false),
+                Arguments.of("a condition with both comparisons", BASE.replace("{ param: mode, equals: enforce }",
+                        "{ param: mode, equals: a, notEquals: b }"), false),
+                Arguments.of("a condition as an expression string", BASE.replace("{ param: mode, equals: enforce }",
+                        "\"params.mode == 'enforce'\""), false),
+                Arguments.of("an output name with a dash", BASE.replace("outputs: { build: build }",
+                        "outputs: { the-build: build }"), false));
     }
 
     @ParameterizedTest(name = "{0}")
