@@ -369,6 +369,11 @@ public final class PlaybookParser {
                 return false;
             }
             String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("steps_")) {
+                error(key, "parameter name '" + name + "' starts with 'steps_', which names the outputs of earlier"
+                        + " steps; choose another name");
+                return false;
+            }
             if (RESERVED_VARIABLES.contains(lower) || lower.endsWith("preference")) {
                 error(key, "parameter name '" + name + "' is a PowerShell automatic or preference variable;"
                         + " choose another name");
