@@ -4,16 +4,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.antidote.playbook.Param;
 import io.antidote.playbook.ParamType;
 import io.antidote.playbook.Playbook;
+import io.antidote.playbook.PlaybookError;
 import io.antidote.playbook.Step;
 
 import java.util.List;
 import java.util.Map;
 
-/** A parsed playbook as the API lists it; {@code source} only when one playbook is asked for. */
+/**
+ * A parsed playbook as the API lists it; {@code source} only when one playbook is asked for, and
+ * {@code pendingErrors} only when its file has since been changed into a version that does not parse
+ * (this version stays in force until the file is fixed).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlaybookView(String name, String description, int version, String digest, String file,
                            Map<String, List<String>> references, List<ParamView> params, List<StepView> steps,
-                           String source) {
+                           String source, List<PlaybookError> pendingErrors) {
 
     public record ParamView(String name, String type, String description, Object defaultValue, boolean required,
                             List<String> values, String pattern) {
@@ -25,13 +30,13 @@ public record PlaybookView(String name, String description, int version, String 
     static PlaybookView summary(Playbook p) {
         return new PlaybookView(p.name(), p.description(), p.version(), p.digest(), p.file(), p.references(),
                 p.params().stream().map(PlaybookView::param).toList(),
-                p.steps().stream().map(PlaybookView::step).toList(), null);
+                p.steps().stream().map(PlaybookView::step).toList(), null, null);
     }
 
-    static PlaybookView withSource(Playbook p) {
+    static PlaybookView withSource(Playbook p, List<PlaybookError> pendingErrors) {
         PlaybookView s = summary(p);
         return new PlaybookView(s.name(), s.description(), s.version(), s.digest(), s.file(), s.references(),
-                s.params(), s.steps(), p.source());
+                s.params(), s.steps(), p.source(), pendingErrors.isEmpty() ? null : List.copyOf(pendingErrors));
     }
 
     private static ParamView param(Param p) {

@@ -3,6 +3,15 @@ package io.antidote.api;
 import java.util.List;
 import java.util.Map;
 
-/** Body of {@code POST /api/v1/runs}. Unknown fields are refused (see application.properties). */
-public record RunRequestBody(String playbook, List<String> targets, Map<String, Object> params, String ticket) {
+/**
+ * Body of {@code POST /api/v1/runs}. Unknown fields are refused (see application.properties).
+ *
+ * @param dryRun {@code true}: validate and answer with the rendered scripts, writing and running nothing
+ */
+public record RunRequestBody(String playbook, List<String> targets, Map<String, Object> params, String ticket,
+                             Boolean dryRun) {
+
+    boolean isDryRun() {
+        return Boolean.TRUE.equals(dryRun);
+    }
 }

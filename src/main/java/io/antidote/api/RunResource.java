@@ -43,8 +43,13 @@ public class RunResource {
             return Uni.createFrom().item(Problem.response(400, "Malformed request body", "a JSON body is required",
                     List.of()));
         }
-        return requests.submit(new RunRequests.Request(body.playbook(), body.targets(), body.params(), body.ticket(),
-                        idempotencyKey, ANONYMOUS))
+        RunRequests.Request request = new RunRequests.Request(body.playbook(), body.targets(), body.params(),
+                body.ticket(), idempotencyKey, ANONYMOUS);
+        if (body.isDryRun()) {
+            // Validation and rendering are pure and quick: no I/O, so fine on the event loop.
+            return Uni.createFrom().item(() -> Response.ok(requests.preview(request)).build());
+        }
+        return requests.submit(request)
                 .map(run -> Response.accepted(RunView.of(run))
                         .location(uri.getBaseUriBuilder().path("api/v1/runs").path(run.runId().toString()).build())
                         .build());

@@ -4,6 +4,7 @@ import io.antidote.playbook.InvalidParamsException;
 import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
+import io.antidote.playbook.ScriptRenderer;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.antidote.workflow.RunCommand.RequestRun;
@@ -48,16 +49,40 @@ public class RunRequests {
         this.clock = clock;
     }
 
+    /** What a run would send: per target, each step's script exactly as rendered, secrets as {@code '***'}. */
+    public record Preview(String playbook, String digest, List<TargetPreview> targets) {
+        public record TargetPreview(String name, List<StepPreview> steps) {
+        }
+
+        public record StepPreview(String id, String description, String timeout, String script) {
+        }
+    }
+
+    /**
+     * A dry-run: validates the request exactly as {@link #submit} does and renders every script, but
+     * writes nothing and runs nothing. Throws {@link InvalidRequestException} for a bad request.
+     */
+    public Preview preview(Request request) {
+        Playbook playbook = validPlaybook(request);
+        validTargets(request);
+        Map<String, Object> params = validParams(playbook, request);
+        List<Preview.StepPreview> steps = playbook.steps().stream()
+                .map(step -> new Preview.StepPreview(step.id(), step.description(), step.timeout().toString(),
+                        ScriptRenderer.renderRedacted(step, params, playbook.params())))
+                .toList();
+        // Scripts do not depend on the target today (targets never reach a script); listed per target so
+        // that a future per-target input shows up here without changing the shape.
+        return new Preview(playbook.name(), playbook.digest(), request.targets().stream()
+                .map(name -> new Preview.TargetPreview(name, steps)).toList());
+    }
+
     public Uni<RunState> submit(Request request) {
         Playbook playbook;
         Map<String, Object> params;
         try {
             playbook = validPlaybook(request);
             validTargets(request);
-            params = ParamResolver.resolve(playbook, request.params() == null ? Map.of() : request.params());
-        } catch (InvalidParamsException e) {
-            return Uni.createFrom().failure(new InvalidRequestException(e.errors().stream()
-                    .map(p -> new InvalidRequestException.Violation("params." + p.param(), p.message())).toList()));
+            params = validParams(playbook, request);
         } catch (InvalidRequestException e) {
             return Uni.createFrom().failure(e);
         }
@@ -70,6 +95,15 @@ public class RunRequests {
         return versions.remember(playbook)
                 .chain(() -> engine.request(command))
                 .invoke(state -> engine.advanceLater(state.runId()));
+    }
+
+    private static Map<String, Object> validParams(Playbook playbook, Request request) {
+        try {
+            return ParamResolver.resolve(playbook, request.params() == null ? Map.of() : request.params());
+        } catch (InvalidParamsException e) {
+            throw new InvalidRequestException(e.errors().stream()
+                    .map(p -> new InvalidRequestException.Violation("params." + p.param(), p.message())).toList());
+        }
     }
 
     private Playbook validPlaybook(Request request) {

@@ -171,6 +171,9 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
             return empty.expected() ? "JSON field " + name + " is not empty: " + describe(value)
                     : "JSON field " + name + " is empty, expected a value";
         }
+        if (check instanceof JsonCheck.VersionAtLeast || check instanceof JsonCheck.VersionBelow) {
+            return versionFailure(name, value, check);
+        }
         if (check instanceof JsonCheck.Equals equals) {
             if (matches(value, equals.value())) {
                 return null;
@@ -178,6 +181,20 @@ public record Expectation(int exitCode, String stdoutPattern, Map<String, JsonCh
             return "JSON field " + name + " is " + describe(value) + ", expected " + describeExpected(equals.value());
         }
         throw new IllegalStateException("unknown JSON check " + check);
+    }
+
+    private static String versionFailure(String name, JsonNode value, JsonCheck check) {
+        long[] actual = value.isTextual() ? Versions.parse(value.textValue()) : null;
+        if (actual == null) {
+            return "JSON field " + name + " is not a version such as 15.1.2176.9: " + describe(value);
+        }
+        if (check instanceof JsonCheck.VersionAtLeast atLeast) {
+            return Versions.compare(actual, Versions.parse(atLeast.minimum())) >= 0 ? null
+                    : "JSON field " + name + " is version " + value.textValue() + ", expected at least " + atLeast.minimum();
+        }
+        JsonCheck.VersionBelow below = (JsonCheck.VersionBelow) check;
+        return Versions.compare(actual, Versions.parse(below.limit())) < 0 ? null
+                : "JSON field " + name + " is version " + value.textValue() + ", expected below " + below.limit();
     }
 
     private static boolean matches(JsonNode value, Object expected) {

@@ -22,4 +22,26 @@ public sealed interface JsonCheck {
             }
         }
     }
+
+    /**
+     * The field is a dotted version ({@code 15.1.2176.9}, leading zeros allowed) at least {@code minimum},
+     * compared number by number, missing parts counting as 0. Not for the ProxyLogon verdict: see
+     * {@link ProxyLogonPatched}, because a plain comparison is wrong across CUs.
+     */
+    record VersionAtLeast(String minimum) implements JsonCheck {
+        public VersionAtLeast {
+            if (Versions.parse(minimum) == null) {
+                throw new IllegalArgumentException("a version is 2 to 4 dot-separated numbers");
+            }
+        }
+    }
+
+    /** The field is a dotted version strictly below {@code limit}, compared as {@link VersionAtLeast} does. */
+    record VersionBelow(String limit) implements JsonCheck {
+        public VersionBelow {
+            if (Versions.parse(limit) == null) {
+                throw new IllegalArgumentException("a version is 2 to 4 dot-separated numbers");
+            }
+        }
+    }
 }

@@ -102,6 +102,13 @@ public final class ParamResolver {
                             + " sent to the host"));
                     return null;
                 }
+                if (text.indexOf('\0') >= 0) {
+                    // The run request is recorded as PostgreSQL jsonb, which cannot hold U+0000; refusing it here
+                    // names the parameter instead of failing the whole request at the store.
+                    errors.add(new ParamError(name, "the value contains a NUL character (U+0000), which a run request"
+                            + " cannot record; other control characters are sent base64-encoded"));
+                    return null;
+                }
                 if (param.type() == ParamType.ENUM && !param.values().contains(text)) {
                     errors.add(new ParamError(name, "'" + Text.shorten(text) + "' is not one of: "
                             + String.join(", ", param.values())));

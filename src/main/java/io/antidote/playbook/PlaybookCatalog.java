@@ -1,5 +1,6 @@
 package io.antidote.playbook;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,19 +14,28 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The playbooks this instance can run: every {@code *.yaml} and {@code *.yml} file under
- * {@code antidote.playbooks.dir} (relative to the working directory), read once at startup.
+ * {@code antidote.playbooks.dir} (relative to the working directory), read at startup and again
+ * whenever a file changes (polled every {@code antidote.playbooks.reload-interval}; 0 turns it off).
  * A file that does not parse is logged with its errors and listed in {@link #invalid()}; it does
- * not keep the others from loading.
+ * not keep the others from loading, and if an earlier version of that file was valid, that version
+ * stays in force until the file is fixed or removed.
  */
 @ApplicationScoped
 public class PlaybookCatalog {
@@ -42,28 +52,76 @@ public class PlaybookCatalog {
     @ConfigProperty(name = "antidote.playbooks.dir", defaultValue = "playbooks")
     String directory;
 
+    @ConfigProperty(name = "antidote.playbooks.reload-interval", defaultValue = "5s")
+    Duration reloadInterval;
+
     private volatile Contents contents = Contents.EMPTY;
+    /** The last valid playbook read from each file: what stays in force while a newer version is invalid. */
+    private final Map<String, Playbook> lastValidByFile = new HashMap<>();
+    private List<String> lastFingerprint = List.of();
+    private ScheduledExecutorService reloader;
 
     void onStart(@Observes StartupEvent event) {
         load(Path.of(directory));
+        if (reloadInterval != null && !reloadInterval.isZero() && !reloadInterval.isNegative()) {
+            // Reading files blocks: a thread of its own, never the event loop.
+            reloader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "playbook-reload");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long millis = Math.max(100, reloadInterval.toMillis());
+            reloader.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
+    }
+
+    /** Reads the directory again if any file was added, removed or changed (size or modification time). */
+    public void reloadIfChanged() {
+        try {
+            Path root = Path.of(directory);
+            if (!fingerprint(root).equals(lastFingerprint)) {
+                load(root);
+            }
+        } catch (RuntimeException e) {
+            // A failed poll must not end the polling: the next one tries again.
+            LOG.errorf("Could not reload playbooks: %s", e.toString());
+        }
     }
 
     /** Replaces the catalog with the playbooks found under {@code root}. */
-    void load(Path root) {
+    synchronized void load(Path root) {
+        lastFingerprint = fingerprint(root);
         if (!Files.isDirectory(root)) {
             LOG.warnf("Playbook directory %s does not exist; no playbooks are loaded", root.toAbsolutePath());
             contents = Contents.EMPTY;
+            lastValidByFile.clear();
             return;
         }
         Map<String, Playbook> byName = new LinkedHashMap<>();
         List<ParseResult.Invalid> invalid = new ArrayList<>();
+        Set<String> present = new HashSet<>();
         for (Path path : playbookFiles(root)) {
             String file = path.toString();
+            present.add(file);
             ParseResult result = parse(path, file);
+            if (result instanceof ParseResult.Invalid && lastValidByFile.containsKey(file)) {
+                Playbook previous = lastValidByFile.get(file);
+                LOG.warnf("Playbook %s keeps version sha256 %s in force: the file now has errors", file, previous.digest());
+                byName.putIfAbsent(previous.name(), previous);
+            }
             if (result instanceof ParseResult.Valid valid) {
                 Playbook playbook = valid.playbook();
                 Playbook first = byName.putIfAbsent(playbook.name(), playbook);
-                if (first != null) {
+                if (first == null) {
+                    lastValidByFile.put(file, playbook);
+                } else {
+                    lastValidByFile.remove(file);
                     int[] position = PlaybookParser.positionOfTopLevelValue(playbook.source(), "name");
                     result = new ParseResult.Invalid(file, List.of(new PlaybookError(file, position[0], position[1],
                             "playbook name '" + playbook.name() + "' is already used by " + first.file())));
@@ -71,13 +129,30 @@ public class PlaybookCatalog {
             }
             if (result instanceof ParseResult.Invalid problem) {
                 invalid.add(problem);
-                LOG.errorf("Playbook %s is invalid and was not loaded:%n  %s", file,
+                LOG.errorf("Playbook file %s is invalid; this version was not loaded:%n  %s", file,
                         String.join("\n  ", problem.errors().stream().map(PlaybookError::toString).toList()));
             }
         }
         byName.values().forEach(playbook -> LOG.infof("Loaded playbook %s (%d steps, sha256 %s) from %s",
                 playbook.name(), playbook.steps().size(), playbook.digest(), playbook.file()));
+        lastValidByFile.keySet().retainAll(present);
         contents = new Contents(Map.copyOf(byName), List.copyOf(invalid));
+    }
+
+    /** Path, size and modification time of every playbook file, in path order. */
+    private static List<String> fingerprint(Path root) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<String> parts = new ArrayList<>();
+        for (Path path : playbookFiles(root)) {
+            try {
+                parts.add(path + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis());
+            } catch (IOException e) {
+                parts.add(path + "|unreadable");
+            }
+        }
+        return parts;
     }
 
     /** Every valid playbook, by name. */
@@ -89,9 +164,19 @@ public class PlaybookCatalog {
         return Optional.ofNullable(name).map(contents.byName::get);
     }
 
-    /** The files that were found but not loaded, with their errors. */
+    /**
+     * The files that were found but not loaded, with their errors. A file listed here may still
+     * provide a playbook: its last valid version, see {@link #inForce(String)}.
+     */
     public List<ParseResult.Invalid> invalid() {
         return contents.invalid;
+    }
+
+    /** The playbook that stays in force for a file whose current version is invalid, if it had a valid one. */
+    public synchronized Optional<Playbook> inForce(String file) {
+        Playbook playbook = lastValidByFile.get(file);
+        return playbook != null && find(playbook.name()).filter(p -> p == playbook).isPresent()
+                ? Optional.of(playbook) : Optional.empty();
     }
 
     private static List<Path> playbookFiles(Path root) {

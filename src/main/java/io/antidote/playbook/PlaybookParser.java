@@ -56,9 +56,12 @@ public final class PlaybookParser {
     private static final List<String> TOP_KEYS = List.of("name", "description", "version", "references", "params", "steps");
     private static final List<String> REFERENCE_KEYS = List.of("cves", "kbs", "links");
     private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern");
-    private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect");
+    private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
+            "when", "outputs");
+    private static final List<String> CONDITION_KEYS = List.of("param", "step", "output", "equals", "notEquals");
     private static final List<String> EXPECT_KEYS = List.of("exitCode", "stdout", "json");
-    private static final List<String> CHECK_KEYS = List.of("proxylogonPatched", "empty", "equals");
+    private static final List<String> CHECK_KEYS = List.of("proxylogonPatched", "empty", "equals", "versionAtLeast",
+            "versionBelow");
 
     private static final Map<String, Pattern> REFERENCE_FORMATS = Map.of(
             "cves", Pattern.compile("CVE-[0-9]{4}-[0-9]{4,}"),
@@ -147,6 +150,9 @@ public final class PlaybookParser {
         private final String source;
         private final List<PlaybookError> errors = new ArrayList<>();
         private String[] sourceLines;
+        private List<Param> declaredParams = List.of();
+        /** Where each parsed condition was written, to report references it makes that turn out wrong. */
+        private final Map<Condition, Node> conditionNodes = new IdentityHashMap<>();
 
         Reading(String file, String source) {
             this.file = file;
@@ -348,6 +354,7 @@ public final class PlaybookParser {
                 }
             }
             keys(mapping, "in params", null);
+            declaredParams = params;
             return params;
         }
 
@@ -362,6 +369,11 @@ public final class PlaybookParser {
                 return false;
             }
             String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("steps_")) {
+                error(key, "parameter name '" + name + "' starts with 'steps_', which names the outputs of earlier"
+                        + " steps; choose another name");
+                return false;
+            }
             if (RESERVED_VARIABLES.contains(lower) || lower.endsWith("preference")) {
                 error(key, "parameter name '" + name + "' is a PowerShell automatic or preference variable;"
                         + " choose another name");
@@ -532,6 +544,7 @@ public final class PlaybookParser {
                     steps.add(step);
                 }
             }
+            checkConditionReferences(steps, ids.keySet());
             return steps;
         }
 
@@ -585,10 +598,144 @@ public final class PlaybookParser {
             if (keys.containsKey("expect")) {
                 expect = expectation(keys.get("expect").getValueNode(), label);
             }
+            Condition when = keys.containsKey("when") ? condition(keys.get("when").getValueNode(), where) : null;
+            Map<String, String> outputs = keys.containsKey("outputs")
+                    ? outputs(keys.get("outputs").getValueNode(), where) : Map.of();
             if (errors.size() > before || id == null || powershell == null || expect == null) {
                 return null;
             }
-            return new Step(id, description, powershell, timeout, expect);
+            return new Step(id, description, powershell, timeout, expect, when, outputs);
+        }
+
+        // ---- conditions and outputs ----
+
+        /** {@code { param: p, equals: v }} or {@code { step: s, output: o, notEquals: v }}. */
+        private Condition condition(Node node, String where) {
+            String what = "'when' " + where;
+            MappingNode mapping = mapping(node, what);
+            if (mapping == null) {
+                return null;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, "in " + what, CONDITION_KEYS);
+            int before = errors.size();
+            Condition.Subject subject = null;
+            if (keys.containsKey("param") == keys.containsKey("step")) {
+                error(mapping, what + " needs either 'param' or 'step' (with 'output'), not " + (keys.containsKey("param")
+                        ? "both" : "neither"));
+            } else if (keys.containsKey("param")) {
+                if (keys.containsKey("output")) {
+                    error(keys.get("output").getKeyNode(), "'output' " + where + " goes with 'step', not 'param'");
+                }
+                String param = text(keys.get("param").getValueNode(), "'param' in " + what);
+                subject = param == null ? null : new Condition.ParamValue(param);
+            } else {
+                String step = name(keys.get("step").getValueNode(), "'step' in " + what);
+                String output = null;
+                if (!keys.containsKey("output")) {
+                    error(mapping, what + " names a step, so it needs 'output': which of its outputs to compare");
+                } else {
+                    output = text(keys.get("output").getValueNode(), "'output' in " + what);
+                }
+                subject = step == null || output == null ? null : new Condition.StepOutput(step, output);
+            }
+            if (keys.containsKey("equals") == keys.containsKey("notEquals")) {
+                error(mapping, what + " needs exactly one of 'equals' or 'notEquals'");
+                return null;
+            }
+            boolean negated = keys.containsKey("notEquals");
+            Node valueNode = keys.get(negated ? "notEquals" : "equals").getValueNode();
+            JsonCheck literal = jsonCheckLiteral(valueNode, "'" + (negated ? "notEquals" : "equals") + "' in " + what);
+            if (subject == null || literal == null || errors.size() > before) {
+                return null;
+            }
+            Condition condition = new Condition(subject, ((JsonCheck.Equals) literal).value(), negated);
+            conditionNodes.put(condition, mapping);
+            return condition;
+        }
+
+        /** A literal for a comparison: a string, an integer, a boolean or null, typed as YAML wrote it. */
+        private JsonCheck jsonCheckLiteral(Node value, String what) {
+            if (value.getTag().equals(Tag.NULL) && value instanceof ScalarNode) {
+                return new JsonCheck.Equals(null);
+            }
+            if (value.getTag().equals(Tag.INT)) {
+                Long number = integer(value, what);
+                return number == null ? null : new JsonCheck.Equals(number);
+            }
+            if (value.getTag().equals(Tag.BOOL)) {
+                Boolean flag = bool(value, what);
+                return flag == null ? null : new JsonCheck.Equals(flag);
+            }
+            if (value instanceof ScalarNode scalar && (value.getTag().equals(Tag.STR) || value.getTag().equals(Tag.TIMESTAMP))) {
+                return new JsonCheck.Equals(scalar.getValue());
+            }
+            error(value, what + " must be a string, an integer, a boolean or null, found " + kind(value));
+            return null;
+        }
+
+        /** {@code outputs: { name: jsonField }}: names are PowerShell variable names, fields are top-level JSON fields. */
+        private Map<String, String> outputs(Node node, String where) {
+            MappingNode mapping = mapping(node, "'outputs' " + where);
+            if (mapping == null) {
+                return Map.of();
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            keys(mapping, "in 'outputs' " + where, null).forEach((name, tuple) -> {
+                if (!PARAM_NAME.matcher(name).matches() || name.length() > MAX_NAME_LENGTH) {
+                    error(tuple.getKeyNode(), "output name '" + Text.shorten(name) + "' " + where + " must be letters,"
+                            + " digits and underscores, not starting with a digit, at most " + MAX_NAME_LENGTH + " characters");
+                    return;
+                }
+                String field = text(tuple.getValueNode(), "the JSON field of output '" + name + "' " + where);
+                if (field != null && field.isEmpty()) {
+                    error(tuple.getValueNode(), "the JSON field of output '" + name + "' " + where + " must not be empty");
+                } else if (field != null) {
+                    outputs.put(name, field);
+                }
+            });
+            return outputs;
+        }
+
+        /** A condition may look at declared, non-secret parameters and at outputs of steps that come before it. */
+        private void checkConditionReferences(List<Step> steps, Set<String> allIds) {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                Condition when = step.when();
+                if (when == null) {
+                    continue;
+                }
+                Node node = conditionNodes.get(when);
+                String where = "in the 'when' of step '" + step.id() + "'";
+                if (when.subject() instanceof Condition.ParamValue ref) {
+                    Optional<Param> param = declaredParams.stream().filter(p -> p.name().equals(ref.param())).findFirst();
+                    if (param.isEmpty()) {
+                        error(node, "unknown parameter '" + Text.shorten(ref.param()) + "' " + where + "; declared: "
+                                + (declaredParams.isEmpty() ? "none"
+                                : String.join(", ", declaredParams.stream().map(Param::name).toList())));
+                    } else if (param.get().type() == ParamType.SECRET) {
+                        error(node, "parameter '" + ref.param() + "' " + where + " is a secret; a condition on it would"
+                                + " reveal it in the run's events");
+                    }
+                    continue;
+                }
+                Condition.StepOutput ref = (Condition.StepOutput) when.subject();
+                Optional<Step> earlier = steps.subList(0, i).stream().filter(s -> s.id().equals(ref.step())).findFirst();
+                if (earlier.isPresent()) {
+                    if (!earlier.get().outputs().containsKey(ref.output())) {
+                        error(node, "step '" + ref.step() + "' has no output '" + Text.shorten(ref.output()) + "' (" + where
+                                + "); it declares: " + (earlier.get().outputs().isEmpty() ? "none"
+                                : String.join(", ", earlier.get().outputs().keySet())));
+                    }
+                } else if (ref.step().equals(step.id())) {
+                    error(node, "step '" + step.id() + "' refers to its own output " + where
+                            + "; a condition can only use steps that run before it");
+                } else if (steps.stream().anyMatch(s -> s.id().equals(ref.step()))) {
+                    error(node, "step '" + ref.step() + "' comes after step '" + step.id() + "' (" + where
+                            + "); a condition can only use steps that run before it");
+                } else if (!allIds.contains(ref.step())) {
+                    error(node, "unknown step '" + ref.step() + "' " + where);
+                }
+            }
         }
 
         /** Escapes in a double-quoted scalar can put characters in a script that no transport carries intact. */
@@ -737,6 +884,9 @@ public final class PlaybookParser {
                     Boolean expected = bool(value, what);
                     return expected == null ? null : new JsonCheck.Empty(expected);
                 }
+                case "versionAtLeast", "versionBelow" -> {
+                    return versionCheck(value, only.getKey(), what);
+                }
                 default -> {
                     if (value.getTag().equals(Tag.NULL) && value instanceof ScalarNode) {
                         return new JsonCheck.Equals(null);
@@ -757,6 +907,19 @@ public final class PlaybookParser {
                     return null;
                 }
             }
+        }
+
+        private JsonCheck versionCheck(Node value, String kind, String what) {
+            String text = text(value, what);
+            if (text == null) {
+                return null;
+            }
+            if (Versions.parse(text) == null) {
+                error(value, what + " must be a version of 2 to 4 dot-separated numbers such as 15.1.2176.9, found '"
+                        + Text.shorten(text) + "'");
+                return null;
+            }
+            return kind.equals("versionAtLeast") ? new JsonCheck.VersionAtLeast(text) : new JsonCheck.VersionBelow(text);
         }
 
         // ---- typed reading of nodes ----

@@ -1,9 +1,13 @@
 package io.antidote.playbook;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders what is sent to a host: a generated {@code param(...)} block that carries every parameter
@@ -74,20 +78,82 @@ public final class ScriptRenderer {
                         + "' is not declared by the playbook");
             }
         }
-        if (declared.isEmpty()) {
-            return step.powershell();
-        }
-        StringBuilder script = new StringBuilder("param(\n");
-        for (int i = 0; i < declared.size(); i++) {
-            Param param = declared.get(i);
+        return withParamBlock(step, declarations(declared, values, redacted));
+    }
+
+    private static List<String> declarations(List<Param> declared, Map<String, Object> values, boolean redacted) {
+        List<String> lines = new ArrayList<>();
+        for (Param param : declared) {
             if (!PlaybookParser.PARAM_NAME.matcher(param.name()).matches()) {
                 throw new IllegalArgumentException("parameter name '" + Text.shorten(param.name(), 100)
                         + "' is not a PowerShell variable name");
             }
-            script.append("  ").append(declaration(param, values.get(param.name()), redacted));
-            script.append(i + 1 < declared.size() ? ",\n" : "\n");
+            lines.add(declaration(param, values.get(param.name()), redacted));
         }
-        return script.append(")\n").append(step.powershell()).toString();
+        return lines;
+    }
+
+    private static String withParamBlock(Step step, List<String> declarations) {
+        if (declarations.isEmpty()) {
+            return step.powershell();
+        }
+        return "param(\n  " + String.join(",\n  ", declarations) + "\n)\n" + step.powershell();
+    }
+
+    /**
+     * As {@link #render}, with the outputs captured from earlier steps ({@link Conditions#capture}) declared
+     * too, as {@code $steps_<step id, - as _>_<output name>}: data in the same param block, never script text.
+     *
+     * @param outputs captured outputs by step id, in the order the steps ran
+     */
+    public static String renderWithOutputs(Step step, Map<String, Object> resolved, List<Param> params,
+                                           Map<String, Map<String, Object>> outputs) {
+        Map<String, Object> values = resolved == null ? Map.of() : resolved;
+        List<Param> declared = params == null ? List.of() : params;
+        render(step, values, declared, false); // the same checks of the run's own parameters
+        List<String> lines = declarations(declared, values, false);
+        Set<String> names = new HashSet<>();
+        declared.forEach(param -> names.add(param.name().toLowerCase(Locale.ROOT)));
+        (outputs == null ? Map.<String, Map<String, Object>>of() : outputs).forEach((stepId, captured) ->
+                captured.forEach((name, value) -> {
+                    String variable = outputVariable(stepId, name);
+                    if (!names.add(variable.toLowerCase(Locale.ROOT))) {
+                        throw new IllegalArgumentException("output variable $" + variable + " is declared twice");
+                    }
+                    lines.add(outputDeclaration(variable, value));
+                }));
+        return withParamBlock(step, lines);
+    }
+
+    /** The PowerShell variable name of a captured output, e.g. {@code steps_pre_check_build}. */
+    public static String outputVariable(String stepId, String output) {
+        String variable = "steps_" + stepId.replace('-', '_') + "_" + output;
+        if (!PlaybookParser.PARAM_NAME.matcher(variable).matches()) {
+            throw new IllegalArgumentException("'" + Text.shorten(variable, 100) + "' is not a PowerShell variable name");
+        }
+        return variable;
+    }
+
+    private static String outputDeclaration(String variable, Object value) {
+        if (value == null) {
+            return "$" + variable + " = $null";
+        }
+        if (value instanceof Boolean flag) {
+            return "[bool]$" + variable + " = " + (flag ? "$true" : "$false");
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            long number = ((Number) value).longValue();
+            if (number == Long.MIN_VALUE) {
+                return "[long]$" + variable + " = (-9223372036854775807 - 1)";
+            }
+            return (number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE ? "[int]$" : "[long]$") + variable
+                    + " = " + number;
+        }
+        if (value instanceof String text) {
+            return "[string]$" + variable + " = " + stringLiteral(text);
+        }
+        throw new IllegalArgumentException("output $" + variable + " is a " + value.getClass().getSimpleName()
+                + "; outputs are strings, integers, booleans or null");
     }
 
     private static String declaration(Param param, Object value, boolean redacted) {

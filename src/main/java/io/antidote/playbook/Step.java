@@ -1,10 +1,19 @@
 package io.antidote.playbook;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
-/** One PowerShell script run on a target, with how long it may take and what a good outcome looks like. */
-public record Step(String id, String description, String powershell, Duration timeout, Expectation expect) {
+/**
+ * One PowerShell script run on a target, with how long it may take and what a good outcome looks like.
+ *
+ * @param when    when the step runs, or {@code null} for always
+ * @param outputs values captured from the step's JSON output for later steps: output name to top-level field
+ */
+public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                   Condition when, Map<String, String> outputs) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -12,5 +21,10 @@ public record Step(String id, String description, String powershell, Duration ti
         Objects.requireNonNull(timeout, "timeout");
         description = description == null ? "" : description;
         expect = expect == null ? Expectation.SUCCESS : expect;
+        outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect) {
+        this(id, description, powershell, timeout, expect, null, Map.of());
     }
 }

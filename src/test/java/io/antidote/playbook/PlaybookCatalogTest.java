@@ -43,7 +43,7 @@ class PlaybookCatalogTest {
         assertThat(catalog.invalid()).singleElement().satisfies(invalid -> {
             assertThat(invalid.file()).isEqualTo(dir.resolve("broken.yml").toString());
             assertThat(invalid.errors()).containsExactly(new PlaybookError(dir.resolve("broken.yml").toString(), 5, 5,
-                    "unknown key 'timout' in step 'read'; expected one of: id, description, powershell, timeout, expect"));
+                    "unknown key 'timout' in step 'read'; expected one of: id, description, powershell, timeout, expect, when, outputs"));
         });
     }
 
@@ -108,5 +108,57 @@ class PlaybookCatalogTest {
         assertThat(catalog.all()).isEmpty();
         assertThat(catalog.invalid()).isEmpty();
         assertThat(catalog.find(null)).isEmpty();
+    }
+
+    @Test
+    void an_invalid_new_version_is_reported_and_the_previous_version_stays_in_force(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("check-build.yaml");
+        Files.writeString(file, VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+        catalog.directory = dir.toString();
+        catalog.load(dir);
+        String firstDigest = catalog.find("check-build").orElseThrow().digest();
+
+        Files.writeString(file, VALID.replace("    powershell:", "    timout: 5m\n    powershell:"));
+        catalog.load(dir);
+
+        assertThat(catalog.find("check-build")).as("the version in force").map(Playbook::digest).contains(firstDigest);
+        assertThat(catalog.inForce(file.toString())).map(Playbook::digest).contains(firstDigest);
+        assertThat(catalog.invalid()).singleElement().satisfies(invalid ->
+                assertThat(invalid.errors()).extracting(PlaybookError::line, PlaybookError::column)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(4, 5)));
+    }
+
+    @Test
+    void a_changed_file_is_picked_up_by_the_poll_and_a_fixed_file_replaces_the_old_version(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("check-build.yaml");
+        Files.writeString(file, VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+        catalog.directory = dir.toString();
+        catalog.load(dir);
+
+        String edited = VALID.replace("FileVersion", "FileVersion # edited");
+        Files.writeString(file, edited);
+        catalog.reloadIfChanged();
+
+        assertThat(catalog.find("check-build")).map(Playbook::source).contains(edited);
+        assertThat(catalog.invalid()).isEmpty();
+    }
+
+    @Test
+    void a_removed_file_takes_its_playbook_away_and_a_new_one_adds_its_own(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("check-build.yaml");
+        Files.writeString(file, VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+        catalog.directory = dir.toString();
+        catalog.load(dir);
+
+        Files.delete(file);
+        Files.writeString(dir.resolve("other.yaml"), VALID.replace("check-build", "other"));
+        catalog.reloadIfChanged();
+
+        assertThat(catalog.all()).extracting(Playbook::name).containsExactly("other");
+        assertThat(catalog.inForce(file.toString())).isEmpty();
     }
 }

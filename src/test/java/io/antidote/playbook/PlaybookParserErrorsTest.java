@@ -191,7 +191,7 @@ class PlaybookParserErrorsTest {
                     timout: 45m
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
-                + " id, description, powershell, timeout, expect"));
+                + " id, description, powershell, timeout, expect, when, outputs"));
     }
 
     @Test
@@ -217,7 +217,7 @@ class PlaybookParserErrorsTest {
                         + " type, description, default, required, values, pattern"),
                 error(12, 7, "unknown key 'exitcode' in the expect of step 'verify'; expected one of: exitCode, stdout, json"),
                 error(14, 18, "unknown key 'patched' in the check of JSON field 'build' in step 'verify';"
-                        + " expected one of: proxylogonPatched, empty, equals"));
+                        + " expected one of: proxylogonPatched, empty, equals, versionAtLeast, versionBelow"));
     }
 
     // ---- wrong types ----
@@ -293,13 +293,13 @@ class PlaybookParserErrorsTest {
                 error(8, 37, "'proxylogonPatched' in the check of JSON field 'build' in step 'verify' must be true or false,"
                         + " found the boolean yes"),
                 error(9, 19, "the check of JSON field 'services' in step 'verify' must have exactly one of:"
-                        + " proxylogonPatched, empty, equals, found empty, equals"),
+                        + " proxylogonPatched, empty, equals, versionAtLeast, versionBelow, found empty, equals"),
                 error(10, 27, "'equals' in the check of JSON field 'server' in step 'verify' must be a string, an integer,"
                         + " a boolean or null, found a list"),
                 error(11, 26, "'equals' in the check of JSON field 'ratio' in step 'verify' must be a string, an integer,"
                         + " a boolean or null, found the number 1.5"),
                 error(12, 18, "the check of JSON field 'nothing' in step 'verify' must have exactly one of:"
-                        + " proxylogonPatched, empty, equals, found none"));
+                        + " proxylogonPatched, empty, equals, versionAtLeast, versionBelow, found none"));
     }
 
     // ---- missing required keys ----

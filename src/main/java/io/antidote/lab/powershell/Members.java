@@ -285,6 +285,23 @@ final class Members {
                 default: throw methodNotFound(target, name);
             }
         }
+        if (target instanceof PsObject o && o.typeNames().contains(UTF8_ENCODING)) {
+            switch (n) {
+                case "getstring":
+                    requireCount(name, args, 1);
+                    return new String(bytes(name, args.get(0)), java.nio.charset.StandardCharsets.UTF_8);
+                case "getbytes": {
+                    requireCount(name, args, 1);
+                    List<Object> out = new ArrayList<>();
+                    for (byte b : Values.toStr(args.get(0)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                        out.add(b & 0xFF);
+                    }
+                    return out;
+                }
+                default:
+                    throw methodNotFound(target, name);
+            }
+        }
         if (Values.isNumber(target) && n.equals("tostring") && args.size() == 1) {
             return Formatting.formatValue(target, Values.toStr(args.get(0)));
         }
@@ -292,6 +309,22 @@ final class Members {
             return Values.psCompare(target, args.get(0), true);
         }
         throw methodNotFound(target, name);
+    }
+
+    private static final String UTF8_ENCODING = "System.Text.UTF8Encoding";
+
+    /** A byte[] argument: a list of integers 0..255, as FromBase64String and GetBytes return. */
+    private static byte[] bytes(String name, Object value) {
+        List<Object> items = value instanceof List ? Values.list(value) : List.of(value);
+        byte[] bytes = new byte[items.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            Object item = items.get(i);
+            if (!Values.isNumber(item) || Values.toInt(item) < 0 || Values.toInt(item) > 255) {
+                throw methodException(name, List.of(value), "ArgumentException", "Value must be an array of bytes");
+            }
+            bytes[i] = (byte) Values.toInt(item);
+        }
+        return bytes;
     }
 
     private static void requireCount(String name, List<Object> args, int count) {
@@ -337,6 +370,8 @@ final class Members {
             case "System.Environment::userdomainname": return "CONTOSO";
             case "System.Environment::osversion": return "Microsoft Windows NT 10.0.14393.0";
             case "System.IO.Path::directoryseparatorchar": return "\\";
+            case "System.Text.Encoding::utf8": return PsObject.typed(UTF8_ENCODING, "System.Text.Encoding")
+                    .toStringAs(o -> UTF8_ENCODING);
             default:
                 return null;
         }
@@ -445,6 +480,25 @@ final class Members {
                 String p = Values.toStr(args.get(0));
                 int i = Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/'));
                 return i < 0 ? "" : p.substring(0, i == 2 && p.charAt(1) == ':' ? 3 : i);
+            }
+            case "System.Convert::frombase64string": {
+                requireCount(name, args, 1);
+                byte[] bytes;
+                try {
+                    bytes = java.util.Base64.getDecoder().decode(Values.toStr(args.get(0)).strip());
+                } catch (IllegalArgumentException e) {
+                    throw methodException(name, args, "FormatException", "The input is not a valid Base-64 string");
+                }
+                // A byte[] is an array of System.Byte; the interpreter keeps it as a list of small ints.
+                List<Object> out = new ArrayList<>(bytes.length);
+                for (byte b : bytes) {
+                    out.add(b & 0xFF);
+                }
+                return out;
+            }
+            case "System.Convert::tobase64string": {
+                requireCount(name, args, 1);
+                return java.util.Base64.getEncoder().encodeToString(bytes(name, args.get(0)));
             }
             case "System.Environment::getenvironmentvariable":
                 return in.env.get(Values.toStr(args.get(0)));

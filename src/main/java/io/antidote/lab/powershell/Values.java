@@ -40,6 +40,7 @@ final class Values {
             Map.entry("text.regularexpressions.regex", "System.Text.RegularExpressions.Regex"),
             Map.entry("math", "System.Math"), Map.entry("scriptblock", "System.Management.Automation.ScriptBlock"),
             Map.entry("environment", "System.Environment"), Map.entry("io.path", "System.IO.Path"),
+            Map.entry("convert", "System.Convert"), Map.entry("text.encoding", "System.Text.Encoding"),
             Map.entry("void", "System.Void"), Map.entry("errorrecord", "System.Management.Automation.ErrorRecord"),
             Map.entry("management.automation.errorrecord", "System.Management.Automation.ErrorRecord"));
 
