@@ -40,7 +40,14 @@ public sealed interface RunCommand {
      * The engine restarted: attempts shown as running have no outcome and never will. Each is closed, and
      * run again if its step is idempotent.
      */
-    record Recover(Instant at) implements RunCommand {
+    record Recover(Instant at, Set<String> busyTargets) implements RunCommand {
+        public Recover {
+            busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+        }
+
+        public Recover(Instant at) {
+            this(at, Set.of());
+        }
     }
 
     /** Someone approves or rejects a step waiting for approval; {@code target} null means every waiting target. */

@@ -97,6 +97,7 @@ public final class RunDecider {
             recordOutcome(decision, outcome);
         } else if (command instanceof Recover recover) {
             recover(decision, recover.at());
+            busy = recover.busyTargets();
         } else if (command instanceof DecideApproval approval) {
             decideApproval(decision, approval);
         } else if (command instanceof Cancel cancel) {
