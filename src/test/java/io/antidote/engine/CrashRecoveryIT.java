@@ -127,7 +127,7 @@ class CrashRecoveryIT {
     }
 
     private static void awaitReady(int port) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> api(port).get("/q/health/ready").statusCode() == 200);
     }
 
