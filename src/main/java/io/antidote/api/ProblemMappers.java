@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.antidote.engine.InvalidRequestException;
+import io.antidote.engine.RunRequests;
+import io.antidote.workflow.CommandRejected;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -55,6 +57,22 @@ public class ProblemMappers {
         }
         return Problem.response(400, "Malformed request body", message,
                 field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message)));
+    }
+
+    /** The run's state does not allow the command (nothing waits for approval, the run has ended). */
+    @ServerExceptionMapper
+    public Response rejected(CommandRejected e) {
+        return Problem.response(409, "Conflict with the run's state", e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response busy(RunRequests.TargetBusyException e) {
+        return Problem.response(409, "Target busy", e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(CommandRejected.NotAllowed e) {
+        return Problem.response(403, "Not allowed", e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper

@@ -26,7 +26,12 @@ public class EventCodec {
             RunEvent.RunRequested.class, RunEvent.RunStarted.class, RunEvent.TargetStarted.class,
             RunEvent.StepStarted.class, RunEvent.StepSucceeded.class, RunEvent.StepFailed.class,
             RunEvent.TargetSucceeded.class, RunEvent.TargetFailed.class, RunEvent.TargetSkipped.class,
-            RunEvent.RunSucceeded.class, RunEvent.RunFailed.class);
+            RunEvent.RunSucceeded.class, RunEvent.RunFailed.class,
+            RunEvent.StepTimedOut.class, RunEvent.StepInterrupted.class, RunEvent.StepRetryScheduled.class,
+            RunEvent.ApprovalRequested.class, RunEvent.ApprovalGranted.class, RunEvent.ApprovalRejected.class,
+            RunEvent.ApprovalTimedOut.class, RunEvent.CompensationStarted.class, RunEvent.StepCompensated.class,
+            RunEvent.CompensationFailed.class, RunEvent.TargetWaiting.class, RunEvent.TargetCancelled.class,
+            RunEvent.CancelRequested.class, RunEvent.RunCancelled.class);
 
     private static final Map<String, Class<? extends RunEvent>> BY_NAME = TYPES.stream()
             .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
@@ -43,7 +48,7 @@ public class EventCodec {
 
     /** Stored type names of the events that end a run. */
     public static final java.util.Set<String> TERMINAL_TYPES = Stream.of(RunEvent.RunSucceeded.class,
-            RunEvent.RunFailed.class).map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
+            RunEvent.RunFailed.class, RunEvent.RunCancelled.class).map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
 
     public NewEvent encode(RunEvent event) {
         ObjectNode data = mapper.valueToTree(event);
@@ -59,6 +64,9 @@ public class EventCodec {
             step = s.step();
             attempt = s.attempt();
             data.remove(List.of("step", "attempt"));
+        }
+        if (event instanceof RunEvent.StepStarted started && started.compensates() == null) {
+            data.remove("compensates"); // a step in its normal order: StepStarted stays as it always was
         }
         return new NewEvent(UUID.randomUUID(), typeOf(event), event.at(), event.actor(), target, step, attempt, data);
     }

@@ -19,6 +19,9 @@ import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunState;
+import io.antidote.workflow.FailureKind;
+import io.antidote.workflow.RunCommand.CancelMode;
+import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.StepOutcome;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -31,7 +34,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -40,6 +46,10 @@ import java.util.function.Function;
  * command, appends the answer with the expected version, and carries out what the new events ask for
  * (a {@link StepStarted} means: run that script on that target). On start it resumes every run that was
  * in flight when the process stopped.
+ *
+ * <p>Timers: after every append the engine sets one Vert.x timer per run at {@link RunState#nextDueAt()}
+ * (a retry falling due, an approval or attempt deadline); on start it recomputes them from the events, so
+ * a retry scheduled before a restart happens after it, on time.
  *
  * <p>Threads: store calls run on Vert.x contexts; WinRM runs on the managed worker pool and its outcome
  * comes back through a new Vert.x context. Nothing here blocks an event loop.
@@ -60,6 +70,14 @@ public class RunEngine {
     private final Vertx vertx;
     private final RunSecrets secrets;
     private final Clock clock;
+    /** Per run: the Vert.x timer that advances it at its next due time. */
+    private final Map<UUID, Long> timers = new ConcurrentHashMap<>();
+    /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
+    private final Map<UUID, Set<CompletableFuture<StepOutcome>>> interrupts = new ConcurrentHashMap<>();
+
+    /** Stored types of the events after which a target is no longer held by its run. */
+    static final Set<String> TARGET_ENDED = Set.of("TargetSucceeded", "TargetFailed", "TargetCancelled",
+            "TargetSkipped");
 
     RunEngine(EventStore store, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock) {
@@ -92,7 +110,24 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
-        return decideAndAppend(runId, state -> new Advance(clock.now())).chain(this::carryOut);
+        return store.targetsHeld(runId, "TargetStarted", TARGET_ENDED)
+                .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
+                .chain(this::carryOut);
+    }
+
+    /**
+     * Applies a person's command (approval, cancel) and carries out what follows. Fails with
+     * {@link CommandRejected} when the run's state does not allow it.
+     */
+    public Uni<RunState> command(UUID runId, RunCommand command) {
+        return decideAndAppend(runId, state -> command)
+                .call(this::carryOut)
+                .map(Decided::state);
+    }
+
+    /** Targets that non-terminal runs hold now. */
+    public Uni<Set<String>> busyTargets() {
+        return store.targetsHeld(new UUID(0, 0), "TargetStarted", TARGET_ENDED);
     }
 
     /** Resumes runs that were in flight when the process stopped. */
@@ -104,18 +139,12 @@ public class RunEngine {
 
     private void resume(UUID runId) {
         LOG.infof("Resuming run %s", runId);
-        VertxContexts.onNewContext(vertx, () -> load(runId).chain(state -> {
-            List<Uni<Void>> restarts = new ArrayList<>();
-            for (var target : state.targets()) {
-                target.runningStep().ifPresent(step -> restarts.add(
-                        // The outcome of this attempt was never recorded. Every step of the skeleton's
-                        // playbooks is written to be safe to run again; per-step idempotence comes with
-                        // the workflow engine issue.
-                        execute(runId, state, new StepStarted(target.name(), step.id(), step.attempts(),
-                                RunEvent.SYSTEM, step.startedAt()))));
-            }
-            return restarts.isEmpty() ? advance(runId) : Uni.join().all(restarts).andFailFast().replaceWithVoid();
-        })).subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
+        // Attempts shown as running lost their outcome with the process: the decider closes them and runs
+        // again those that are idempotent (Recover), then the run goes on and its timers are set again.
+        VertxContexts.onNewContext(vertx, () -> store.targetsHeld(runId, "TargetStarted", TARGET_ENDED)
+                        .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
+                        .chain(this::carryOut))
+                .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
@@ -144,21 +173,63 @@ public class RunEngine {
         });
     }
 
-    /** Starts the executions that the new events ask for. */
+    /** Starts the executions that the new events ask for, sets the run's timer, wakes runs that wait. */
     private Uni<Void> carryOut(Decided decided) {
-        if (RunDecider.isTerminal(decided.state())) {
-            secrets.forget(decided.state().runId());
+        RunState state = decided.state();
+        if (!state.exists()) {
+            return Uni.createFrom().voidItem();
         }
+        UUID runId = state.runId();
+        if (RunDecider.isTerminal(state)) {
+            secrets.forget(runId);
+            interrupts.remove(runId);
+        }
+        setTimer(state);
+        boolean targetReleased = false;
         for (RunEvent e : decided.events()) {
             if (e instanceof StepStarted started) {
-                UUID runId = decided.state().runId();
-                execute(runId, decided.state(), started)
+                execute(runId, state, started)
                         .subscribe().with(ignored -> { },
                                 failure -> LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId,
                                         started.step(), started.target(), failure.getMessage()));
+            } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
+                interrupt(runId);
             }
+            targetReleased |= TARGET_ENDED.contains(EventCodec.typeOf(e));
+        }
+        if (targetReleased) {
+            wakeOthers(runId);
         }
         return Uni.createFrom().voidItem();
+    }
+
+    private void setTimer(RunState state) {
+        UUID runId = state.runId();
+        Long previous = timers.remove(runId);
+        if (previous != null) {
+            vertx.cancelTimer(previous);
+        }
+        state.nextDueAt().ifPresent(due -> {
+            long delay = Math.max(1, Duration.between(clock.now(), due).toMillis() + 1);
+            timers.put(runId, vertx.setTimer(delay, id -> {
+                timers.remove(runId, id);
+                advanceLater(runId);
+            }));
+        });
+    }
+
+    /** A target was let go: runs waiting for it (or any other) get a chance to start it. */
+    private void wakeOthers(UUID released) {
+        VertxContexts.onNewContext(vertx, () -> store.runsWithout(EventCodec.TERMINAL_TYPES))
+                .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).forEach(this::advanceLater),
+                        e -> LOG.errorf("Waiting runs could not be woken: %s", e.getMessage()));
+    }
+
+    private void interrupt(UUID runId) {
+        Set<CompletableFuture<StepOutcome>> inFlight = interrupts.getOrDefault(runId, Set.of());
+        // The WinRM call's worker thread may go on until the call returns; its outcome is then refused.
+        inFlight.forEach(f -> f.complete(new StepOutcome.Errored(FailureKind.CANCELLED,
+                "interrupted by the cancel of the run")));
     }
 
     private Uni<Void> execute(UUID runId, RunState state, StepStarted started) {
@@ -166,10 +237,16 @@ public class RunEngine {
             Step step = playbook.step(started.step()).orElseThrow(() -> new IllegalStateException(
                     "playbook " + playbook.name() + "@" + playbook.digest() + " has no step " + started.step()));
             Duration timeout = step.timeout();
-            return Uni.createFrom().item(() -> runOn(state, started, playbook, step))
+            CompletableFuture<StepOutcome> interrupted = new CompletableFuture<>();
+            Set<CompletableFuture<StepOutcome>> inFlight = interrupts.computeIfAbsent(runId,
+                    id -> ConcurrentHashMap.newKeySet());
+            inFlight.add(interrupted);
+            Uni<StepOutcome> work = Uni.createFrom().item(() -> runOn(state, started, playbook, step))
                     .runSubscriptionOn(workers.pool())
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
-                    .onFailure().recoverWithItem(failure -> failureOutcome(failure, timeout))
+                    .onFailure().recoverWithItem(failure -> failureOutcome(failure, timeout));
+            return Uni.combine().any().of(work, Uni.createFrom().completionStage(interrupted))
+                    .eventually(() -> inFlight.remove(interrupted))
                     .chain(outcome -> VertxContexts.onNewContext(vertx, () -> decideAndAppend(runId,
                             s -> new RecordOutcome(started.target(), started.step(), started.attempt(), outcome,
                                     clock.now()))
@@ -193,16 +270,29 @@ public class RunEngine {
         return new StepOutcome.Completed(result.exitCode(), result.stdout(), result.stderr(), unmet);
     }
 
-    private static StepOutcome failureOutcome(Throwable failure, Duration timeout) {
+    static StepOutcome failureOutcome(Throwable failure, Duration timeout) {
         if (failure instanceof TimeoutException) {
-            return new StepOutcome.Errored("timed out after " + timeout);
+            return new StepOutcome.Errored(FailureKind.TIMEOUT, "timed out after " + timeout);
         }
         if (failure instanceof TransportException) {
-            return new StepOutcome.Errored(failure.getMessage());
+            return new StepOutcome.Errored(connectionFailure(failure.getMessage()) ? FailureKind.CONNECTION
+                    : FailureKind.FAULT, failure.getMessage());
         }
-        return new StepOutcome.Errored("could not run: " + failure.getClass().getSimpleName()
+        return new StepOutcome.Errored(FailureKind.FAULT, "could not run: " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
     }
+
+    /**
+     * The WinRM adapter names the root cause's type in its message: these are failures to reach the host or
+     * keep the connection, worth a retry; an HTTP 401 or a SOAP fault is not.
+     */
+    static boolean connectionFailure(String message) {
+        return message != null && CONNECTION_FAILURES.stream().anyMatch(message::contains);
+    }
+
+    private static final List<String> CONNECTION_FAILURES = List.of("ConnectException", "NoRouteToHostException",
+            "SocketException", "SocketTimeoutException", "UnknownHostException", "ConnectTimeoutException",
+            "Connection refused", "Connection reset");
 
     /** What a command decided, and the state after it. */
     record Decided(RunState state, List<RunEvent> events) {

@@ -5,6 +5,10 @@ import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
 import io.antidote.playbook.ScriptRenderer;
+import io.antidote.playbook.Rollout;
+import io.antidote.playbook.Step;
+import io.antidote.playbook.StepPolicy;
+import io.antidote.workflow.FailureKind;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.antidote.workflow.RunCommand.RequestRun;
@@ -29,7 +33,19 @@ public class RunRequests {
 
     /** What the requester asked for, as the API received it. */
     public record Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
-                          String idempotencyKey, String actor) {
+                          String idempotencyKey, String actor, String onBusy) {
+
+        public Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
+                       String idempotencyKey, String actor) {
+            this(playbook, targets, params, ticket, idempotencyKey, actor, null);
+        }
+    }
+
+    /** A target of the request is held by another run and the request said REFUSE. */
+    public static class TargetBusyException extends RuntimeException {
+        public TargetBusyException(String message) {
+            super(message);
+        }
     }
 
     private final PlaybookCatalog catalog;
@@ -82,16 +98,33 @@ public class RunRequests {
         try {
             playbook = validPlaybook(request);
             validTargets(request);
+            if (request.onBusy() != null && !request.onBusy().equals("WAIT") && !request.onBusy().equals("REFUSE")) {
+                throw new InvalidRequestException("onBusy", "must be WAIT or REFUSE");
+            }
             params = validParams(playbook, request);
         } catch (InvalidRequestException e) {
             return Uni.createFrom().failure(e);
         }
-        RunPlan plan = new RunPlan(playbook.name(), playbook.digest(),
-                playbook.steps().stream().map(s -> new RunPlan.PlannedStep(s.id())).toList(),
-                List.copyOf(request.targets()));
+        RunPlan plan = planOf(playbook, request.targets().stream().map(n -> inventory.find(n).orElseThrow()).toList());
         UUID runId = UUID.randomUUID();
-        RequestRun command = new RequestRun(runId, plan, secrets.keepAside(runId, playbook, params), request.ticket(),
-                request.idempotencyKey(), request.actor(), clock.now());
+        Map<String, Object> kept = params;
+        Uni<Void> free = "REFUSE".equals(request.onBusy())
+                ? engine.busyTargets().invoke(busy -> {
+                    List<String> held = request.targets().stream().filter(busy::contains).toList();
+                    if (!held.isEmpty()) {
+                        throw new TargetBusyException("another run holds " + String.join(", ", held)
+                                + "; the request asked to be refused rather than wait (onBusy: REFUSE)");
+                    }
+                }).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return free.chain(() -> {
+            RequestRun command = new RequestRun(runId, plan, secrets.keepAside(runId, playbook, kept), request.ticket(),
+                    request.idempotencyKey(), request.actor(), clock.now());
+            return submit(playbook, command);
+        });
+    }
+
+    private Uni<RunState> submit(Playbook playbook, RequestRun command) {
         return versions.remember(playbook)
                 .chain(() -> engine.request(command))
                 .invoke(state -> engine.advanceLater(state.runId()));
@@ -104,6 +137,45 @@ public class RunRequests {
             throw new InvalidRequestException(e.errors().stream()
                     .map(p -> new InvalidRequestException.Violation("params." + p.param(), p.message())).toList());
         }
+    }
+
+    /**
+     * The plan a run of this playbook on these targets follows: each step's policy, the strategy, and the
+     * targets ordered by the strategy's {@code orderBy} label (stable: request order among equals) and
+     * grouped by its {@code groupBy} label. Targets without the label keep their place and their own group.
+     */
+    static RunPlan planOf(Playbook playbook, List<Target> targets) {
+        Rollout rollout = playbook.rollout();
+        List<Target> ordered = new ArrayList<>(targets);
+        if (rollout.orderBy() != null) {
+            ordered.sort(java.util.Comparator.comparing(t -> t.labels().getOrDefault(rollout.orderBy(), "\uffff")));
+        }
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        if (rollout.groupBy() != null) {
+            ordered.forEach(t -> {
+                String group = t.labels().get(rollout.groupBy());
+                if (group != null) {
+                    groups.put(t.name(), rollout.groupBy() + "=" + group);
+                }
+            });
+        }
+        List<RunPlan.PlannedStep> steps = playbook.steps().stream().map(RunRequests::plannedStep).toList();
+        return new RunPlan(playbook.name(), playbook.digest(), steps, ordered.stream().map(Target::name).toList(),
+                new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups);
+    }
+
+    private static RunPlan.PlannedStep plannedStep(Step step) {
+        StepPolicy policy = step.policy();
+        StepPolicy.Retry r = policy.retry();
+        Set<FailureKind> kinds = new HashSet<>();
+        r.on().forEach(kind -> kinds.add(kind.equals("timeout") ? FailureKind.TIMEOUT : FailureKind.CONNECTION));
+        RunPlan.Retry retry = new RunPlan.Retry(r.attempts(), r.exponential() ? RunPlan.Backoff.EXPONENTIAL
+                : RunPlan.Backoff.FIXED, r.delay().toMillis(), r.maxDelay().toMillis(), kinds, r.exitCodes());
+        RunPlan.Approval approval = policy.approval() == null ? null : new RunPlan.Approval(policy.approval().role(),
+                policy.approval().timeout() == null ? 0 : policy.approval().timeout().toMillis(),
+                policy.approval().requesterMayApprove());
+        return new RunPlan.PlannedStep(step.id(), retry, step.timeout().toMillis(), approval, policy.compensate(),
+                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent());
     }
 
     private Playbook validPlaybook(Request request) {

@@ -14,9 +14,16 @@ import java.util.Optional;
  * @param digest lowercase hex SHA-256 of the UTF-8 bytes of {@code source}
  */
 public record Playbook(String name, String description, int version, Map<String, List<String>> references,
-                       List<Param> params, List<Step> steps, String file, String source, String digest) {
+                       List<Param> params, List<Step> steps, String file, String source, String digest,
+                       Rollout rollout) {
+
+    public Playbook(String name, String description, int version, Map<String, List<String>> references,
+                    List<Param> params, List<Step> steps, String file, String source, String digest) {
+        this(name, description, version, references, params, steps, file, source, digest, Rollout.DEFAULT);
+    }
 
     public Playbook {
+        rollout = rollout == null ? Rollout.DEFAULT : rollout;
         description = description == null ? "" : description;
         LinkedHashMap<String, List<String>> refs = new LinkedHashMap<>();
         if (references != null) {

@@ -53,12 +53,19 @@ public final class PlaybookParser {
     private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,7})(s|m|h)");
 
-    private static final List<String> TOP_KEYS = List.of("name", "description", "version", "references", "params", "steps");
+    private static final List<String> TOP_KEYS = List.of("name", "description", "version", "references", "params", "steps",
+            "strategy");
     private static final List<String> REFERENCE_KEYS = List.of("cves", "kbs", "links");
     private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern");
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
-            "when", "outputs");
+            "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent");
     private static final List<String> CONDITION_KEYS = List.of("param", "step", "output", "equals", "notEquals");
+    private static final List<String> RETRY_KEYS = List.of("attempts", "backoff", "delay", "maxDelay", "on", "exitCodes");
+    private static final List<String> RETRY_ON = List.of("connection", "timeout");
+    private static final List<String> APPROVAL_KEYS = List.of("role", "timeout", "requesterMayApprove");
+    private static final List<String> STRATEGY_KEYS = List.of("batchSize", "failureThreshold", "orderBy", "groupBy");
+    private static final Pattern PERCENT = Pattern.compile("([0-9]{1,3})%");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
     private static final List<String> EXPECT_KEYS = List.of("exitCode", "stdout", "json");
     private static final List<String> CHECK_KEYS = List.of("proxylogonPatched", "empty", "equals", "versionAtLeast",
             "versionBelow");
@@ -286,10 +293,13 @@ public final class PlaybookParser {
             } else {
                 steps = steps(keys.get("steps").getValueNode());
             }
+            checkCompensations(steps);
+            Rollout rollout = keys.containsKey("strategy") ? strategy(keys.get("strategy").getValueNode()) : Rollout.DEFAULT;
             if (!errors.isEmpty()) {
                 return null;
             }
-            return new Playbook(name, description, version, references, params, steps, file, source, sha256(source));
+            return new Playbook(name, description, version, references, params, steps, file, source, sha256(source),
+                    rollout);
         }
 
         private Map<String, List<String>> references(Node node) {
@@ -601,10 +611,11 @@ public final class PlaybookParser {
             Condition when = keys.containsKey("when") ? condition(keys.get("when").getValueNode(), where) : null;
             Map<String, String> outputs = keys.containsKey("outputs")
                     ? outputs(keys.get("outputs").getValueNode(), where) : Map.of();
+            StepPolicy policy = policy(keys, where, id);
             if (errors.size() > before || id == null || powershell == null || expect == null) {
                 return null;
             }
-            return new Step(id, description, powershell, timeout, expect, when, outputs);
+            return new Step(id, description, powershell, timeout, expect, when, outputs, policy);
         }
 
         // ---- conditions and outputs ----
@@ -736,6 +747,200 @@ public final class PlaybookParser {
                     error(node, "unknown step '" + ref.step() + "' " + where);
                 }
             }
+        }
+
+        // ---- step policies and strategy (docs/playbooks.md, "Step policies", "Strategy") ----
+
+        /** Step id to the node of its 'compensate', checked once every step is known. */
+        private final Map<String, Node> compensateNodes = new LinkedHashMap<>();
+
+        private StepPolicy policy(Map<String, NodeTuple> keys, String where, String id) {
+            StepPolicy.Retry retry = keys.containsKey("retry") ? retry(keys.get("retry").getValueNode(), where)
+                    : StepPolicy.Retry.NONE;
+            StepPolicy.Approval approval = keys.containsKey("approval")
+                    ? approval(keys.get("approval").getValueNode(), where) : null;
+            String compensate = null;
+            if (keys.containsKey("compensate")) {
+                Node node = keys.get("compensate").getValueNode();
+                compensate = name(node, "'compensate' " + where);
+                if (compensate != null && id != null) {
+                    compensateNodes.put(id, node);
+                }
+            }
+            boolean keepOnFailure = flag(keys, "keepOnFailure", where);
+            if (keepOnFailure && compensate == null && keys.containsKey("keepOnFailure")) {
+                error(keys.get("keepOnFailure").getKeyNode(), "'keepOnFailure' " + where
+                        + " only means something with 'compensate' (the step that would undo it)");
+            }
+            return new StepPolicy(retry, approval, compensate, keepOnFailure, flag(keys, "compensationOnly", where),
+                    flag(keys, "idempotent", where));
+        }
+
+        private boolean flag(Map<String, NodeTuple> keys, String key, String where) {
+            if (!keys.containsKey(key)) {
+                return false;
+            }
+            Boolean value = bool(keys.get(key).getValueNode(), "'" + key + "' " + where);
+            return value != null && value;
+        }
+
+        private StepPolicy.Retry retry(Node node, String where) {
+            String in = "in the retry " + where;
+            MappingNode mapping = mapping(node, "'retry' " + where);
+            if (mapping == null) {
+                return StepPolicy.Retry.NONE;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, in, RETRY_KEYS);
+            int attempts = 1;
+            if (!keys.containsKey("attempts")) {
+                error(mapping, "missing required key 'attempts' " + in);
+            } else {
+                Node n = keys.get("attempts").getValueNode();
+                Long value = integer(n, "'attempts' " + in);
+                if (value != null && (value < 1 || value > 20)) {
+                    error(n, "'attempts' " + in + " must be between 1 and 20, found " + value);
+                } else if (value != null) {
+                    attempts = value.intValue();
+                }
+            }
+            boolean exponential = false;
+            if (keys.containsKey("backoff")) {
+                Node n = keys.get("backoff").getValueNode();
+                String text = text(n, "'backoff' " + in);
+                if (text != null && !text.equals("fixed") && !text.equals("exponential")) {
+                    error(n, "'backoff' " + in + " must be fixed or exponential, found '" + Text.shorten(text) + "'");
+                }
+                exponential = "exponential".equals(text);
+            }
+            Duration delay = keys.containsKey("delay") ? duration(keys.get("delay").getValueNode(), "'delay' " + in)
+                    : Duration.ofSeconds(10);
+            Duration maxDelay = keys.containsKey("maxDelay")
+                    ? duration(keys.get("maxDelay").getValueNode(), "'maxDelay' " + in) : null;
+            delay = delay == null ? Duration.ZERO : delay;
+            maxDelay = maxDelay == null ? delay : maxDelay;
+            if (keys.containsKey("maxDelay") && maxDelay.compareTo(delay) < 0) {
+                error(keys.get("maxDelay").getValueNode(), "'maxDelay' " + in + " must not be shorter than 'delay'");
+            }
+            Set<String> on = new LinkedHashSet<>();
+            if (keys.containsKey("on")) {
+                SequenceNode list = list(keys.get("on").getValueNode(), "'on' " + in);
+                for (Node item : list == null ? List.<Node>of() : list.getValue()) {
+                    String kind = text(item, "each of 'on' " + in);
+                    if (kind != null && !RETRY_ON.contains(kind)) {
+                        error(item, "each of 'on' " + in + " must be one of: " + String.join(", ", RETRY_ON)
+                                + ", found '" + Text.shorten(kind) + "'");
+                    } else if (kind != null) {
+                        on.add(kind);
+                    }
+                }
+            }
+            Set<Integer> exitCodes = new LinkedHashSet<>();
+            if (keys.containsKey("exitCodes")) {
+                SequenceNode list = list(keys.get("exitCodes").getValueNode(), "'exitCodes' " + in);
+                for (Node item : list == null ? List.<Node>of() : list.getValue()) {
+                    Long code = integer(item, "each of 'exitCodes' " + in);
+                    if (code != null && (code < Integer.MIN_VALUE || code > Integer.MAX_VALUE || code == 0)) {
+                        error(item, "each of 'exitCodes' " + in + " must be a non-zero 32-bit exit code, found " + code);
+                    } else if (code != null) {
+                        exitCodes.add(code.intValue());
+                    }
+                }
+            }
+            if (on.isEmpty() && exitCodes.isEmpty()) {
+                error(mapping, "the retry " + where + " names no failure to retry: add 'on' (connection, timeout)"
+                        + " or 'exitCodes'");
+            }
+            return new StepPolicy.Retry(attempts, exponential, delay, maxDelay, on, exitCodes);
+        }
+
+        private StepPolicy.Approval approval(Node node, String where) {
+            String in = "in the approval " + where;
+            MappingNode mapping = mapping(node, "'approval' " + where);
+            if (mapping == null) {
+                return null;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, in, APPROVAL_KEYS);
+            String role = null;
+            if (!keys.containsKey("role")) {
+                error(mapping, "missing required key 'role' " + in);
+            } else {
+                role = name(keys.get("role").getValueNode(), "'role' " + in);
+            }
+            Duration timeout = keys.containsKey("timeout")
+                    ? duration(keys.get("timeout").getValueNode(), "'timeout' " + in) : null;
+            boolean requesterMay = flag(keys, "requesterMayApprove", in);
+            return new StepPolicy.Approval(role, timeout, requesterMay);
+        }
+
+        private void checkCompensations(List<Step> steps) {
+            Set<String> ids = new LinkedHashSet<>();
+            steps.forEach(s -> ids.add(s.id()));
+            compensateNodes.forEach((id, node) -> {
+                String undo = ((ScalarNode) node).getValue();
+                if (undo.equals(id)) {
+                    error(node, "step '" + id + "' cannot undo itself; 'compensate' names another step");
+                } else if (!ids.contains(undo)) {
+                    error(node, "'compensate' in step '" + id + "' names step '" + Text.shorten(undo)
+                            + "', which is not a step of this playbook");
+                }
+            });
+        }
+
+        private Rollout strategy(Node node) {
+            String in = "in strategy";
+            MappingNode mapping = mapping(node, "'strategy'");
+            if (mapping == null) {
+                return Rollout.DEFAULT;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, in, STRATEGY_KEYS);
+            int batchSize = 1;
+            int batchPercent = 0;
+            if (keys.containsKey("batchSize")) {
+                Node n = keys.get("batchSize").getValueNode();
+                Matcher percent = n instanceof ScalarNode sc && n.getTag().equals(Tag.STR)
+                        ? PERCENT.matcher(sc.getValue()) : null;
+                if (percent != null && percent.matches()) {
+                    batchPercent = Integer.parseInt(percent.group(1));
+                    if (batchPercent < 1 || batchPercent > 100) {
+                        error(n, "'batchSize' " + in + " as a percentage must be between 1% and 100%");
+                    }
+                } else if (n.getTag().equals(Tag.STR)) {
+                    error(n, "'batchSize' " + in + " must be a count such as 2 or a percentage such as 25%, found '"
+                            + Text.shorten(((ScalarNode) n).getValue()) + "'");
+                } else {
+                    Long count = integer(n, "'batchSize' " + in);
+                    if (count != null && (count < 1 || count > 10_000)) {
+                        error(n, "'batchSize' " + in + " must be between 1 and 10000, found " + count);
+                    } else if (count != null) {
+                        batchSize = count.intValue();
+                    }
+                }
+            }
+            int threshold = 1;
+            if (keys.containsKey("failureThreshold")) {
+                Node n = keys.get("failureThreshold").getValueNode();
+                Long value = integer(n, "'failureThreshold' " + in);
+                if (value != null && (value < 1 || value > 10_000)) {
+                    error(n, "'failureThreshold' " + in + " must be between 1 and 10000, found " + value);
+                } else if (value != null) {
+                    threshold = value.intValue();
+                }
+            }
+            return new Rollout(batchSize, batchPercent, threshold, label(keys, "orderBy", in), label(keys, "groupBy", in));
+        }
+
+        private String label(Map<String, NodeTuple> keys, String key, String in) {
+            if (!keys.containsKey(key)) {
+                return null;
+            }
+            Node n = keys.get(key).getValueNode();
+            String text = text(n, "'" + key + "' " + in);
+            if (text != null && !LABEL.matcher(text).matches()) {
+                error(n, "'" + key + "' " + in + " must be a label name such as dag or site, found '"
+                        + Text.shorten(text) + "'");
+                return null;
+            }
+            return text;
         }
 
         /** Escapes in a double-quoted scalar can put characters in a script that no transport carries intact. */

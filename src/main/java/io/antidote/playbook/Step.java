@@ -11,9 +11,10 @@ import java.util.Objects;
  *
  * @param when    when the step runs, or {@code null} for always
  * @param outputs values captured from the step's JSON output for later steps: output name to top-level field
+ * @param policy  retries, approval, compensation and idempotence (see docs/playbooks.md)
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
-                   Condition when, Map<String, String> outputs) {
+                   Condition when, Map<String, String> outputs, StepPolicy policy) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -22,9 +23,20 @@ public record Step(String id, String description, String powershell, Duration ti
         description = description == null ? "" : description;
         expect = expect == null ? Expectation.SUCCESS : expect;
         outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        policy = policy == null ? StepPolicy.DEFAULT : policy;
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect) {
-        this(id, description, powershell, timeout, expect, null, Map.of());
+        this(id, description, powershell, timeout, expect, null, Map.of(), StepPolicy.DEFAULT);
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                StepPolicy policy) {
+        this(id, description, powershell, timeout, expect, null, Map.of(), policy);
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                Condition when, Map<String, String> outputs) {
+        this(id, description, powershell, timeout, expect, when, outputs, StepPolicy.DEFAULT);
     }
 }

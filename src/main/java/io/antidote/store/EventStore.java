@@ -123,6 +123,26 @@ public class EventStore {
     }
 
     /**
+     * Targets that runs other than {@code exceptRun} hold now: started there (a {@code startedType} event)
+     * and not yet ended (no event of {@code endedTypes} for that target in that run). One run per target
+     * is a workflow decision; this is what it is decided on.
+     */
+    public Uni<Set<String>> targetsHeld(UUID exceptRun, String startedType, Set<String> endedTypes) {
+        Objects.requireNonNull(endedTypes, "endedTypes");
+        return sessionFactory.withTransaction(session -> session
+                .createSelectionQuery("""
+                        select distinct s.target from RunEvent s
+                        where s.type = :started and s.runId <> :run
+                          and not exists (select 1 from RunEvent e where e.runId = s.runId and e.target = s.target
+                                          and e.type in :ended)""", String.class)
+                .setParameter("started", startedType)
+                .setParameter("run", exceptRun)
+                .setParameter("ended", List.copyOf(endedTypes))
+                .getResultList())
+                .map(Set::copyOf);
+    }
+
+    /**
      * Stores a playbook text by its digest if not already there (idempotent).
      *
      * @throws IllegalArgumentException (as the Uni's failure) if the digest is not 64 lower-case hex

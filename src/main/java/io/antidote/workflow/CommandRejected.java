@@ -6,4 +6,11 @@ public class CommandRejected extends RuntimeException {
     public CommandRejected(String message) {
         super(message);
     }
+
+    /** The command is well formed but the one who sent it may not do this (e.g. approve their own run). */
+    public static class NotAllowed extends CommandRejected {
+        public NotAllowed(String message) {
+            super(message);
+        }
+    }
 }

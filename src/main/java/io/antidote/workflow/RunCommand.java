@@ -2,6 +2,7 @@ package io.antidote.workflow;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** What someone (a user or the engine) asks of a run. {@link RunDecider#decide} answers with events. */
@@ -14,12 +15,55 @@ public sealed interface RunCommand {
                       String actor, Instant at) implements RunCommand {
     }
 
-    /** Move the run on as far as it can go without waiting for a step: start targets and steps, finish it. */
-    record Advance(Instant at) implements RunCommand {
+    /**
+     * Move the run on as far as it can go at {@code at}: start targets and steps, fire due timers (a retry
+     * whose time has come starts, an approval or attempt past its deadline times out), finish it.
+     *
+     * @param busyTargets targets that another run holds now; they are not started by this one
+     */
+    record Advance(Instant at, Set<String> busyTargets) implements RunCommand {
+        public Advance {
+            busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+        }
+
+        public Advance(Instant at) {
+            this(at, Set.of());
+        }
     }
 
     /** Record how one attempt of a step ended. */
     record RecordOutcome(String target, String step, int attempt, StepOutcome outcome, Instant at)
             implements RunCommand {
+    }
+
+    /**
+     * The engine restarted: attempts shown as running have no outcome and never will. Each is closed, and
+     * run again if its step is idempotent.
+     */
+    record Recover(Instant at, Set<String> busyTargets) implements RunCommand {
+        public Recover {
+            busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+        }
+
+        public Recover(Instant at) {
+            this(at, Set.of());
+        }
+    }
+
+    /** Someone approves or rejects a step waiting for approval; {@code target} null means every waiting target. */
+    record DecideApproval(String target, String step, boolean approve, String comment, String actor, Instant at)
+            implements RunCommand {
+    }
+
+    /** Someone asks the run to stop. */
+    record Cancel(CancelMode mode, String actor, Instant at) implements RunCommand {
+    }
+
+    /** What happens to an attempt running when a run is cancelled. */
+    enum CancelMode {
+        /** It runs to its end and its outcome is recorded. */
+        FINISH_STEP,
+        /** The engine stops waiting for it; it is recorded as failed by the cancel. */
+        INTERRUPT
     }
 }

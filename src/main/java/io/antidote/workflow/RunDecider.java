@@ -1,24 +1,45 @@
 package io.antidote.workflow;
 
 import io.antidote.workflow.RunCommand.Advance;
+import io.antidote.workflow.RunCommand.Cancel;
+import io.antidote.workflow.RunCommand.DecideApproval;
 import io.antidote.workflow.RunCommand.RecordOutcome;
+import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.RunCommand.RequestRun;
+import io.antidote.workflow.RunEvent.ApprovalGranted;
+import io.antidote.workflow.RunEvent.ApprovalRejected;
+import io.antidote.workflow.RunEvent.ApprovalRequested;
+import io.antidote.workflow.RunEvent.ApprovalTimedOut;
+import io.antidote.workflow.RunEvent.CancelRequested;
+import io.antidote.workflow.RunEvent.CompensationFailed;
+import io.antidote.workflow.RunEvent.CompensationStarted;
+import io.antidote.workflow.RunEvent.RunCancelled;
 import io.antidote.workflow.RunEvent.RunFailed;
 import io.antidote.workflow.RunEvent.RunRequested;
 import io.antidote.workflow.RunEvent.RunStarted;
 import io.antidote.workflow.RunEvent.RunSucceeded;
+import io.antidote.workflow.RunEvent.StepCompensated;
 import io.antidote.workflow.RunEvent.StepFailed;
+import io.antidote.workflow.RunEvent.StepInterrupted;
+import io.antidote.workflow.RunEvent.StepRetryScheduled;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunEvent.StepSucceeded;
+import io.antidote.workflow.RunEvent.StepTimedOut;
+import io.antidote.workflow.RunEvent.TargetCancelled;
 import io.antidote.workflow.RunEvent.TargetFailed;
 import io.antidote.workflow.RunEvent.TargetSkipped;
 import io.antidote.workflow.RunEvent.TargetStarted;
 import io.antidote.workflow.RunEvent.TargetSucceeded;
+import io.antidote.workflow.RunEvent.TargetWaiting;
+import io.antidote.workflow.RunPlan.PlannedStep;
+import io.antidote.workflow.TargetState.Compensation;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.antidote.workflow.RunEvent.SYSTEM;
 
@@ -28,10 +49,15 @@ import static io.antidote.workflow.RunEvent.SYSTEM;
  * no randomness: time and ids come in on the commands, so every rule is a given-events / when-command /
  * then-events test.
  *
- * <p>Rollout: targets go one at a time, in the order of the plan; the first failed target stops the
- * rollout and the targets not yet started are skipped (a remediation that fails on one Exchange server
- * should be looked at before it touches the next). A failed step stops its target: later steps, such as
- * the one that brings a server back online, never run after it.
+ * <p>Rollout: targets go in the order of the plan, in batches (one target a batch unless the plan says
+ * otherwise); a batch starts when the one before has finished; targets of one group never run together;
+ * a target held by another run waits. Once the plan's failure threshold is reached (the first failure,
+ * unless it says otherwise), targets not yet started are skipped.
+ *
+ * <p>On a target: steps run in order. A failed attempt is tried again if the step's retry policy covers
+ * it; otherwise the target fails, and the steps it completed are undone first (see docs/playbooks.md,
+ * "Compensation"). A failed step stops its target: later steps, such as the one that brings a server back
+ * online, never run after it.
  */
 public final class RunDecider {
 
@@ -66,16 +92,35 @@ public final class RunDecider {
             throw new CommandRejected("no such run");
         }
         Decision decision = new Decision(state);
+        Set<String> busy = Set.of();
         if (command instanceof RecordOutcome outcome) {
             recordOutcome(decision, outcome);
-        } else if (!(command instanceof Advance)) {
+        } else if (command instanceof Recover recover) {
+            recover(decision, recover.at());
+            busy = recover.busyTargets();
+        } else if (command instanceof DecideApproval approval) {
+            decideApproval(decision, approval);
+        } else if (command instanceof Cancel cancel) {
+            if (state.status().terminal()) {
+                throw new CommandRejected("the run has already ended " + state.status());
+            }
+            if (state.cancelRequested()) {
+                throw new CommandRejected("the run is already being cancelled");
+            }
+            decision.emit(new CancelRequested(cancel.mode() == null ? RunCommand.CancelMode.FINISH_STEP : cancel.mode(),
+                    cancel.actor(), cancel.at()));
+        } else if (command instanceof Advance advance) {
+            busy = advance.busyTargets();
+        } else {
             throw new CommandRejected("unknown command " + command.getClass().getSimpleName());
         }
         if (!decision.state.status().terminal()) {
-            progress(decision, command.at());
+            progress(decision, command.at(), busy);
         }
         return decision.events;
     }
+
+    // ---- outcomes ----
 
     private static void recordOutcome(Decision d, RecordOutcome cmd) {
         TargetState target = d.state.target(cmd.target())
@@ -84,85 +129,319 @@ public final class RunDecider {
                 .orElseThrow(() -> new CommandRejected("step '" + cmd.step() + "' is not part of this run"));
         if (step.status() != WorkStatus.RUNNING || step.attempts() != cmd.attempt()) {
             // An outcome is recorded once: a late or repeated report (a retry after a crash, a second
-            // engine) must not add a second one.
+            // engine, an attempt already timed out) must not add a second one.
             throw new CommandRejected("step '" + cmd.step() + "' attempt " + cmd.attempt() + " on '" + cmd.target()
                     + "' is not running (it is " + step.status() + ", attempt " + step.attempts() + ")");
         }
         Instant at = cmd.at();
+        Optional<String> undoing = undoing(target);
         if (cmd.outcome() instanceof StepOutcome.Completed done && done.unmet().isEmpty()) {
             d.emit(new StepSucceeded(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.stdout(),
                     done.stderr(), SYSTEM, at));
+            undoing.ifPresent(undone -> d.emit(new StepCompensated(cmd.target(), undone, cmd.step(), SYSTEM, at)));
             return;
         }
         List<String> reasons;
-        StepFailed failed;
         if (cmd.outcome() instanceof StepOutcome.Completed done) {
             reasons = done.unmet();
-            failed = new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), reasons, done.stdout(),
-                    done.stderr(), SYSTEM, at);
+            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), reasons, done.stdout(),
+                    done.stderr(), SYSTEM, at));
         } else {
             StepOutcome.Errored errored = (StepOutcome.Errored) cmd.outcome();
             reasons = List.of(errored.reason());
-            failed = new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, reasons, "", "", SYSTEM, at);
+            if (errored.kind() == FailureKind.TIMEOUT) {
+                d.emit(new StepTimedOut(cmd.target(), cmd.step(), cmd.attempt(), errored.reason(), SYSTEM, at));
+            } else {
+                d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, reasons, "", "", SYSTEM, at));
+            }
         }
-        d.emit(failed);
-        d.emit(new TargetFailed(cmd.target(), cmd.step(),
-                "step '" + cmd.step() + "' failed: " + String.join("; ", reasons), SYSTEM, at));
+        if (undoing.isPresent()) {
+            d.emit(new CompensationFailed(cmd.target(), undoing.get(), cmd.step(), String.join("; ", reasons), SYSTEM,
+                    at));
+            return;
+        }
+        afterFailedAttempt(d, cmd.target(), cmd.step(), cmd.attempt(), d.state.plan().step(cmd.step()).retry()
+                .covers(cmd.outcome()), String.join("; ", reasons), at);
     }
 
-    /** Start what can start, finish what is finished; stop when the run must wait for a step. */
-    private static void progress(Decision d, Instant at) {
+    /** A failed attempt is retried when its policy covers it and attempts remain; else the target ends. */
+    private static void afterFailedAttempt(Decision d, String target, String step, int attempt, boolean covered,
+                                           String reason, Instant at) {
+        RunPlan.Retry retry = d.state.plan().step(step).retry();
+        if (d.state.cancelRequested()) {
+            endTarget(d, target, step, "cancelled by request", true, at);
+        } else if (covered && attempt < retry.maxAttempts()) {
+            d.emit(new StepRetryScheduled(target, step, attempt + 1, at.plusMillis(retry.delayBefore(attempt + 1)),
+                    reason, SYSTEM, at));
+        } else {
+            endTarget(d, target, step, "step '" + step + "' failed: " + reason, false, at);
+        }
+    }
+
+    /** The step being undone on this target, when the target is compensating and its undo step runs. */
+    private static Optional<String> undoing(TargetState target) {
+        if (target.compensation() == null) {
+            return Optional.empty();
+        }
+        return target.compensation().current();
+    }
+
+    // ---- crash recovery ----
+
+    private static void recover(Decision d, Instant at) {
+        for (TargetState target : d.state.targets()) {
+            Optional<StepState> running = target.runningStep();
+            if (running.isEmpty()) {
+                continue;
+            }
+            StepState step = running.get();
+            PlannedStep planned = d.state.plan().step(step.id());
+            String reason = "the service stopped during attempt " + step.attempts() + "; its outcome is unknown";
+            d.emit(new StepInterrupted(target.name(), step.id(), step.attempts(),
+                    planned.idempotent() ? reason + ", and the step is idempotent, so it runs again"
+                            : reason + ", and the step is not idempotent, so it does not run again", SYSTEM, at));
+            if (planned.idempotent()) {
+                continue; // the step is pending again: progress starts the next attempt
+            }
+            Optional<String> undoing = undoing(d.state.target(target.name()).orElseThrow());
+            if (undoing.isPresent()) {
+                d.emit(new CompensationFailed(target.name(), undoing.get(), step.id(), reason, SYSTEM, at));
+            } else {
+                afterFailedAttempt(d, target.name(), step.id(), step.attempts(), false, reason, at);
+            }
+        }
+    }
+
+    // ---- approvals ----
+
+    private static void decideApproval(Decision d, DecideApproval cmd) {
+        List<TargetState> waiting = d.state.targets().stream()
+                .filter(t -> cmd.target() == null || t.name().equals(cmd.target()))
+                .filter(t -> t.step(cmd.step()).map(s -> s.status() == WorkStatus.WAITING_APPROVAL).orElse(false))
+                .toList();
+        if (waiting.isEmpty()) {
+            throw new CommandRejected("step '" + cmd.step() + "'" + (cmd.target() == null ? "" : " on '" + cmd.target()
+                    + "'") + " is not waiting for approval");
+        }
+        RunPlan.Approval approval = d.state.plan().step(cmd.step()).approval();
+        if (!approval.requesterMayApprove() && cmd.actor() != null && cmd.actor().equals(d.state.requestedBy())) {
+            throw new CommandRejected.NotAllowed("'" + cmd.actor() + "' requested this run and the playbook does not"
+                    + " let the requester approve step '" + cmd.step() + "'");
+        }
+        for (TargetState t : waiting) {
+            if (cmd.approve()) {
+                d.emit(new ApprovalGranted(t.name(), cmd.step(), cmd.comment(), cmd.actor(), cmd.at()));
+            } else {
+                d.emit(new ApprovalRejected(t.name(), cmd.step(), cmd.comment(), cmd.actor(), cmd.at()));
+                endTarget(d, t.name(), cmd.step(), "step '" + cmd.step() + "' rejected by '" + cmd.actor() + "'"
+                        + (cmd.comment() == null || cmd.comment().isBlank() ? "" : ": " + cmd.comment()), false, cmd.at());
+            }
+        }
+    }
+
+    // ---- ending a target ----
+
+    /**
+     * Ends a target that failed at {@code step} (or was cancelled): first undoes, newest first, the steps it
+     * completed that name an undo step, except those kept on failure and those whose undo step already ran
+     * in its normal place.
+     */
+    private static void endTarget(Decision d, String name, String step, String reason, boolean cancelled,
+                                  Instant at) {
+        TargetState target = d.state.target(name).orElseThrow();
+        RunPlan plan = d.state.plan();
+        List<String> undo = new ArrayList<>();
+        for (int i = target.steps().size() - 1; i >= 0; i--) {
+            StepState s = target.steps().get(i);
+            PlannedStep p = plan.step(s.id());
+            boolean undoneAlready = p.compensate() != null
+                    && target.step(p.compensate()).map(u -> u.status() == WorkStatus.SUCCEEDED).orElse(false)
+                    && plan.indexOf(p.compensate()) > i;
+            if (s.status() == WorkStatus.SUCCEEDED && p.compensate() != null && !undoneAlready
+                    && (cancelled || !p.keepOnFailure())) {
+                undo.add(s.id());
+            }
+        }
+        if (undo.isEmpty()) {
+            finishEnding(d, name, step, reason, cancelled, at);
+        } else {
+            d.emit(new CompensationStarted(name, step, reason, cancelled, undo, SYSTEM, at));
+        }
+    }
+
+    private static void finishEnding(Decision d, String name, String step, String reason, boolean cancelled,
+                                     Instant at) {
+        if (cancelled) {
+            d.emit(new TargetCancelled(name, reason, SYSTEM, at));
+        } else {
+            d.emit(new TargetFailed(name, step, reason, SYSTEM, at));
+        }
+    }
+
+    // ---- progress ----
+
+    /** Start what can start, finish what is finished; stop when the run must wait. */
+    private static void progress(Decision d, Instant at, Set<String> busy) {
         if (d.state.status() == RunStatus.PENDING) {
             d.emit(new RunStarted(SYSTEM, at));
         }
-        while (!d.state.status().terminal()) {
-            Optional<TargetState> running = d.state.targets().stream()
-                    .filter(t -> t.status() == WorkStatus.RUNNING).findFirst();
-            if (running.isPresent()) {
-                TargetState target = running.get();
-                if (target.runningStep().isPresent()) {
-                    return;
+        boolean moved = true;
+        while (moved && !d.state.status().terminal()) {
+            moved = false;
+            for (TargetState t : d.state.targets()) {
+                if (t.status() == WorkStatus.RUNNING) {
+                    moved |= advanceTarget(d, t.name(), at);
                 }
-                Optional<StepState> next = target.nextPendingStep();
-                if (next.isPresent()) {
-                    d.emit(new StepStarted(target.name(), next.get().id(), next.get().attempts() + 1, SYSTEM, at));
-                    return;
-                }
-                d.emit(new TargetSucceeded(target.name(), SYSTEM, at));
+            }
+            moved |= startTargets(d, at, busy);
+            if (!moved) {
+                finishRun(d, at);
+            }
+        }
+    }
+
+    /** One move on a running target; false when it must wait for an outcome, a timer or a person. */
+    private static boolean advanceTarget(Decision d, String name, Instant at) {
+        TargetState target = d.state.target(name).orElseThrow();
+        RunPlan plan = d.state.plan();
+        Optional<StepState> running = target.runningStep();
+        if (running.isPresent()) {
+            StepState s = running.get();
+            long timeout = plan.step(s.id()).timeoutMillis();
+            if (timeout > 0 && !s.startedAt().plusMillis(timeout).isAfter(at)) {
+                // The engine lost track of the attempt (or its own timer was late): the deadline is ours.
+                recordOutcome(d, new RecordOutcome(name, s.id(), s.attempts(), new StepOutcome.Errored(
+                        FailureKind.TIMEOUT, "timed out after " + java.time.Duration.ofMillis(timeout)), at));
+                return true;
+            }
+            return false;
+        }
+        Compensation compensation = target.compensation();
+        if (compensation != null) {
+            Optional<String> undone = compensation.current();
+            if (undone.isEmpty()) {
+                finishEnding(d, name, compensation.failedStep(), compensation.reason(), compensation.cancelled(), at);
+                return true;
+            }
+            String by = plan.step(undone.get()).compensate();
+            d.emit(new StepStarted(name, by, target.step(by).orElseThrow().attempts() + 1, undone.get(), SYSTEM, at));
+            return true;
+        }
+        if (d.state.cancelRequested()) {
+            endTarget(d, name, null, "cancelled by request", true, at);
+            return true;
+        }
+        Optional<StepState> next = target.steps().stream()
+                .filter(s -> !s.status().finished() && !plan.step(s.id()).compensationOnly())
+                .findFirst();
+        if (next.isEmpty()) {
+            d.emit(new TargetSucceeded(name, SYSTEM, at));
+            return true;
+        }
+        StepState step = next.get();
+        PlannedStep planned = plan.step(step.id());
+        if (step.status() == WorkStatus.WAITING_APPROVAL) {
+            if (step.dueAt() != null && !step.dueAt().isAfter(at)) {
+                d.emit(new ApprovalTimedOut(name, step.id(), SYSTEM, at));
+                endTarget(d, name, step.id(), "nobody approved step '" + step.id() + "' by " + step.dueAt(), false, at);
+                return true;
+            }
+            return false;
+        }
+        if (planned.approval() != null && !step.approved()) {
+            long timeout = planned.approval().timeoutMillis();
+            d.emit(new ApprovalRequested(name, step.id(), planned.approval().role(),
+                    timeout > 0 ? at.plusMillis(timeout) : null, SYSTEM, at));
+            return true;
+        }
+        if (step.dueAt() != null && step.dueAt().isAfter(at)) {
+            return false; // a retry not yet due
+        }
+        d.emit(new StepStarted(name, step.id(), step.attempts() + 1, SYSTEM, at));
+        return true;
+    }
+
+    /** Starts pending targets of the current batch, or skips or cancels those that will never start. */
+    private static boolean startTargets(Decision d, Instant at, Set<String> busy) {
+        List<TargetState> targets = d.state.targets();
+        List<TargetState> pending = targets.stream().filter(t -> t.status() == WorkStatus.PENDING).toList();
+        if (pending.isEmpty()) {
+            return false;
+        }
+        if (d.state.cancelRequested()) {
+            pending.forEach(t -> d.emit(new TargetCancelled(t.name(), "cancelled by request before it started",
+                    SYSTEM, at)));
+            return true;
+        }
+        long failed = targets.stream().filter(t -> t.status() == WorkStatus.FAILED).count();
+        RunPlan plan = d.state.plan();
+        if (failed >= plan.strategy().failureThreshold()) {
+            String reason = failed == 1
+                    ? "rollout stopped after '" + targets.stream().filter(t -> t.status() == WorkStatus.FAILED)
+                    .findFirst().orElseThrow().name() + "' failed"
+                    : "rollout stopped after " + failed + " targets failed";
+            pending.forEach(t -> d.emit(new TargetSkipped(t.name(), reason, SYSTEM, at)));
+            return true;
+        }
+        int batch = plan.strategy().batchOf(targets.size());
+        int firstOpen = 0;
+        while (firstOpen < targets.size() && targets.get(firstOpen).status().finished()) {
+            firstOpen++;
+        }
+        int batchStart = firstOpen / batch * batch;
+        int batchEnd = Math.min(targets.size(), batchStart + batch);
+        Set<String> groupsRunning = new HashSet<>();
+        targets.stream().filter(t -> t.status() == WorkStatus.RUNNING)
+                .forEach(t -> groupsRunning.add(plan.groupOf(t.name())));
+        boolean moved = false;
+        for (int i = batchStart; i < batchEnd; i++) {
+            TargetState t = targets.get(i);
+            if (t.status() != WorkStatus.PENDING || groupsRunning.contains(plan.groupOf(t.name()))) {
                 continue;
             }
-            Optional<TargetState> failed = d.state.targets().stream()
-                    .filter(t -> t.status() == WorkStatus.FAILED).findFirst();
-            if (failed.isPresent()) {
-                for (TargetState t : d.state.targets()) {
-                    if (t.status() == WorkStatus.PENDING) {
-                        d.emit(new TargetSkipped(t.name(), "rollout stopped after '" + failed.get().name() + "' failed",
-                                SYSTEM, at));
-                    }
+            if (busy.contains(t.name())) {
+                if (!t.waiting()) {
+                    d.emit(new TargetWaiting(t.name(), "another run holds '" + t.name() + "'", SYSTEM, at));
+                    moved = true;
                 }
-                long failures = d.state.targets().stream().filter(t -> t.status() == WorkStatus.FAILED).count();
-                d.emit(new RunFailed(failures + " of " + d.state.targets().size() + " targets failed", SYSTEM, at));
-                return;
-            }
-            Optional<TargetState> pending = d.state.targets().stream()
-                    .filter(t -> t.status() == WorkStatus.PENDING).findFirst();
-            if (pending.isPresent()) {
-                d.emit(new TargetStarted(pending.get().name(), SYSTEM, at));
                 continue;
             }
+            d.emit(new TargetStarted(t.name(), SYSTEM, at));
+            groupsRunning.add(plan.groupOf(t.name()));
+            moved = true;
+        }
+        return moved;
+    }
+
+    private static void finishRun(Decision d, Instant at) {
+        List<TargetState> targets = d.state.targets();
+        if (!targets.stream().allMatch(t -> t.status().finished())) {
+            return;
+        }
+        long failed = targets.stream().filter(t -> t.status() == WorkStatus.FAILED).count();
+        if (d.state.cancelRequested()) {
+            d.emit(new RunCancelled("cancelled by request" + (failed > 0 ? "; " + failed + " of " + targets.size()
+                    + " targets had failed" : ""), SYSTEM, at));
+        } else if (failed > 0) {
+            d.emit(new RunFailed(failed + " of " + targets.size() + " targets failed", SYSTEM, at));
+        } else {
             d.emit(new RunSucceeded(SYSTEM, at));
         }
     }
+
+    // ---- evolve ----
 
     public static RunState evolve(RunState state, RunEvent event) {
         RunState next;
         if (event instanceof RunRequested e) {
             next = new RunState(e.runId(), RunStatus.PENDING, e.plan(), e.params(), e.ticket(), e.actor(), e.at(),
-                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), 0);
+                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), null, 0);
         } else if (event instanceof RunStarted) {
             next = state.withStatus(RunStatus.RUNNING, null);
         } else if (event instanceof TargetStarted e) {
             next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.RUNNING));
+        } else if (event instanceof TargetWaiting e) {
+            next = state.withTarget(e.target(), TargetState::markedWaiting);
         } else if (event instanceof StepStarted e) {
             next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.started(e.attempt(), e.at())));
         } else if (event instanceof StepSucceeded e) {
@@ -171,18 +450,63 @@ public final class RunDecider {
         } else if (event instanceof StepFailed e) {
             next = state.withTarget(e.target(),
                     t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, e.exitCode(), e.at())));
+        } else if (event instanceof StepTimedOut e) {
+            next = state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        } else if (event instanceof StepInterrupted e) {
+            boolean again = state.plan().step(e.step()).idempotent();
+            next = state.withTarget(e.target(), t -> t.withStep(e.step(),
+                    s -> again ? s.finished(WorkStatus.FAILED, null, e.at()).pendingUntil(null)
+                            : s.finished(WorkStatus.FAILED, null, e.at())));
+        } else if (event instanceof StepRetryScheduled e) {
+            next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.pendingUntil(e.dueAt())));
+        } else if (event instanceof ApprovalRequested e) {
+            next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.waitingApproval(e.dueAt())));
+        } else if (event instanceof ApprovalGranted e) {
+            next = state.withTarget(e.target(), t -> t.withStep(e.step(), StepState::approve));
+        } else if (event instanceof ApprovalRejected e) {
+            next = state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        } else if (event instanceof ApprovalTimedOut e) {
+            next = state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        } else if (event instanceof CompensationStarted e) {
+            next = state.withTarget(e.target(), t -> t.withCompensation(
+                    new Compensation(e.failedStep(), e.reason(), e.cancelled(), e.steps(), 0)));
+        } else if (event instanceof StepCompensated e) {
+            next = state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next())
+                    .withStep(e.step(), s -> s.finished(WorkStatus.COMPENSATED, s.exitCode(), s.finishedAt())));
+        } else if (event instanceof CompensationFailed e) {
+            next = state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next()));
+        } else if (event instanceof CancelRequested e) {
+            // A step waiting for approval will not start now: it is cancelled with the run.
+            next = state.cancelled(e.mode());
+            for (TargetState target : state.targets()) {
+                next = next.withTarget(target.name(), t -> t.withSteps(s -> s.status() == WorkStatus.WAITING_APPROVAL
+                        ? s.finished(WorkStatus.CANCELLED, null, e.at()) : s));
+            }
         } else if (event instanceof TargetSucceeded e) {
-            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.SUCCEEDED));
+            // Steps that only undo others never ran: say so rather than leave them pending.
+            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.SUCCEEDED).withSteps(
+                    s -> s.status() == WorkStatus.PENDING ? s.finished(WorkStatus.SKIPPED, null, null) : s));
         } else if (event instanceof TargetFailed e) {
             next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.FAILED));
+        } else if (event instanceof TargetCancelled e) {
+            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.CANCELLED));
         } else if (event instanceof TargetSkipped e) {
             next = state.withTarget(e.target(), t -> skipAll(t));
         } else if (event instanceof RunSucceeded e) {
             next = state.withStatus(RunStatus.SUCCEEDED, e.at());
         } else if (event instanceof RunFailed e) {
             next = state.withStatus(RunStatus.FAILED, e.at());
+        } else if (event instanceof RunCancelled e) {
+            next = state.withStatus(RunStatus.CANCELLED, e.at());
         } else {
             throw new IllegalArgumentException("unknown event " + event.getClass().getSimpleName());
+        }
+        if (next.status() == RunStatus.RUNNING || next.status() == RunStatus.WAITING_APPROVAL) {
+            boolean waiting = next.targets().stream().anyMatch(TargetState::waitingApproval);
+            next = next.withStatus(waiting ? RunStatus.WAITING_APPROVAL : RunStatus.RUNNING, null);
         }
         return next.nextVersion();
     }

@@ -47,8 +47,15 @@ public sealed interface RunEvent {
     record TargetStarted(String target, String actor, Instant at) implements OfTarget {
     }
 
-    /** One attempt of a step was handed to the transport; its outcome follows as succeeded or failed. */
-    record StepStarted(String target, String step, int attempt, String actor, Instant at) implements OfStep {
+    /**
+     * One attempt of a step was handed to the transport; its outcome follows as succeeded or failed.
+     * {@code compensates} names the step this run of it undoes, or is null for a step in its normal order.
+     */
+    record StepStarted(String target, String step, int attempt, String compensates, String actor, Instant at)
+            implements OfStep {
+        public StepStarted(String target, String step, int attempt, String actor, Instant at) {
+            this(target, step, attempt, null, actor, at);
+        }
     }
 
     /** The step ran and its outcome met the playbook's expectations. */
@@ -62,6 +69,73 @@ public sealed interface RunEvent {
      */
     record StepFailed(String target, String step, int attempt, Integer exitCode, List<String> reasons,
                       String stdout, String stderr, String actor, Instant at) implements OfStep {
+    }
+
+    /** The attempt ran past the step's timeout; its outcome, if it ever comes, is not recorded. */
+    record StepTimedOut(String target, String step, int attempt, String reason, String actor, Instant at)
+            implements OfStep {
+    }
+
+    /** The service stopped while the attempt ran, so its outcome is unknown and will never be recorded. */
+    record StepInterrupted(String target, String step, int attempt, String reason, String actor, Instant at)
+            implements OfStep {
+    }
+
+    /** The attempt failed in a way the step's retry policy covers: {@code attempt} starts at {@code dueAt}. */
+    record StepRetryScheduled(String target, String step, int attempt, Instant dueAt, String reason, String actor,
+                              Instant at) implements OfStep {
+    }
+
+    /** The next step of the target waits for someone in {@code role} to approve it, until {@code dueAt} if set. */
+    record ApprovalRequested(String target, String step, String role, Instant dueAt, String actor, Instant at)
+            implements OfTarget {
+    }
+
+    /** The actor approved the step; it starts now. */
+    record ApprovalGranted(String target, String step, String comment, String actor, Instant at)
+            implements OfTarget {
+    }
+
+    /** The actor rejected the step; the target fails without running it. */
+    record ApprovalRejected(String target, String step, String comment, String actor, Instant at)
+            implements OfTarget {
+    }
+
+    /** Nobody decided before the approval's deadline; the target fails without running the step. */
+    record ApprovalTimedOut(String target, String step, String actor, Instant at) implements OfTarget {
+    }
+
+    /**
+     * The target failed at {@code failedStep} (or was cancelled): {@code steps} are undone, in this order,
+     * before the target ends.
+     */
+    record CompensationStarted(String target, String failedStep, String reason, boolean cancelled,
+                               List<String> steps, String actor, Instant at) implements OfTarget {
+    }
+
+    /** The effect of {@code step} was undone by running {@code by}. */
+    record StepCompensated(String target, String step, String by, String actor, Instant at) implements OfTarget {
+    }
+
+    /** {@code by} failed, so the effect of {@code step} is still in place; the other undo steps still run. */
+    record CompensationFailed(String target, String step, String by, String reason, String actor, Instant at)
+            implements OfTarget {
+    }
+
+    /** The target is held by another run; it starts once that run lets it go. */
+    record TargetWaiting(String target, String reason, String actor, Instant at) implements OfTarget {
+    }
+
+    /** The target was stopped by a cancel, after its undo steps ran. */
+    record TargetCancelled(String target, String reason, String actor, Instant at) implements OfTarget {
+    }
+
+    /** Someone asked the run to stop: no new step starts; the running one finishes or is interrupted. */
+    record CancelRequested(RunCommand.CancelMode mode, String actor, Instant at) implements RunEvent {
+    }
+
+    /** The run stopped after a cancel; every target ended. */
+    record RunCancelled(String reason, String actor, Instant at) implements RunEvent {
     }
 
     /** Every step of the target succeeded. */

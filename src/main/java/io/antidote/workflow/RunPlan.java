@@ -1,17 +1,29 @@
 package io.antidote.workflow;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What a run will do, fixed when it is requested: the playbook (by name and content digest), its
- * steps in order, and the targets in the order they are rolled through. Carried by
+ * steps in order with their policies (retry, timeout, approval, compensation, idempotence), the
+ * targets in the order they are rolled through, and how they are rolled through. Carried by
  * {@link RunEvent.RunRequested} so that the run never depends on the playbook file again.
+ *
+ * <p>Fields added after the first release are absent from older stored plans: every policy reads a
+ * missing value as the behaviour of that release (one attempt, no approval, nothing undone, one target
+ * at a time, the first failure stops the rollout).
+ *
+ * @param groups target name to group (e.g. its DAG); targets of one group never run at the same time
  */
-public record RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets) {
+public record RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
+                      Strategy strategy, Map<String, String> groups) {
 
     public RunPlan {
         steps = List.copyOf(steps);
         targets = List.copyOf(targets);
+        strategy = strategy == null ? Strategy.ONE_AT_A_TIME : strategy;
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a run plan needs at least one step");
         }
@@ -21,10 +33,103 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
         if (targets.stream().distinct().count() != targets.size()) {
             throw new IllegalArgumentException("a run plan names each target once");
         }
+        for (PlannedStep step : steps) {
+            if (step.compensate() != null && steps.stream().noneMatch(s -> s.id().equals(step.compensate()))) {
+                throw new IllegalArgumentException("step '" + step.id() + "' is undone by '" + step.compensate()
+                        + "', which is not a step of the plan");
+            }
+        }
     }
 
-    /** One step as the workflow needs to know it; the script itself stays with the playbook version. */
-    public record PlannedStep(String id) {
+    public RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets) {
+        this(playbook, digest, steps, targets, Strategy.ONE_AT_A_TIME, Map.of());
+    }
+
+    /**
+     * One step as the workflow needs to know it; the script itself stays with the playbook version.
+     *
+     * @param timeoutMillis    the longest an attempt may run before it is recorded as timed out; 0: no limit
+     * @param compensate       the step that undoes this one when its target fails or is cancelled, or null
+     * @param keepOnFailure    when the target fails (not when it is cancelled), leave this step's effect in
+     *                         place: a server whose patch failed stays isolated
+     * @param compensationOnly the step runs only to undo another step, never in the normal order
+     * @param idempotent       running it twice does what running it once does, so an attempt whose outcome
+     *                         was lost in a crash may simply run again
+     */
+    public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                              boolean keepOnFailure, boolean compensationOnly, boolean idempotent) {
+
+        public PlannedStep {
+            retry = retry == null ? Retry.NONE : retry;
+        }
+
+        public PlannedStep(String id) {
+            this(id, Retry.NONE, 0, null, null, false, false, false);
+        }
+    }
+
+    /** Failures of these kinds (or these exit codes) start another attempt, until {@code maxAttempts}. */
+    public record Retry(int maxAttempts, Backoff backoff, long initialDelayMillis, long maxDelayMillis,
+                        Set<FailureKind> retryOn, Set<Integer> exitCodes) {
+
+        public static final Retry NONE = new Retry(1, Backoff.FIXED, 0, 0, Set.of(), Set.of());
+
+        public Retry {
+            maxAttempts = Math.max(1, maxAttempts);
+            backoff = backoff == null ? Backoff.FIXED : backoff;
+            retryOn = retryOn == null ? Set.of() : Set.copyOf(retryOn);
+            exitCodes = exitCodes == null ? Set.of() : Set.copyOf(exitCodes);
+            maxDelayMillis = Math.max(maxDelayMillis, initialDelayMillis);
+        }
+
+        /** The wait before attempt {@code next} (2 for the first retry). */
+        public long delayBefore(int next) {
+            if (backoff == Backoff.FIXED) {
+                return initialDelayMillis;
+            }
+            long delay = initialDelayMillis;
+            for (int i = 2; i < next && delay < maxDelayMillis; i++) {
+                delay *= 2;
+            }
+            return Math.min(delay, maxDelayMillis);
+        }
+
+        boolean covers(StepOutcome outcome) {
+            if (outcome instanceof StepOutcome.Completed done) {
+                return exitCodes.contains(done.exitCode());
+            }
+            return retryOn.contains(((StepOutcome.Errored) outcome).kind());
+        }
+    }
+
+    public enum Backoff { FIXED, EXPONENTIAL }
+
+    /**
+     * The step waits until someone approves it. {@code role} is recorded with the request (roles are checked
+     * once authentication exists); {@code timeoutMillis} 0 waits for ever.
+     */
+    public record Approval(String role, long timeoutMillis, boolean requesterMayApprove) {
+    }
+
+    /**
+     * How targets are rolled through: in batches of {@code batchSize} targets (or {@code batchPercent} of
+     * them, rounded up), a batch only after the one before has finished; the rollout stops (targets not
+     * started are skipped) once {@code failureThreshold} targets have failed.
+     */
+    public record Strategy(int batchSize, int batchPercent, int failureThreshold) {
+
+        public static final Strategy ONE_AT_A_TIME = new Strategy(1, 0, 1);
+
+        public Strategy {
+            failureThreshold = Math.max(1, failureThreshold);
+        }
+
+        public int batchOf(int targets) {
+            if (batchPercent > 0) {
+                return Math.max(1, (int) Math.ceil(targets * batchPercent / 100.0));
+            }
+            return Math.max(1, batchSize);
+        }
     }
 
     public int indexOf(String step) {
@@ -34,5 +139,14 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
             }
         }
         return -1;
+    }
+
+    public PlannedStep step(String id) {
+        return steps.get(indexOf(id));
+    }
+
+    /** The group of a target, or its own name when it has none. */
+    public String groupOf(String target) {
+        return groups.getOrDefault(target, "target:" + target);
     }
 }

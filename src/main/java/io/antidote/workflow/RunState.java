@@ -14,9 +14,10 @@ import java.util.function.UnaryOperator;
  */
 public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, Object> params, String ticket,
                        String requestedBy, Instant createdAt, Instant finishedAt, List<TargetState> targets,
-                       long version) {
+                       RunCommand.CancelMode cancel, long version) {
 
-    public static final RunState NONE = new RunState(null, null, null, Map.of(), null, null, null, null, List.of(), 0);
+    public static final RunState NONE = new RunState(null, null, null, Map.of(), null, null, null, null, List.of(),
+            null, 0);
 
     public RunState {
         targets = List.copyOf(targets);
@@ -30,8 +31,44 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
         return targets.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
+    /** A cancel was asked for (the run may still be undoing steps). */
+    public boolean cancelRequested() {
+        return cancel != null;
+    }
+
+    /**
+     * When the run next needs to be advanced though nothing else happens: a retry falls due, an approval or
+     * a running attempt reaches its deadline. Empty when only an outcome or a person can move it. The
+     * engine keeps one timer at this instant, recomputed from the events after every append and on start.
+     */
+    public Optional<Instant> nextDueAt() {
+        if (!exists() || status.terminal()) {
+            return Optional.empty();
+        }
+        Instant next = null;
+        for (TargetState t : targets) {
+            for (StepState s : t.steps()) {
+                Instant due = null;
+                if (s.status() == WorkStatus.WAITING_APPROVAL || s.status() == WorkStatus.PENDING) {
+                    due = s.dueAt();
+                } else if (s.status() == WorkStatus.RUNNING && plan.step(s.id()).timeoutMillis() > 0) {
+                    due = s.startedAt().plusMillis(plan.step(s.id()).timeoutMillis());
+                }
+                if (due != null && (next == null || due.isBefore(next))) {
+                    next = due;
+                }
+            }
+        }
+        return Optional.ofNullable(next);
+    }
+
+    RunState cancelled(RunCommand.CancelMode mode) {
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, mode,
+                version);
+    }
+
     RunState withStatus(RunStatus newStatus, Instant finished) {
-        return new RunState(runId, newStatus, plan, params, ticket, requestedBy, createdAt, finished, targets, version);
+        return new RunState(runId, newStatus, plan, params, ticket, requestedBy, createdAt, finished, targets, cancel, version);
     }
 
     RunState withTarget(String name, UnaryOperator<TargetState> change) {
@@ -39,10 +76,10 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
         for (TargetState t : targets) {
             changed.add(t.name().equals(name) ? change.apply(t) : t);
         }
-        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, changed, version);
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, changed, cancel, version);
     }
 
     RunState nextVersion() {
-        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, version + 1);
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, cancel, version + 1);
     }
 }

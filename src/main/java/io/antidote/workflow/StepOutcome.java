@@ -13,6 +13,13 @@ public sealed interface StepOutcome {
     }
 
     /** The script could not run or did not finish: connection refused, authentication, timeout, fault. */
-    record Errored(String reason) implements StepOutcome {
+    record Errored(FailureKind kind, String reason) implements StepOutcome {
+        public Errored {
+            kind = kind == null ? FailureKind.FAULT : kind;
+        }
+
+        public Errored(String reason) {
+            this(FailureKind.FAULT, reason);
+        }
     }
 }

@@ -2,19 +2,37 @@ package io.antidote.workflow;
 
 import java.time.Instant;
 
-/** One step on one target, as far as the events tell. */
+/**
+ * One step on one target, as far as the events tell.
+ *
+ * @param dueAt    PENDING after a failed attempt: when the next attempt may start; WAITING_APPROVAL: when
+ *                 the approval times out (null: never)
+ * @param approved someone approved the step, so its attempts (retries too) need no further approval
+ */
 public record StepState(String id, WorkStatus status, int attempts, Integer exitCode, Instant startedAt,
-                        Instant finishedAt) {
+                        Instant finishedAt, Instant dueAt, boolean approved) {
 
     static StepState pending(String id) {
-        return new StepState(id, WorkStatus.PENDING, 0, null, null, null);
+        return new StepState(id, WorkStatus.PENDING, 0, null, null, null, null, false);
     }
 
     StepState started(int attempt, Instant at) {
-        return new StepState(id, WorkStatus.RUNNING, attempt, null, at, null);
+        return new StepState(id, WorkStatus.RUNNING, attempt, null, at, null, null, approved);
     }
 
     StepState finished(WorkStatus outcome, Integer code, Instant at) {
-        return new StepState(id, outcome, attempts, code, startedAt, at);
+        return new StepState(id, outcome, attempts, code, startedAt, at, null, approved);
+    }
+
+    StepState pendingUntil(Instant due) {
+        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, due, approved);
+    }
+
+    StepState waitingApproval(Instant due) {
+        return new StepState(id, WorkStatus.WAITING_APPROVAL, attempts, exitCode, startedAt, finishedAt, due, approved);
+    }
+
+    StepState approve() {
+        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, null, true);
     }
 }

@@ -5,16 +5,37 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-/** One target of a run and its steps, in playbook order. */
-public record TargetState(String name, WorkStatus status, List<StepState> steps) {
+/**
+ * One target of a run and its steps, in playbook order.
+ *
+ * @param waiting      held by another run when it was due to start
+ * @param compensation the undo in progress after a failure or a cancel, or null
+ */
+public record TargetState(String name, WorkStatus status, List<StepState> steps, boolean waiting,
+                          Compensation compensation) {
 
     public TargetState {
         steps = List.copyOf(steps);
     }
 
+    /** Undoing {@code steps} in order; {@code done} of them are over (undone or failed to undo). */
+    public record Compensation(String failedStep, String reason, boolean cancelled, List<String> steps, int done) {
+        public Compensation {
+            steps = List.copyOf(steps);
+        }
+
+        Optional<String> current() {
+            return done < steps.size() ? Optional.of(steps.get(done)) : Optional.empty();
+        }
+
+        Compensation next() {
+            return new Compensation(failedStep, reason, cancelled, steps, done + 1);
+        }
+    }
+
     static TargetState pending(String name, RunPlan plan) {
         return new TargetState(name, WorkStatus.PENDING,
-                plan.steps().stream().map(s -> StepState.pending(s.id())).toList());
+                plan.steps().stream().map(s -> StepState.pending(s.id())).toList(), false, null);
     }
 
     public Optional<StepState> step(String id) {
@@ -31,8 +52,20 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps)
         return steps.stream().filter(s -> s.status() == WorkStatus.PENDING).findFirst();
     }
 
+    public boolean waitingApproval() {
+        return steps.stream().anyMatch(s -> s.status() == WorkStatus.WAITING_APPROVAL);
+    }
+
     TargetState withStatus(WorkStatus newStatus) {
-        return new TargetState(name, newStatus, steps);
+        return new TargetState(name, newStatus, steps, newStatus == WorkStatus.PENDING && waiting, compensation);
+    }
+
+    TargetState markedWaiting() {
+        return new TargetState(name, status, steps, true, compensation);
+    }
+
+    TargetState withCompensation(Compensation c) {
+        return new TargetState(name, status, steps, waiting, c);
     }
 
     TargetState withStep(String id, UnaryOperator<StepState> change) {
@@ -40,6 +73,10 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps)
         for (StepState s : steps) {
             changed.add(s.id().equals(id) ? change.apply(s) : s);
         }
-        return new TargetState(name, status, changed);
+        return new TargetState(name, status, changed, waiting, compensation);
+    }
+
+    TargetState withSteps(UnaryOperator<StepState> change) {
+        return new TargetState(name, status, steps.stream().map(change).toList(), waiting, compensation);
     }
 }

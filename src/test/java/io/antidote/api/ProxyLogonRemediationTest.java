@@ -34,10 +34,14 @@ class ProxyLogonRemediationTest {
         assertThat(LabHosts.model(host)).containsEntry("isolated", false).containsEntry("patched", false);
 
         String runId = requestRun(host);
+        approvePatch(runId);
         JsonPath run = awaitFinished(runId);
         List<Map<String, Object>> events = events(runId);
 
         assertThat(run.getString("status")).as("run status, after these events: %s", events).isEqualTo("SUCCEEDED");
+        assertThat(events).as("the patch waited for approval and the approver is recorded")
+                .anySatisfy(e -> assertThat(e).containsEntry("type", "ApprovalRequested").containsEntry("target", host))
+                .anySatisfy(e -> assertThat(e).containsEntry("type", "ApprovalGranted").containsEntry("actor", "bob"));
         assertThat(run.getString("targets[0].status")).isEqualTo("SUCCEEDED");
         assertThat(run.getList("targets[0].steps.id")).containsExactlyElementsOf(STEPS);
         assertThat(run.getList("targets[0].steps.status")).containsOnly("SUCCEEDED");
@@ -63,6 +67,7 @@ class ProxyLogonRemediationTest {
         String host = LabHosts.create("2019", "CU8", List.of(), List.of("refuse-update"));
 
         String runId = requestRun(host);
+        approvePatch(runId);
         JsonPath run = awaitFinished(runId);
 
         List<Map<String, Object>> events = events(runId);
@@ -93,6 +98,26 @@ class ProxyLogonRemediationTest {
                 .then().statusCode(202)
                 .header("Location", startsWith("http"))
                 .extract().path("id");
+    }
+
+    /**
+     * Waits until the patch asks for approval, checks that the requester may not approve their own run and
+     * that a decision on a step that is not waiting is a conflict, then approves as someone else.
+     */
+    static void approvePatch(String runId) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
+                .equals(given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().path("status")));
+        given().contentType(ContentType.JSON).body(Map.of("step", "patch", "decision", "APPROVE"))
+                .when().post("/api/v1/runs/{id}/approvals", runId)
+                .then().statusCode(403).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "bob")
+                .body(Map.of("step", "verify", "decision", "APPROVE"))
+                .when().post("/api/v1/runs/{id}/approvals", runId)
+                .then().statusCode(409).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "bob")
+                .body(Map.of("step", "patch", "decision", "APPROVE", "comment", "CHG-1 approved"))
+                .when().post("/api/v1/runs/{id}/approvals", runId)
+                .then().statusCode(200);
     }
 
     static JsonPath awaitFinished(String runId) {
