@@ -60,7 +60,7 @@ public final class PlaybookParser {
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent");
     private static final List<String> CONDITION_KEYS = List.of("param", "step", "output", "equals", "notEquals");
-    private static final List<String> RETRY_KEYS = List.of("attempts", "backoff", "delay", "maxDelay", "on", "exitCodes");
+    private static final List<String> RETRY_KEYS = List.of("attempts", "backoff", "delay", "maxDelay", "retryOn", "exitCodes");
     private static final List<String> RETRY_ON = List.of("connection", "timeout");
     private static final List<String> APPROVAL_KEYS = List.of("role", "timeout", "requesterMayApprove");
     private static final List<String> STRATEGY_KEYS = List.of("batchSize", "failureThreshold", "orderBy", "groupBy");
@@ -821,13 +821,14 @@ public final class PlaybookParser {
             if (keys.containsKey("maxDelay") && maxDelay.compareTo(delay) < 0) {
                 error(keys.get("maxDelay").getValueNode(), "'maxDelay' " + in + " must not be shorter than 'delay'");
             }
+            // Not 'on': YAML 1.1 tools read a bare on as the boolean true.
             Set<String> on = new LinkedHashSet<>();
-            if (keys.containsKey("on")) {
-                SequenceNode list = list(keys.get("on").getValueNode(), "'on' " + in);
+            if (keys.containsKey("retryOn")) {
+                SequenceNode list = list(keys.get("retryOn").getValueNode(), "'retryOn' " + in);
                 for (Node item : list == null ? List.<Node>of() : list.getValue()) {
-                    String kind = text(item, "each of 'on' " + in);
+                    String kind = text(item, "each of 'retryOn' " + in);
                     if (kind != null && !RETRY_ON.contains(kind)) {
-                        error(item, "each of 'on' " + in + " must be one of: " + String.join(", ", RETRY_ON)
+                        error(item, "each of 'retryOn' " + in + " must be one of: " + String.join(", ", RETRY_ON)
                                 + ", found '" + Text.shorten(kind) + "'");
                     } else if (kind != null) {
                         on.add(kind);
@@ -847,7 +848,7 @@ public final class PlaybookParser {
                 }
             }
             if (on.isEmpty() && exitCodes.isEmpty()) {
-                error(mapping, "the retry " + where + " names no failure to retry: add 'on' (connection, timeout)"
+                error(mapping, "the retry " + where + " names no failure to retry: add 'retryOn' (connection, timeout)"
                         + " or 'exitCodes'");
             }
             return new StepPolicy.Retry(attempts, exponential, delay, maxDelay, on, exitCodes);

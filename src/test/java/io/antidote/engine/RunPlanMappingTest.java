@@ -41,7 +41,7 @@ class RunPlanMappingTest {
                   backoff: exponential
                   delay: 10s
                   maxDelay: 1m
-                  on: [connection, timeout]
+                  retryOn: [connection, timeout]
                   exitCodes: [1618]
                 approval:
                   role: approver

@@ -41,6 +41,12 @@ class OutboxRelayTest {
             String runId = given().contentType(ContentType.JSON)
                     .body(Map.of("playbook", "proxylogon-remediation", "targets", List.of(host)))
                     .when().post("/api/v1/runs").then().statusCode(202).extract().path("id");
+            // The playbook's patch waits for an approver other than the requester.
+            await().atMost(Duration.ofSeconds(60)).until(() -> "WAITING_APPROVAL".equals(
+                    given().when().get("/api/v1/runs/{id}", runId).then().extract().path("status")));
+            given().contentType(ContentType.JSON).header("X-Antidote-Actor", "approver-1")
+                    .body(Map.of("step", "patch", "decision", "APPROVE"))
+                    .when().post("/api/v1/runs/{id}/approvals", runId).then().statusCode(200);
 
             await().atMost(Duration.ofSeconds(90)).until(() -> received.stream()
                     .anyMatch(m -> m.subject().equals(runId) && m.type().equals("io.antidote.run.RunSucceeded")));

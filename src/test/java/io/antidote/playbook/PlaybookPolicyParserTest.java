@@ -50,7 +50,7 @@ class PlaybookPolicyParserTest {
                       backoff: exponential
                       delay: 10s
                       maxDelay: 2m
-                      on: [connection, timeout]
+                      retryOn: [connection, timeout]
                       exitCodes: [1618]
                     approval:
                       role: approver
@@ -115,17 +115,17 @@ class PlaybookPolicyParserTest {
                     retry:
                       attempts: 50
                       backoff: random
-                      on: [dns]
+                      retryOn: [dns]
                     approval:
                       timeout: 1h
                 """)).extracting(e -> e.line() + ":" + e.message()).containsExactly(
                 "3:'batchSize' in strategy must be a count such as 2 or a percentage such as 25%, found 'half'",
                 "4:'failureThreshold' in strategy must be between 1 and 10000, found 0",
                 "8:'keepOnFailure' in step 'patch' only means something with 'compensate' (the step that would undo it)",
-                "10:the retry in step 'patch' names no failure to retry: add 'on' (connection, timeout) or 'exitCodes'",
+                "10:the retry in step 'patch' names no failure to retry: add 'retryOn' (connection, timeout) or 'exitCodes'",
                 "10:'attempts' in the retry in step 'patch' must be between 1 and 20, found 50",
                 "11:'backoff' in the retry in step 'patch' must be fixed or exponential, found 'random'",
-                "12:each of 'on' in the retry in step 'patch' must be one of: connection, timeout, found 'dns'",
+                "12:each of 'retryOn' in the retry in step 'patch' must be one of: connection, timeout, found 'dns'",
                 "14:missing required key 'role' in the approval in step 'patch'");
     }
 }
