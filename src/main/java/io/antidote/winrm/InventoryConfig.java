@@ -16,8 +16,8 @@ public interface InventoryConfig {
     Map<String, Entry> targets();
 
     interface Entry {
-        /** Host name or IP address of the WinRM listener. */
-        String address();
+        /** Host name or IP address of the WinRM listener (optional here so that a gap is reported, not fatal). */
+        Optional<String> address();
 
         /** Listener port; 5986 for HTTPS, 5985 for HTTP when not set. */
         Optional<Integer> port();
@@ -31,7 +31,11 @@ public interface InventoryConfig {
         String auth();
 
         /** Reference to a credential resolved at execution time (antidote.credentials.<ref>.*). */
-        String credential();
+        Optional<String> credential();
+
+        /** False turns TLS certificate validation off for this target only (logged as a warning). */
+        @WithDefault("true")
+        boolean verifyCertificate();
 
         /** Labels such as version, dag, site, role. */
         Map<String, String> labels();
