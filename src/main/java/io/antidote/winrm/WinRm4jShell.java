@@ -149,7 +149,10 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 throw e;
             } catch (RuntimeException e) {
                 discard(session);
-                if (!started && reused && attempt == 1 && isUnknownShell(e)) {
+                if (reused && attempt == 1 && isStaleSession(e)) {
+                    // The host refused the request outright: the command never ran there. Typically the kept
+                    // connection closed and its NTLM security context with it; a fresh session authenticates again.
+                    LOG.debugf("WinRM to '%s': kept session refused, opening a new one", target.name());
                     continue;
                 }
                 if (timedOut(deadline)) {
@@ -232,6 +235,12 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         String text = failure.toLowerCase(Locale.ROOT);
         return text.contains("401") || text.contains("invalid credentials") || text.contains("unauthorized")
                 || text.contains("authorization loop");
+    }
+
+    /** A shell the host forgot, or an HTTP 400/401 refusal of a request on a kept connection. */
+    private static boolean isStaleSession(Throwable e) {
+        String failure = Redaction.describe(e, null);
+        return isUnknownShell(e) || failure.contains("HTTP response '400") || failure.contains("HTTP response '401");
     }
 
     private static boolean isUnknownShell(Throwable e) {

@@ -204,6 +204,20 @@ class WinRm4jShellTest {
     }
 
     @Test
+    void a_kept_session_whose_connection_the_host_dropped_is_replaced_without_failing_the_step() {
+        var started = lab.exchange("ex-drop", NTLM_ONLY, Target.Scheme.HTTP, Target.AuthScheme.NTLM);
+        WinRm4jShell transport = shell(quick());
+        assertThat(transport.runPowerShell(started.target(), "Write-Output one").stdout()).isEqualTo("one\r\n");
+
+        started.faults().setRefuseConnections(true);
+        started.faults().setRefuseConnections(false);
+
+        assertThat(transport.runPowerShell(started.target(), "Write-Output two").stdout())
+                .as("output after the host closed the kept connection").isEqualTo("two\r\n");
+        assertThat(transport.clientsOpened()).as("clients built").isBetween(1, 2);
+    }
+
+    @Test
     void a_script_of_twenty_thousand_characters_runs_in_pieces_and_leaves_no_file_behind() {
         var started = lab.exchange("ex-long");
         StringBuilder script = new StringBuilder("$total = 0\r\n");
