@@ -88,7 +88,7 @@ public class Inventory {
         }
         config.targets().forEach((name, entry) -> {
             try {
-                next.put(name, fromProperties(name, entry));
+                next.put(name, fromProperties(name, entry, Optional.ofNullable(next.get(name))));
             } catch (IllegalArgumentException e) {
                 found.add(new InventoryError(CONFIGURATION, 0, 0, name, "antidote.targets." + name + ": " + e.getMessage()));
             }
@@ -113,15 +113,22 @@ public class Inventory {
         }
     }
 
-    private static Target fromProperties(String name, InventoryConfig.Entry entry) {
-        Scheme scheme = parse(Scheme.class, "scheme", entry.scheme());
-        AuthScheme auth = parse(AuthScheme.class, "auth", entry.auth());
-        int port = entry.port().orElse(scheme == Scheme.HTTPS ? 5986 : 5985);
-        String address = entry.address().filter(a -> !a.isBlank())
+    /** A target from properties, or the file's entry of that name with the fields properties set overridden. */
+    private static Target fromProperties(String name, InventoryConfig.Entry entry, Optional<Target> fromFile) {
+        Scheme scheme = entry.scheme().map(s -> parse(Scheme.class, "scheme", s))
+                .orElse(fromFile.map(Target::scheme).orElse(Scheme.HTTPS));
+        AuthScheme auth = entry.auth().map(a -> parse(AuthScheme.class, "auth", a))
+                .orElse(fromFile.map(Target::auth).orElse(AuthScheme.NTLM));
+        int port = entry.port().orElse(fromFile.filter(t -> t.scheme() == scheme).map(Target::port)
+                .orElse(scheme == Scheme.HTTPS ? 5986 : 5985));
+        String address = entry.address().filter(a -> !a.isBlank()).or(() -> fromFile.map(Target::address))
                 .orElseThrow(() -> new IllegalArgumentException("address is required"));
-        String credential = entry.credential().filter(c -> !c.isBlank())
+        String credential = entry.credential().filter(c -> !c.isBlank()).or(() -> fromFile.map(Target::credential))
                 .orElseThrow(() -> new IllegalArgumentException("credential is required"));
-        return validated(new Target(name, address, port, scheme, auth, credential, entry.labels(), entry.verifyCertificate()));
+        boolean verify = entry.verifyCertificate().orElse(fromFile.map(Target::verifyCertificate).orElse(true));
+        Map<String, String> labels = new TreeMap<>(fromFile.map(Target::labels).orElse(Map.of()));
+        labels.putAll(entry.labels());
+        return validated(new Target(name, address, port, scheme, auth, credential, labels, verify));
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String what, String text) {

@@ -124,6 +124,28 @@ class InventoryTest {
     }
 
     @Test
+    void a_property_overrides_one_field_of_a_file_entry_and_labels_merge(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("i.yaml"), GOOD);
+        InventoryConfig.Entry override = new InventoryConfig.Entry() {
+            public Optional<String> address() { return Optional.of("10.9.9.9"); }
+            public Optional<Integer> port() { return Optional.empty(); }
+            public Optional<String> scheme() { return Optional.empty(); }
+            public Optional<String> auth() { return Optional.empty(); }
+            public Optional<String> credential() { return Optional.empty(); }
+            public Optional<Boolean> verifyCertificate() { return Optional.empty(); }
+            public Map<String, String> labels() { return Map.of("site", "FRA"); }
+        };
+
+        Inventory inventory = new Inventory(() -> Map.of("ex01", override), Optional.of(file.toString()), Duration.ZERO);
+
+        Target ex01 = inventory.find("ex01").orElseThrow();
+        assertThat(ex01.address()).as("address from the property").isEqualTo("10.9.9.9");
+        assertThat(ex01.credential()).as("credential from the file").isEqualTo("exchange-admins");
+        assertThat(ex01.labels()).as("labels of file and property").containsEntry("site", "FRA").containsEntry("dag", "DAG1");
+        assertThat(inventory.errors()).isEmpty();
+    }
+
+    @Test
     void lab_hosts_registered_at_run_time_sit_beside_configured_targets(@TempDir Path dir) throws Exception {
         Inventory inventory = inventory(Files.writeString(dir.resolve("i.yaml"), GOOD), Duration.ZERO);
         inventory.register(new Target("lab-x", "127.0.0.1", 1234, Target.Scheme.HTTP, Target.AuthScheme.NTLM, "lab", Map.of()));
