@@ -1,7 +1,10 @@
 package io.antidote.api;
 
 import io.antidote.winrm.Inventory;
+import io.antidote.winrm.InventoryError;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -28,5 +31,20 @@ public class TargetResource {
     public List<TargetInfo> list() {
         return inventory.all().stream().map(t -> new TargetInfo(t.name(), t.address(), t.port(),
                 t.scheme().name(), t.auth().name(), t.labels())).toList();
+    }
+
+    /** Inventory entries left out at the last load: where they are and why. */
+    @GET
+    @Path("/errors")
+    public List<InventoryError> errors() {
+        return inventory.errors();
+    }
+
+    /** Reads the inventory file and properties again; answers what was loaded and what was left out. */
+    @POST
+    @Path("/reload")
+    @Blocking
+    public Inventory.Loaded reload() {
+        return inventory.reload();
     }
 }

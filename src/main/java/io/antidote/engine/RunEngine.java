@@ -265,7 +265,8 @@ public class RunEngine {
                 "target '" + started.target() + "' is no longer in the inventory", null));
         Map<String, Object> params = secrets.restore(state.runId(), playbook.params(), state.params());
         String script = ScriptRenderer.render(step, params, playbook.params());
-        ScriptResult result = shell.runPowerShell(target, script);
+        // The transport gives up at the same deadline, so a host that never answers frees this worker too.
+        ScriptResult result = shell.runPowerShell(target, script, step.timeout());
         List<String> unmet = step.expect().check(result.exitCode(), result.stdout());
         return new StepOutcome.Completed(result.exitCode(), result.stdout(), result.stderr(), unmet);
     }

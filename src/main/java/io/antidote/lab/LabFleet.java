@@ -97,7 +97,8 @@ public class LabFleet {
         }
         host.attach(endpoint);
         hosts.put(name, host);
-        inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.BASIC,
+        // NTLM with message encryption over HTTP: what a Windows host accepts by default.
+        inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.NTLM,
                 config.credential(), Map.of("lab", "true", "version", spec.version(), "cu", spec.cu())));
         LOG.infof("Lab host %s (Exchange %s %s) listens on http://127.0.0.1:%d/wsman", name, spec.version(),
                 spec.cu(), bound);

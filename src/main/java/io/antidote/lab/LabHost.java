@@ -21,7 +21,7 @@ public final class LabHost implements ShellHost {
     private final PowerShell powerShell;
     private WsManServer endpoint;
 
-    LabHost(ExchangeServer server) {
+    public LabHost(ExchangeServer server) {
         this.server = server;
         this.powerShell = new PowerShell(server);
     }
@@ -55,6 +55,9 @@ public final class LabHost implements ShellHost {
     private CommandOutput cmd(String line) {
         String program = line.split("\\s+", 2)[0];
         String lower = program.toLowerCase(Locale.ROOT);
+        if (lower.equals("powershell") || lower.equals("powershell.exe")) {
+            return scriptFile(line);
+        }
         if (lower.equals("hostname")) {
             return new CommandOutput(server.name().toUpperCase(Locale.ROOT) + "\r\n", "", 0);
         }
@@ -68,5 +71,28 @@ public final class LabHost implements ShellHost {
         }
         return new CommandOutput("", "'" + program + "' is not recognized as an internal or external command,\r\n"
                 + "operable program or batch file.\r\n", 1);
+    }
+
+    /**
+     * {@code powershell [switches] -File <path>}: runs a script from the model's disk, as transports do with
+     * scripts too long for one command line. The path may be double-quoted; arguments after it are not
+     * supported.
+     */
+    private CommandOutput scriptFile(String line) {
+        String[] tokens = line.trim().split("\\s+");
+        for (int i = 1; i < tokens.length - 1; i++) {
+            if (tokens[i].equalsIgnoreCase("-File")) {
+                String path = tokens[i + 1].replace("\"", "");
+                return server.files().get(path).filter(entry -> !entry.directory())
+                        .map(entry -> {
+                            ScriptResult r = powerShell.run(entry.content());
+                            return new CommandOutput(r.stdout(), r.stderr(), r.exitCode());
+                        })
+                        .orElseGet(() -> new CommandOutput("", "The argument '" + path
+                                + "' to the -File parameter does not exist. Provide the path to an existing '.ps1' file"
+                                + " as an argument to the -File parameter.\r\n", -196608));
+            }
+        }
+        return new CommandOutput("", "powershell: the lab runs only -EncodedCommand and -File command lines\r\n", 1);
     }
 }

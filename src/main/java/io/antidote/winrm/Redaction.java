@@ -14,4 +14,14 @@ final class Redaction {
         }
         return text.replace(secret, MASK);
     }
+
+    /** A failure's type and masked message, root first: CXF messages can carry request details. */
+    static String describe(Throwable e, String secret) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+        return mask(root.getClass().getSimpleName() + message, secret);
+    }
 }

@@ -1,5 +1,7 @@
 package io.antidote.winrm;
 
+import java.time.Duration;
+
 /**
  * The port to the servers: run this PowerShell script on that target and say how it ended. Blocking:
  * callers run it on worker threads, never on the Vert.x event loop.
@@ -11,4 +13,15 @@ public interface RemoteShell {
      *                            (connection refused, authentication, protocol fault).
      */
     ScriptResult runPowerShell(Target target, String script);
+
+    /**
+     * As {@link #runPowerShell(Target, String)}, but gives up once {@code timeout} has passed, so that a host
+     * that never answers does not hold the calling thread much longer than that.
+     *
+     * @throws TransportException also when the timeout passed; {@link TransportException#commandStarted()}
+     *                            says whether the script may have begun
+     */
+    default ScriptResult runPowerShell(Target target, String script, Duration timeout) {
+        return runPowerShell(target, script);
+    }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * resolved only when a script runs, so that no secret travels with a target.
  */
 public record Target(String name, String address, int port, Scheme scheme, AuthScheme auth, String credential,
-                     Map<String, String> labels) {
+                     Map<String, String> labels, boolean verifyCertificate) {
 
     /** Target names end up in events, URLs and log lines: keep them to host-name characters. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
@@ -22,6 +22,12 @@ public record Target(String name, String address, int port, Scheme scheme, AuthS
             throw new IllegalArgumentException("target '" + name + "': port must be between 1 and 65535");
         }
         labels = Map.copyOf(labels);
+    }
+
+    /** A target whose HTTPS certificate is validated, as every target's is unless it says otherwise. */
+    public Target(String name, String address, int port, Scheme scheme, AuthScheme auth, String credential,
+                  Map<String, String> labels) {
+        this(name, address, port, scheme, auth, credential, labels, true);
     }
 
     public enum Scheme { HTTP, HTTPS }

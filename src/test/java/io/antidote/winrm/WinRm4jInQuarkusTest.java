@@ -34,6 +34,14 @@ class WinRm4jInQuarkusTest {
     }
 
     @Test
+    void lab_targets_speak_ntlm_with_message_encryption_over_plain_http_as_windows_does_by_default() {
+        Target ex01 = inventory.find("lab-ex01").orElseThrow();
+        assertThat(ex01.auth()).as("authentication of a lab target").isEqualTo(Target.AuthScheme.NTLM);
+        assertThat(ex01.scheme()).as("scheme of a lab target").isEqualTo(Target.Scheme.HTTP);
+        assertThat(shell.runPowerShell(ex01, "Write-Output sealed").stdout()).isEqualTo("sealed\r\n");
+    }
+
+    @Test
     void a_failing_script_reports_its_exit_code_and_error_stream() {
         Target ex01 = inventory.find("lab-ex01").orElseThrow();
         ScriptResult result = shell.runPowerShell(ex01, "Get-Frobnicator");

@@ -29,15 +29,15 @@ import javax.net.ssl.TrustManagerFactory;
  * writes the server chain and PKCS#8 key as PEM, a PKCS#12 with the key and chain, and a PKCS#12
  * trust store holding the CA.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    static final String PASSWORD = "lab-test";
+    public static final String PASSWORD = "lab-test";
 
     private static TestCertificates instance;
 
     final Path directory;
     final Path caPem;
-    final Path trustStore;
+    public final Path trustStore;
     final Path serverChainPem;
     final Path serverKeyPem;
     final Path serverPkcs12;
@@ -84,7 +84,7 @@ final class TestCertificates {
         trustStore = store(trusted, directory.resolve("truststore.p12"));
     }
 
-    static synchronized TestCertificates get() {
+    public static synchronized TestCertificates get() {
         if (instance == null) {
             try {
                 Path directory = Files.createTempDirectory("antidote-lab-tls");
@@ -97,7 +97,7 @@ final class TestCertificates {
         return instance;
     }
 
-    WsManTls pemTls() {
+    public WsManTls pemTls() {
         return WsManTls.pemFiles(serverChainPem, serverKeyPem);
     }
 
