@@ -85,9 +85,9 @@ public class LabFleet {
             throw new IllegalArgumentException("a target named '" + name + "' already exists");
         }
         Credential credential = credentials.resolve(config.credential());
-        LabHost host = new LabHost(ExchangeServer.create(name, spec));
+        LabHost host = new LabHost(ExchangeServer.create(name, spec), vertx);
         WsManServer endpoint = new WsManServer(vertx, name,
-                new WsManCredentials(credential.user(), credential.password()), host, new WsManFaults());
+                new WsManCredentials(credential.user(), credential.password()), host, host.faults());
         int bound;
         try {
             bound = endpoint.start("127.0.0.1", port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -96,6 +96,7 @@ public class LabFleet {
                     + e.getMessage(), e);
         }
         host.attach(endpoint);
+        host.applyFaults();
         hosts.put(name, host);
         inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.BASIC,
                 config.credential(), Map.of("lab", "true", "version", spec.version(), "cu", spec.cu())));
