@@ -55,7 +55,7 @@ public enum Compromise {
     LOG_26855("log-26855") {
         @Override
         void plant(ExchangeServer server) {
-            appendHttpProxy(server, "Ecp", "ServerInfo~a]@lab-ex01.contoso.local:444/autodiscover/autodiscover.xml?#",
+            appendHttpProxy(server, "Ecp", "ServerInfo~a]@lab-ex01.contoso.local:444/ecp/proxyLogon.ecp#~1941962753",
                     "/ecp/y.js", DROPPED);
         }
     },
