@@ -55,6 +55,11 @@ class LabFaultsApiTest {
     }
 
     @Test
+    void a_host_resetting_connections_fails_the_run_with_the_transport_error() {
+        assertThat(failureOfTheFirstStep("reset")).contains("WinRM to").contains("failed");
+    }
+
+    @Test
     void latency_slows_the_run_down_but_it_still_succeeds() {
         String host = LabHosts.create("2016", "CU20", List.of(), List.of("latency:50ms"));
         assertThat(awaitFinished(requestRun("proxylogon-verify", host)).getString("status")).isEqualTo("SUCCEEDED");
