@@ -18,4 +18,8 @@ public interface LabConfig {
     /** Credential reference that lab hosts accept and lab targets use (antidote.credentials.<ref>.*). */
     @WithDefault("lab")
     String credential();
+
+    /** Start-Sleep on lab hosts waits for real (capped at 30 s) instead of only advancing simulated time. */
+    @WithDefault("false")
+    boolean realTimeSleep();
 }

@@ -85,9 +85,11 @@ public class LabFleet {
             throw new IllegalArgumentException("a target named '" + name + "' already exists");
         }
         Credential credential = credentials.resolve(config.credential());
-        LabHost host = new LabHost(ExchangeServer.create(name, spec));
+        ExchangeServer server = ExchangeServer.create(name, spec);
+        server.realTimeSleep(config.realTimeSleep());
+        LabHost host = new LabHost(server, vertx);
         WsManServer endpoint = new WsManServer(vertx, name,
-                new WsManCredentials(credential.user(), credential.password()), host, new WsManFaults());
+                new WsManCredentials(credential.user(), credential.password()), host, host.faults());
         int bound;
         try {
             bound = endpoint.start("127.0.0.1", port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -96,6 +98,7 @@ public class LabFleet {
                     + e.getMessage(), e);
         }
         host.attach(endpoint);
+        host.applyFaults();
         hosts.put(name, host);
         // NTLM with message encryption over HTTP: what a Windows host accepts by default.
         inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.NTLM,

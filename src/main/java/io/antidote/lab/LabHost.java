@@ -1,29 +1,44 @@
 package io.antidote.lab;
 
 import io.antidote.lab.exchange.ExchangeServer;
+import io.antidote.lab.exchange.Fault;
 import io.antidote.lab.powershell.PowerShell;
 import io.antidote.lab.powershell.ScriptResult;
 import io.antidote.lab.wsman.CommandOutput;
 import io.antidote.lab.wsman.EncodedCommand;
 import io.antidote.lab.wsman.ShellHost;
+import io.antidote.lab.wsman.WsManFaults;
 import io.antidote.lab.wsman.WsManServer;
+import io.vertx.core.Vertx;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * One simulated Exchange server: its model, the PowerShell that acts on it, and the WS-Management
  * endpoint through which clients reach it. Command lines that are not PowerShell get what cmd.exe
  * would answer for the few commands admins type first, and "not recognized" otherwise.
+ *
+ * <p>The spec's protocol faults are switched on its endpoint; a restart with the
+ * {@code unreachable-after-reboot} fault closes the listener for that long, starting a moment after
+ * the restarting command has answered (as Windows lets Restart-Computer return before it goes down).
  */
 public final class LabHost implements ShellHost {
 
+    /** Between the restart command's reply and the host going down: long enough for the client to close its shell. */
+    static final Duration GOING_DOWN_AFTER = Duration.ofMillis(500);
+
     private final ExchangeServer server;
     private final PowerShell powerShell;
+    private final Vertx vertx;
+    private final WsManFaults faults = new WsManFaults();
     private WsManServer endpoint;
 
-    public LabHost(ExchangeServer server) {
+    public LabHost(ExchangeServer server, Vertx vertx) {
         this.server = server;
+        this.vertx = vertx;
         this.powerShell = new PowerShell(server);
+        server.onRestart(this::restarted);
     }
 
     public ExchangeServer server() {
@@ -34,12 +49,43 @@ public final class LabHost implements ShellHost {
         return server.name();
     }
 
+    /** The endpoint's fault switches (tests flip them too). */
+    public WsManFaults faults() {
+        return faults;
+    }
+
     WsManServer endpoint() {
         return endpoint;
     }
 
     void attach(WsManServer endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /** Switches on the endpoint the protocol-level faults the spec names. */
+    void applyFaults() {
+        server.faultDuration(Fault.LATENCY).ifPresent(faults::setLatency);
+        faults.setHang(server.hasFault(Fault.HANG));
+        faults.setReset(server.hasFault(Fault.RESET));
+        faults.setFaultShellCreation(server.hasFault(Fault.WSMAN_FAULT));
+        if (server.hasFault(Fault.HTTP_401)) {
+            faults.forceHttpStatus(401);
+        } else if (server.hasFault(Fault.HTTP_500)) {
+            faults.forceHttpStatus(500);
+        }
+        faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS));
+    }
+
+    private void restarted() {
+        server.faultDuration(Fault.UNREACHABLE_AFTER_REBOOT).ifPresent(window -> {
+            if (window.isZero()) {
+                return;
+            }
+            vertx.setTimer(GOING_DOWN_AFTER.toMillis(), down -> {
+                faults.setRefuseConnections(true);
+                vertx.setTimer(window.toMillis(), up -> faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS)));
+            });
+        });
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.Set;
 public class LabResource {
 
     /** Body of {@code POST /lab/hosts}. */
-    public record HostSpec(String name, String version, String cu, List<String> compromise, Set<String> faults) {
+    public record HostSpec(String name, String version, String cu, List<String> compromise, Set<String> faults,
+                           String dag) {
     }
 
     private final LabFleet fleet;
@@ -60,11 +61,13 @@ public class LabResource {
         try {
             serverSpec = new ServerSpec(spec.version(), spec.cu(),
                     spec.compromise() == null ? List.of() : spec.compromise(),
-                    spec.faults() == null ? Set.of() : spec.faults());
+                    spec.faults() == null ? Set.of() : spec.faults(), spec.dag());
             LabHost host = fleet.create(spec.name(), serverSpec, 0);
             return Response.status(201).entity(host.server().describe()).build();
+        } catch (ServerSpec.Invalid e) {
+            throw new InvalidRequestException(e.field(), e.reason());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("spec", e.getMessage());
+            throw new InvalidRequestException("name", e.getMessage());
         }
     }
 

@@ -25,9 +25,10 @@ class CatalogueApiTest {
     void the_proxylogon_playbook_is_listed_with_its_steps_digest_and_parameters() {
         given().when().get("/api/v1/playbooks")
                 .then().statusCode(200)
-                .body("name", hasItem("proxylogon-remediation"))
+                .body("name", hasItems("proxylogon-remediation", "proxylogon-mitigation", "proxylogon-mitigation-rollback",
+                        "proxylogon-ioc-scan", "proxylogon-verify"))
                 .body("find { it.name == 'proxylogon-remediation' }.steps.id",
-                        equalTo(List.of("precheck", "isolate", "patch", "verify", "scan", "restore")))
+                        equalTo(ProxyLogonRemediationTest.STEPS))
                 .body("find { it.name == 'proxylogon-remediation' }.digest", matchesPattern("[0-9a-f]{64}"))
                 .body("find { it.name == 'proxylogon-remediation' }.params.name", hasItem("patchShare"))
                 .body("find { it.name == 'proxylogon-remediation' }.source", nullValue());

@@ -117,6 +117,8 @@ class CrashRecoveryIT {
                 "-Dquarkus.http.port=" + port,
                 "-D%test.quarkus.flyway.clean-at-start=" + fresh,
                 "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
+                // The slow step sleeps for real, so that there is a moment to kill the service in.
+                "-Dantidote.lab.real-time-sleep=true",
                 "-jar", jar.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -28,14 +28,15 @@ class ProxyLogonPlaybookTest {
     }
 
     @Test
-    void the_proxylogon_playbook_is_valid_with_its_six_steps_in_order() throws Exception {
+    void the_proxylogon_playbook_is_valid_with_the_runbook_steps_in_order() throws Exception {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
-        assertThat(playbook.version()).isEqualTo(1);
-        assertThat(playbook.description()).startsWith("Isolate an Exchange server");
+        assertThat(playbook.version()).isEqualTo(2);
+        assertThat(playbook.description()).startsWith("Check, isolate, collect evidence");
         assertThat(playbook.steps()).extracting(Step::id)
-                .containsExactly("precheck", "isolate", "patch", "verify", "scan", "restore");
+                .containsExactly("precheck", "health", "isolate", "evidence", "maintenance", "patch", "reboot",
+                        "wait-for-services", "verify", "scan-files", "scan-logs", "assess", "leave-maintenance", "restore");
         assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
     }
 
@@ -48,28 +49,34 @@ class ProxyLogonPlaybookTest {
                 Map.entry("kbs", List.of("KB5000871")));
         assertThat(playbook.params()).containsExactly(new Param("patchShare", ParamType.STRING,
                 "Folder (local or UNC) holding Exchange20xx-KB5000871-x64-en.msp for each version.",
-                "C:\\Patches", false, List.of(), null));
+                "C:\\Patches", false, List.of(), null), new Param("evidenceRoot", ParamType.STRING,
+                "Folder on the server where logs, scan results and quarantined files are kept.",
+                "C:\\Antidote\\Evidence", false, List.of(), null));
         assertThat(playbook.steps()).extracting(Step::timeout).containsExactly(Duration.ofMinutes(2),
-                Duration.ofMinutes(2), Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(15),
+                Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(10),
+                Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(20), Duration.ofMinutes(5),
+                Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(2), Duration.ofMinutes(10),
                 Duration.ofMinutes(2));
     }
 
     @Test
-    void the_verify_step_expects_exit_code_zero_a_patched_build_and_no_stopped_services() throws Exception {
+    void the_verify_step_expects_exit_code_zero_a_patched_build_no_stopped_services_and_working_owa_and_ecp()
+            throws Exception {
         Step verify = proxyLogon().step("verify").orElseThrow();
 
         assertThat(verify.expect().exitCode()).isZero();
         assertThat(verify.expect().stdoutPattern()).isNull();
         assertThat(verify.expect().json()).containsExactly(
                 Map.entry("build", new JsonCheck.ProxyLogonPatched(true)),
-                Map.entry("stoppedServices", new JsonCheck.Empty(true)));
+                Map.entry("stoppedServices", new JsonCheck.Empty(true)),
+                Map.entry("webFailures", new JsonCheck.Empty(true)));
     }
 
     @Test
     void steps_without_expect_expect_exit_code_zero_only() throws Exception {
-        Step scan = proxyLogon().step("scan").orElseThrow();
+        Step assess = proxyLogon().step("assess").orElseThrow();
 
-        assertThat(scan.expect()).isEqualTo(new Expectation(0, null, Map.of()));
+        assertThat(assess.expect()).isEqualTo(new Expectation(0, null, Map.of()));
     }
 
     @Test
@@ -99,8 +106,9 @@ class ProxyLogonPlaybookTest {
     void the_verify_expectation_passes_on_a_patched_server_and_fails_on_an_unpatched_one() throws Exception {
         Expectation verify = proxyLogon().step("verify").orElseThrow().expect();
 
-        assertThat(verify.check(0, "{\"build\":\"15.01.2176.009\",\"stoppedServices\":[]}\r\n")).isEmpty();
-        assertThat(verify.check(0, "{\"build\":\"15.01.2176.002\",\"stoppedServices\":[\"MSExchangeIS\"]}"))
+        assertThat(verify.check(0, "{\"build\":\"15.01.2176.009\",\"stoppedServices\":[],\"webFailures\":[]}\r\n"))
+                .isEmpty();
+        assertThat(verify.check(0, "{\"build\":\"15.01.2176.002\",\"stoppedServices\":[\"MSExchangeIS\"],\"webFailures\":[]}"))
                 .containsExactly(
                         "build 15.01.2176.002 is not patched against ProxyLogon for 2016 CU19 (fixed: 15.1.2176.9)",
                         "JSON field 'stoppedServices' is not empty: [\"MSExchangeIS\"]");
@@ -111,6 +119,7 @@ class ProxyLogonPlaybookTest {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.step("patch")).map(Step::timeout).contains(Duration.ofMinutes(45));
-        assertThat(playbook.step("reboot")).isEmpty();
+        assertThat(playbook.step("reboot")).map(Step::timeout).contains(Duration.ofMinutes(5));
+        assertThat(playbook.step("nope")).isEmpty();
     }
 }

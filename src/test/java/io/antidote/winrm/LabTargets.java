@@ -34,7 +34,7 @@ final class LabTargets implements AutoCloseable {
     /** A simulated Exchange 2016 server answering PowerShell. */
     Started exchange(String name, WsManOptions options, Target.Scheme scheme, Target.AuthScheme auth) {
         ExchangeServer server = ExchangeServer.create(name, new ServerSpec("2016", "CU19", List.of(), Set.of()));
-        Started started = start(name, new LabHost(server), options, scheme, auth);
+        Started started = start(name, new LabHost(server, vertx), options, scheme, auth);
         return new Started(started.target(), started.faults(), server);
     }
 

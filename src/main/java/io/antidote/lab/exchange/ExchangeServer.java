@@ -37,7 +37,14 @@ public final class ExchangeServer {
     private final String name;
     private final ServerSpec spec;
     private final CumulativeUpdate cu;
-    private final Set<Fault> faults;
+    private final Map<Fault, java.time.Duration> faults;
+    private final Map<String, String> components = new LinkedHashMap<>();
+    private final Map<String, AppPool> appPools = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final List<RewriteRule> rewriteRules = new ArrayList<>();
+    private final List<EventLogEntry> events = new ArrayList<>();
+    private final List<Runnable> restartListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean webBroken;
+    private java.time.Duration bootRemaining = java.time.Duration.ZERO;
     private final String edition = "Standard";
     private final TreeMap<String, WindowsService> services = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<FirewallRule> firewallRules = new ArrayList<>();
@@ -54,17 +61,18 @@ public final class ExchangeServer {
         this.spec = spec;
         this.cu = spec.cumulativeUpdate();
         this.build = cu.build();
-        EnumSet<Fault> f = EnumSet.noneOf(Fault.class);
-        spec.faults().forEach(s -> f.add(Fault.fromName(s)));
-        this.faults = Collections.unmodifiableSet(f);
+        Map<Fault, java.time.Duration> f = new java.util.EnumMap<>(Fault.class);
+        spec.faultSettings().forEach(setting -> f.put(setting.fault(), setting.duration()));
+        this.faults = Collections.unmodifiableMap(f);
         this.hotfixes = List.of(
                 new Hotfix("KB4598480", "Update", "NT AUTHORITY\\SYSTEM", LocalDate.of(2021, 1, 13)),
                 new Hotfix("KB5000803", "Security Update", "NT AUTHORITY\\SYSTEM", LocalDate.of(2021, 2, 10)));
         installServices();
         installFirewallDefaults();
         installFiles();
+        installComponentsAndAppPools();
         for (String c : spec.compromise()) {
-            Compromise.fromName(c).plant(files, INSTALL_PATH);
+            Compromise.fromName(c).plant(this);
         }
     }
 
@@ -98,6 +106,27 @@ public final class ExchangeServer {
         service("W3SVC", "World Wide Web Publishing Service");
         service("WAS", "Windows Process Activation Service");
         service("WinRM", "Windows Remote Management (WS-Management)");
+    }
+
+    /** Server component states as a healthy server reports them, and the IIS application pools of Exchange. */
+    private void installComponentsAndAppPools() {
+        for (String c : List.of("ServerWideOffline", "HubTransport", "FrontendTransport", "Monitoring",
+                "RecoveryActionsEnabled", "AutoDiscoverProxy", "ActiveSyncProxy", "EcpProxy", "EwsProxy", "ImapProxy",
+                "OabProxy", "OwaProxy", "PopProxy", "PushNotificationsProxy", "RpsProxy", "RwsProxy", "RpcProxy",
+                "UMCallRouter", "XropProxy", "HttpProxyAvailabilityGroup", "ForwardSyncDaemon", "ProvisioningRps",
+                "MapiProxy", "EdgeTransport", "HighAvailability", "SharedCache", "MailboxDeliveryProxy",
+                "RoutingUpdates", "RestProxy", "DefaultProxy")) {
+            if (c.equals("UMCallRouter") && cu.version().equals("2019")) {
+                continue;
+            }
+            components.put(c, "Active");
+        }
+        for (String pool : List.of("DefaultAppPool", "MSExchangeAutodiscoverAppPool", "MSExchangeECPAppPool",
+                "MSExchangeOABAppPool", "MSExchangeOWAAppPool", "MSExchangePowerShellAppPool",
+                "MSExchangeServicesAppPool", "MSExchangeSyncAppPool", "MSExchangeMapiFrontEndAppPool",
+                "MSExchangeRpcProxyFrontEndAppPool")) {
+            appPools.put(pool, new AppPool(pool, true, true));
+        }
     }
 
     private void service(String serviceName, String displayName) {
@@ -199,8 +228,19 @@ public final class ExchangeServer {
         return rebootCount;
     }
 
+    private volatile boolean realTimeSleep;
+
+    /** Whether Start-Sleep on this host waits for real as well as advancing simulated time. */
+    public boolean realTimeSleep() {
+        return realTimeSleep;
+    }
+
+    public void realTimeSleep(boolean real) {
+        this.realTimeSleep = real;
+    }
+
     public synchronized boolean hasFault(Fault fault) {
-        return faults.contains(fault);
+        return faults.containsKey(fault);
     }
 
     public synchronized boolean hasUpdate(String kb) {
@@ -278,6 +318,10 @@ public final class ExchangeServer {
 
     synchronized void applySecurityUpdate(String kb, ExchangeBuild fixed, LocalDateTime now) {
         build = fixed;
+        if (faults.containsKey(Fault.NON_ELEVATED_INSTALL)) {
+            // Without elevation the installer could not register the new assemblies in the GAC.
+            webBroken = true;
+        }
         updates.add(new InstalledUpdate(kb, "Security Update for Exchange Server " + cu.version()
                 + " Cumulative Update " + cu.cuName().substring(2) + " (" + kb + ")", now.toLocalDate()));
         pendingReboot = true;
@@ -292,8 +336,154 @@ public final class ExchangeServer {
     public synchronized void restart() {
         pendingReboot = false;
         rebootCount++;
-        services.replaceAll((k, s) -> s.withStatus(s.startType() == WindowsService.StartType.Automatic
-                ? WindowsService.Status.Running : WindowsService.Status.Stopped));
+        bootRemaining = BOOT_TIME;
+        // Exchange's services take a while after a restart (StartPending); Windows' own are up at once.
+        services.replaceAll((k, s) -> s.withStatus(s.startType() != WindowsService.StartType.Automatic
+                ? WindowsService.Status.Stopped
+                : k.regionMatches(true, 0, "MSExchange", 0, 10) ? WindowsService.Status.StartPending
+                : WindowsService.Status.Running));
+        appPools.replaceAll((k, p) -> p.withStarted(p.autoStart()));
+        restartListeners.forEach(Runnable::run);
+    }
+
+    /** How long Exchange's services take to start after a restart, in the server's simulated time. */
+    public static final java.time.Duration BOOT_TIME = java.time.Duration.ofSeconds(90);
+
+    /**
+     * Simulated time passes on the server (a script's Start-Sleep): services still starting after a
+     * restart are running once {@link #BOOT_TIME} has passed. The lab never really waits.
+     */
+    public synchronized void elapse(java.time.Duration d) {
+        if (bootRemaining.isZero() || d.isNegative()) {
+            return;
+        }
+        bootRemaining = bootRemaining.minus(d);
+        if (bootRemaining.isNegative() || bootRemaining.isZero()) {
+            bootRemaining = java.time.Duration.ZERO;
+            services.replaceAll((k, s) -> s.status() == WindowsService.Status.StartPending
+                    ? s.withStatus(WindowsService.Status.Running) : s);
+        }
+    }
+
+    /** Called (on the restarting thread) after every restart: the endpoint's business of going away for a while. */
+    public void onRestart(Runnable listener) {
+        restartListeners.add(listener);
+    }
+
+    public synchronized Optional<java.time.Duration> faultDuration(Fault fault) {
+        return Optional.ofNullable(faults.get(fault));
+    }
+
+    // --- server component states ---
+
+    public synchronized Map<String, String> componentStates() {
+        return new LinkedHashMap<>(components);
+    }
+
+    /** Sets a component's state; false if there is no such component. States: Active, Inactive, Draining. */
+    public synchronized boolean setComponentState(String component, String state) {
+        for (String c : components.keySet()) {
+            if (c.equalsIgnoreCase(component)) {
+                components.put(c, state);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- IIS: application pools, URL Rewrite rules on Default Web Site, what OWA and ECP answer ---
+
+    public synchronized List<AppPool> appPools() {
+        return List.copyOf(appPools.values());
+    }
+
+    public synchronized Optional<AppPool> appPool(String pool) {
+        return Optional.ofNullable(appPools.get(pool));
+    }
+
+    public synchronized void setAppPool(String pool, boolean started, boolean autoStart) {
+        appPools.computeIfPresent(pool, (k, p) -> new AppPool(p.name(), started, autoStart));
+    }
+
+    public synchronized List<RewriteRule> rewriteRules() {
+        return List.copyOf(rewriteRules);
+    }
+
+    public synchronized Optional<RewriteRule> rewriteRule(String ruleName) {
+        return rewriteRules.stream().filter(r -> r.name().equalsIgnoreCase(ruleName)).findFirst();
+    }
+
+    /** Adds or replaces (by name) a rule. */
+    public synchronized void putRewriteRule(RewriteRule rule) {
+        for (int i = 0; i < rewriteRules.size(); i++) {
+            if (rewriteRules.get(i).name().equalsIgnoreCase(rule.name())) {
+                rewriteRules.set(i, rule);
+                return;
+            }
+        }
+        rewriteRules.add(rule);
+    }
+
+    public synchronized boolean removeRewriteRule(String ruleName) {
+        return rewriteRules.removeIf(r -> r.name().equalsIgnoreCase(ruleName));
+    }
+
+    /** Both URL Rewrite rules of Microsoft's CVE-2021-26855 mitigation are in place. */
+    public synchronized boolean isMitigated() {
+        return rewriteRules.stream().anyMatch(r -> r.name().equals(RewriteRule.ANON_BACKEND))
+                && rewriteRules.stream().anyMatch(r -> r.name().equals(RewriteRule.BE_RESOURCE));
+    }
+
+    /**
+     * The HTTP status {@code https://localhost/<app>/healthcheck.htm} answers with, or 0 when nothing
+     * answers (IIS stopped). A non-elevated update install breaks OWA and ECP (500); a stopped app
+     * pool answers 503.
+     */
+    public synchronized int webStatus(String app) {
+        WindowsService w3svc = services.get("W3SVC");
+        if (w3svc == null || w3svc.status() != WindowsService.Status.Running) {
+            return 0;
+        }
+        String pool = switch (app.toLowerCase(Locale.ROOT)) {
+            case "owa" -> "MSExchangeOWAAppPool";
+            case "ecp" -> "MSExchangeECPAppPool";
+            case "oab" -> "MSExchangeOABAppPool";
+            case "ews" -> "MSExchangeServicesAppPool";
+            case "autodiscover" -> "MSExchangeAutodiscoverAppPool";
+            case "mapi" -> "MSExchangeMapiFrontEndAppPool";
+            default -> null;
+        };
+        if (pool == null) {
+            return 404;
+        }
+        if (webBroken && (pool.equals("MSExchangeOWAAppPool") || pool.equals("MSExchangeECPAppPool"))) {
+            return 500;
+        }
+        return appPools.get(pool).started() ? 200 : 503;
+    }
+
+    /** What the 500 page says when the update was installed without elevation. */
+    public synchronized Optional<String> webError(String app) {
+        return webStatus(app) == 500
+                ? Optional.of("Could not load file or assembly 'Microsoft.Exchange.Common, Version=15.0.0.0, "
+                        + "Culture=neutral, PublicKeyToken=31bf3856ad364e35' or one of its dependencies. "
+                        + "The system cannot find the file specified.")
+                : Optional.empty();
+    }
+
+    // --- DAG and the event log ---
+
+    /** The database availability group the server is a member of, if any. */
+    public Optional<String> dag() {
+        return Optional.ofNullable(spec.dag());
+    }
+
+    public synchronized List<EventLogEntry> events() {
+        return List.copyOf(events);
+    }
+
+    synchronized void logEvent(EventLogEntry e) {
+        events.add(e);
     }
 
     // --- registry (derived from the state above, so it cannot disagree with it) ---
@@ -373,9 +563,20 @@ public final class ExchangeServer {
         Map<String, Object> interesting = new LinkedHashMap<>();
         interesting.put("webshells", webshellPaths());
         interesting.put("dumps", dumpPaths());
+        interesting.put("archives", archivePaths());
         d.put("filesOfInterest", interesting);
         d.put("compromise", spec.compromise());
-        d.put("faults", faults.stream().map(Fault::specName).sorted().collect(Collectors.toList()));
+        d.put("faults", spec.faultSettings().stream().map(Fault.Setting::specName).collect(Collectors.toList()));
+        d.put("dag", spec.dag());
+        d.put("componentStates", new LinkedHashMap<>(components));
+        Map<String, Object> pools = new LinkedHashMap<>();
+        for (AppPool p : appPools.values()) {
+            pools.put(p.name(), Map.of("state", p.started() ? "Started" : "Stopped", "autoStart", p.autoStart()));
+        }
+        d.put("appPools", pools);
+        d.put("rewriteRules", rewriteRules.stream().map(RewriteRule::name).collect(Collectors.toList()));
+        d.put("mitigated", isMitigated());
+        d.put("web", Map.of("owa", webStatus("owa"), "ecp", webStatus("ecp")));
         return d;
     }
 
@@ -383,6 +584,16 @@ public final class ExchangeServer {
     public synchronized List<String> webshellPaths() {
         return files.all().stream()
                 .filter(e -> !e.directory() && e.content().toLowerCase(Locale.ROOT).contains("eval(request"))
+                .map(LabFileSystem.Entry::path).collect(Collectors.toList());
+    }
+
+    /** Archives staged for theft (.7z, .zip, .rar) under the folders attackers used. */
+    public synchronized List<String> archivePaths() {
+        return files.all().stream()
+                .filter(e -> !e.directory() && e.name().toLowerCase(Locale.ROOT).matches(".*\\.(7z|zip|rar)")
+                        && (e.path().toLowerCase(Locale.ROOT).startsWith("c:\\root\\")
+                        || e.path().toLowerCase(Locale.ROOT).startsWith("c:\\windows\\temp\\")
+                        || e.path().toLowerCase(Locale.ROOT).startsWith("c:\\programdata\\")))
                 .map(LabFileSystem.Entry::path).collect(Collectors.toList());
     }
 

@@ -1,26 +1,115 @@
 package io.antidote.lab.exchange;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** A misbehaviour a lab host can be told to show (the protocol-level ones live with the endpoint). */
+/**
+ * A misbehaviour a lab host can be told to show, named in a host spec as {@code name} or
+ * {@code name:duration} (e.g. {@code latency:2s}, {@code unreachable-after-reboot:30s}). The
+ * protocol-level ones are carried out by the WS-Management endpoint, the others by the model.
+ */
 public enum Fault {
+    /** Every reply is delayed (default 2s). */
+    LATENCY("latency", Duration.ofSeconds(2)),
+    /** Requests are accepted and never answered: only a client-side timeout ends them. */
+    HANG("hang", null),
+    /** Nothing listens on the port: connects are refused. */
+    REFUSE_CONNECTIONS("refuse-connections", null),
+    /** Each connection is closed as soon as a request arrives, without an answer. */
+    RESET("reset", null),
+    /** Every request is answered 401, as when the account was disabled or its password changed. */
+    HTTP_401("http-401", null),
+    /** Every request is answered 500 with an empty body, as a broken WinRM listener does. */
+    HTTP_500("http-500", null),
+    /** Every shell creation is answered with a WS-Management fault (the per-user shell quota). */
+    WSMAN_FAULT("wsman-fault", null),
     /** msiexec fails every security-update install with 1603 (fatal error) and changes nothing. */
-    REFUSE_UPDATE("refuse-update");
+    REFUSE_UPDATE("refuse-update", null),
+    /**
+     * The update was installed from a non-elevated session (UAC): msiexec reports success and
+     * the build is raised, but OWA answers 500 and ECP fails to load Microsoft.Exchange.Common.
+     */
+    NON_ELEVATED_INSTALL("non-elevated-install", null),
+    /** After a restart the host refuses connections for a while (default 30s). */
+    UNREACHABLE_AFTER_REBOOT("unreachable-after-reboot", Duration.ofSeconds(30));
+
+    /** Longest duration a fault may be given: a lab that waits longer is no use for a rehearsal. */
+    public static final Duration MAX_DURATION = Duration.ofMinutes(10);
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m)");
 
     private final String specName;
+    private final Duration defaultDuration;
 
-    Fault(String specName) {
+    Fault(String specName, Duration defaultDuration) {
         this.specName = specName;
+        this.defaultDuration = defaultDuration;
     }
 
     public String specName() {
         return specName;
     }
 
+    /** Whether the fault takes a {@code :duration}. */
+    public boolean takesDuration() {
+        return defaultDuration != null;
+    }
+
+    /** A fault with its duration (zero for those without one), as a spec entry names it. */
+    public record Setting(Fault fault, Duration duration) {
+        public String specName() {
+            return fault.takesDuration() ? fault.specName + ":" + format(duration) : fault.specName;
+        }
+
+        private static String format(Duration d) {
+            if (d.toMillis() % 60_000 == 0) {
+                return d.toMinutes() + "m";
+            }
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+    }
+
+    /** Parses one spec entry; the message of the exception says what is wrong without echoing much input. */
+    public static Setting parse(String entry) {
+        if (entry == null) {
+            throw new IllegalArgumentException("a fault must not be null; known: " + known());
+        }
+        int colon = entry.indexOf(':');
+        String name = colon < 0 ? entry : entry.substring(0, colon);
+        Fault fault = fromName(name);
+        if (colon < 0) {
+            return new Setting(fault, fault.takesDuration() ? fault.defaultDuration : Duration.ZERO);
+        }
+        if (!fault.takesDuration()) {
+            throw new IllegalArgumentException("fault '" + fault.specName + "' takes no duration");
+        }
+        Matcher m = DURATION.matcher(entry.substring(colon + 1).toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("fault '" + fault.specName
+                    + "' takes a duration such as 500ms, 2s or 1m");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("fault '" + fault.specName + "' lasts at most 10m");
+        }
+        return new Setting(fault, d);
+    }
+
     public static Fault fromName(String name) {
         return Arrays.stream(values()).filter(f -> f.specName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown fault; known: "
-                        + Arrays.stream(values()).map(Fault::specName).collect(Collectors.joining(", "))));
+                .orElseThrow(() -> new IllegalArgumentException("unknown fault; known: " + known()));
+    }
+
+    private static String known() {
+        return Arrays.stream(values()).map(f -> f.takesDuration() ? f.specName + "[:duration]" : f.specName)
+                .collect(Collectors.joining(", "));
     }
 }

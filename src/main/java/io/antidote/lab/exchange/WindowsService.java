@@ -5,7 +5,7 @@ public record WindowsService(String name, String displayName, Status status, Sta
 
     /** The values of .NET's ServiceControllerStatus that the lab uses, with their numbers. */
     public enum Status {
-        Stopped(1), Running(4);
+        Stopped(1), StartPending(2), Running(4);
 
         private final int value;
 

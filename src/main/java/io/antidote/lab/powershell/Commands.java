@@ -17,6 +17,7 @@ final class Commands {
         CoreCmdlets.register();
         FileSystemCmdlets.register();
         SystemCmdlets.register();
+        ExchangeLabCmdlets.register();
         String[][] aliases = {
                 {"%", "ForEach-Object"}, {"foreach", "ForEach-Object"}, {"?", "Where-Object"}, {"where", "Where-Object"},
                 {"select", "Select-Object"}, {"sort", "Sort-Object"}, {"measure", "Measure-Object"},

@@ -82,8 +82,6 @@ final class CoreCmdlets {
                 Param.of("Maximum", SWITCH), Param.of("Minimum", SWITCH), Param.of("InputObject", OBJECT));
         Commands.add("Get-Date", type("Get-Date"), UTILITY, false, false, GetDate::new,
                 Param.of("Date", OBJECT).pos(0), Param.of("Format", STRING), Param.of("UFormat", STRING));
-        Commands.add("Start-Sleep", type("Start-Sleep"), UTILITY, false, false, StartSleep::new,
-                Param.of("Seconds", INT).pos(0), Param.of("Milliseconds", INT));
         Commands.add("New-Object", type("New-Object"), UTILITY, false, false, NewObject::new,
                 Param.of("TypeName", STRING).pos(0), Param.of("ArgumentList", OBJECTS).pos(1).alias("Args"),
                 Param.of("Property", HASHTABLE), Param.of("ComObject", STRING));
@@ -194,30 +192,6 @@ final class CoreCmdlets {
     }
 
     static final class Discard extends Cmdlet {
-    }
-
-    /**
-     * Waits for real (on the lab's worker thread, never an event loop), so that a rehearsal shows how a slow
-     * step behaves: timeouts, cancel, a crash in the middle. Capped, so a typo cannot hang a lab host.
-     */
-    static final class StartSleep extends Cmdlet {
-        static final long MAX_MILLIS = 30_000;
-
-        @Override
-        void end() {
-            long millis = 0;
-            if (ctx.has("Seconds")) {
-                millis += 1000L * Values.toInt(ctx.get("Seconds"));
-            }
-            if (ctx.has("Milliseconds")) {
-                millis += Values.toInt(ctx.get("Milliseconds"));
-            }
-            try {
-                Thread.sleep(Math.max(0, Math.min(millis, MAX_MILLIS)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     static final class OutString extends Cmdlet {

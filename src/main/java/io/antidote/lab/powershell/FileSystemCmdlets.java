@@ -31,7 +31,8 @@ final class FileSystemCmdlets {
                 Param.of("Path", STRINGS).pos(0).required().nonEmpty().fromPipeline().alias("PSPath"),
                 Param.of("ChildPath", STRING).pos(1).required(), Param.of("Resolve", SWITCH));
         Commands.add("Test-Path", type("Test-Path"), MANAGEMENT, true, false, TestPath::new,
-                Param.of("Path", STRINGS).pos(0).required().nonEmpty().fromPipeline(),
+                // Path and LiteralPath are two parameter sets: one of them is mandatory (checked in TestPath).
+                Param.of("Path", STRINGS).pos(0).nonEmpty().fromPipeline(),
                 Param.of("LiteralPath", STRINGS).alias("PSPath"), Param.of("PathType", STRING).oneOf("Any", "Container", "Leaf"),
                 Param.of("IsValid", SWITCH));
         Commands.add("Get-ChildItem", type("Get-ChildItem"), MANAGEMENT, true, false, GetChildItem::new,
@@ -80,11 +81,11 @@ final class FileSystemCmdlets {
                 Param.of("Append", SWITCH), Param.of("Encoding", STRING).pos(1), Param.of("Force", SWITCH),
                 Param.of("NoNewline", SWITCH), Param.of("Width", INT), Param.of("NoClobber", SWITCH));
         Commands.add("Copy-Item", type("Copy-Item"), MANAGEMENT, true, true, () -> new CopyMove(false),
-                Param.of("Path", STRINGS).pos(0).required().fromPipeline(), Param.of("Destination", STRING).pos(1),
+                Param.of("Path", STRINGS).pos(0).fromPipeline(), Param.of("Destination", STRING).pos(1),
                 Param.of("LiteralPath", STRINGS).alias("PSPath"), Param.of("Recurse", SWITCH), Param.of("Force", SWITCH),
                 Param.of("PassThru", SWITCH));
         Commands.add("Move-Item", type("Move-Item"), MANAGEMENT, true, true, () -> new CopyMove(true),
-                Param.of("Path", STRINGS).pos(0).required().fromPipeline(), Param.of("Destination", STRING).pos(1),
+                Param.of("Path", STRINGS).pos(0).fromPipeline(), Param.of("Destination", STRING).pos(1),
                 Param.of("LiteralPath", STRINGS).alias("PSPath"), Param.of("Force", SWITCH), Param.of("PassThru", SWITCH));
     }
 
@@ -211,6 +212,15 @@ final class FileSystemCmdlets {
         return Values.toStr(input);
     }
 
+    /** -Path and -LiteralPath are two parameter sets, each making its own parameter mandatory. */
+    static void requirePathOrLiteralPath(CommandContext ctx, Object input) {
+        if (input == Interpreter.NO_INPUT && !ctx.has("Path") && !ctx.has("LiteralPath")) {
+            throw ctx.terminating(ctx.error("Cannot process command because of one or more missing mandatory "
+                    + "parameters: Path.", "InvalidArgument", "", "", null,
+                    "System.Management.Automation.ParameterBindingException", "MissingMandatoryParameter"));
+        }
+    }
+
     static List<String> paths(CommandContext ctx, Object input) {
         if (input != Interpreter.NO_INPUT) {
             return List.of(pathOf(input));
@@ -303,6 +313,7 @@ final class FileSystemCmdlets {
     static final class TestPath extends Cmdlet {
         @Override
         void process(Object input) {
+            requirePathOrLiteralPath(ctx, input);
             for (String raw : paths(ctx, input)) {
                 ctx.write(test(raw));
             }
@@ -843,6 +854,7 @@ final class FileSystemCmdlets {
 
         @Override
         void process(Object input) {
+            requirePathOrLiteralPath(ctx, input);
             LabFileSystem fs = ctx.server().files();
             String destinationRaw = ctx.has("Destination") ? ctx.string("Destination") : ctx.in.location;
             Optional<String> destination = resolve(ctx, destinationRaw);

@@ -114,7 +114,9 @@ final class ParameterBinder {
             bound.put(p.name(), convert(p, value, a.extent()));
         }
         for (Param p : info.params()) {
-            if (p.mandatory() && !bound.containsKey(p.name()) && !(expectingInput && p.pipeline())) {
+            // -Path and -LiteralPath belong to two parameter sets: binding -LiteralPath selects the set where Path is absent.
+            boolean otherSet = p.name().equals("Path") && bound.containsKey("LiteralPath");
+            if (p.mandatory() && !otherSet && !bound.containsKey(p.name()) && !(expectingInput && p.pipeline())) {
                 throw bindingError("Cannot process command because of one or more missing mandatory parameters: "
                         + p.name() + ".", "MissingMandatoryParameter", commandExtent);
             }

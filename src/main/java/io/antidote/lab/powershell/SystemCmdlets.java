@@ -598,7 +598,7 @@ final class SystemCmdlets {
                     .add("Name", server.computerName()).add("Fqdn", fqdn).add("Edition", server.edition())
                     .add("AdminDisplayVersion", cuBuild.adminDisplayVersion())
                     .add("ServerRole", "Mailbox").add("Site", "contoso.local/Configuration/Sites/Default-First-Site-Name")
-                    .add("IsExchangeTrialEdition", false).add("IsMemberOfCluster", "No")
+                    .add("IsExchangeTrialEdition", false).add("IsMemberOfCluster", server.dag().isPresent() ? "Yes" : "No")
                     .add("ExchangeVersion", "0.1 (8.0.535.0)").add("Identity", server.computerName())
                     .add("DistinguishedName", "CN=" + server.computerName() + ",CN=Servers,CN=Exchange Administrative Group "
                             + "(FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Contoso,CN=Microsoft Exchange,CN=Services,"

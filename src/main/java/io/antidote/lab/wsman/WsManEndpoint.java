@@ -155,6 +155,16 @@ final class WsManEndpoint extends AbstractVerticle {
 
     private void handle(HttpServerRequest request) {
         request.response().putHeader(HttpHeaders.SERVER, "Microsoft-HTTPAPI/2.0");
+        if (faults.resetsConnections()) {
+            request.connection().close();
+            return;
+        }
+        if (faults.hangs()) {
+            // Read and drop the body, answer nothing: only the client's own timeout ends this.
+            request.handler(ignored -> {
+            });
+            return;
+        }
         OptionalInt forced = faults.forcedHttpStatus();
         if (forced.isPresent()) {
             answerUnread(request, forced.getAsInt(),
@@ -292,6 +302,9 @@ final class WsManEndpoint extends AbstractVerticle {
         }
         switch (action) {
             case WsMan.ACTION_CREATE:
+                if (faults.faultsShellCreation()) {
+                    throw WsManFault.shellQuota(limits.maxShells());
+                }
                 return Future.succeededFuture(shells.create(request, caller));
             case WsMan.ACTION_COMMAND:
                 return Future.succeededFuture(shells.command(request));

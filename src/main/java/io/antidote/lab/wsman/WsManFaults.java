@@ -18,6 +18,9 @@ public final class WsManFaults {
     private volatile Duration latency = Duration.ZERO;
     private volatile int forcedHttpStatus;
     private volatile boolean refuseConnections;
+    private volatile boolean hang;
+    private volatile boolean reset;
+    private volatile boolean faultShellCreation;
     private final List<Runnable> refusalListeners = new CopyOnWriteArrayList<>();
 
     /** A host that behaves. */
@@ -72,10 +75,43 @@ public final class WsManFaults {
         return this;
     }
 
+    /** Whether requests are read and never answered (the connection stays open until the client gives up). */
+    public boolean hangs() {
+        return hang;
+    }
+
+    public WsManFaults setHang(boolean hang) {
+        this.hang = hang;
+        return this;
+    }
+
+    /** Whether every connection is closed, unanswered, as soon as a request arrives (a reset to the client). */
+    public boolean resetsConnections() {
+        return reset;
+    }
+
+    public WsManFaults setReset(boolean reset) {
+        this.reset = reset;
+        return this;
+    }
+
+    /** Whether every shell Create is answered with the WS-Management shell-quota fault. */
+    public boolean faultsShellCreation() {
+        return faultShellCreation;
+    }
+
+    public WsManFaults setFaultShellCreation(boolean fault) {
+        this.faultShellCreation = fault;
+        return this;
+    }
+
     /** Back to a healthy host. */
     public WsManFaults clear() {
         setLatency(Duration.ZERO);
         clearHttpStatus();
+        hang = false;
+        reset = false;
+        faultShellCreation = false;
         return setRefuseConnections(false);
     }
 
@@ -91,6 +127,7 @@ public final class WsManFaults {
     @Override
     public String toString() {
         return "WsManFaults[latency=" + latency + ", forcedHttpStatus=" + forcedHttpStatus
-                + ", refuseConnections=" + refuseConnections + "]";
+                + ", refuseConnections=" + refuseConnections + ", hang=" + hang + ", reset=" + reset
+                + ", faultShellCreation=" + faultShellCreation + "]";
     }
 }

@@ -116,7 +116,7 @@ class ExchangeServerTest {
     }
 
     @Test
-    void a_reboot_clears_the_pending_reboot_and_starts_only_automatic_services() {
+    void a_reboot_clears_the_pending_reboot_and_starts_only_automatic_services_once_boot_time_has_passed() {
         ExchangeServer s = server("2016", "CU19", Set.of());
         s.msiexec("/update " + MSP_2016 + " /quiet /norestart", DOCS, NOW);
         s.setServiceStatus("MSExchangeUM", WindowsService.Status.Stopped);
@@ -127,6 +127,12 @@ class ExchangeServerTest {
 
         assertThat(s.pendingReboot()).isFalse();
         assertThat(s.rebootCount()).isEqualTo(1);
+        assertThat(s.service("MSExchangeIS").orElseThrow().status()).as("the store is still starting")
+                .isEqualTo(WindowsService.Status.StartPending);
+        assertThat(s.service("W3SVC").orElseThrow().status()).isEqualTo(WindowsService.Status.Running);
+        s.elapse(ExchangeServer.BOOT_TIME.minusSeconds(1));
+        assertThat(s.service("MSExchangeIS").orElseThrow().status()).isEqualTo(WindowsService.Status.StartPending);
+        s.elapse(java.time.Duration.ofSeconds(1));
         assertThat(s.service("MSExchangeIS").orElseThrow().status()).isEqualTo(WindowsService.Status.Running);
         assertThat(s.service("MSExchangeUM").orElseThrow().status()).isEqualTo(WindowsService.Status.Stopped);
     }

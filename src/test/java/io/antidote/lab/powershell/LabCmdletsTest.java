@@ -156,7 +156,10 @@ class LabCmdletsTest {
         assertThat(run("Restart-Computer -Force").exitCode()).isZero();
         assertThat(server.pendingReboot()).isFalse();
         assertThat(server.rebootCount()).isEqualTo(1);
-        assertThat(server.service("MSExchangeIS").orElseThrow().status()).isEqualTo(WindowsService.Status.Running);
+        assertThat(run("(Get-Service MSExchangeIS).Status").stdout()).isEqualTo("StartPending\r\n");
+        run("Start-Sleep -Seconds 90");
+        assertThat(server.service("MSExchangeIS").orElseThrow().status()).as("running after 90 simulated seconds")
+                .isEqualTo(WindowsService.Status.Running);
     }
 
     @Test

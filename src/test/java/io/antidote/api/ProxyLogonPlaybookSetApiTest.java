@@ -1,0 +1,148 @@
+package io.antidote.api;
+
+import static io.antidote.api.ProxyLogonRemediationTest.awaitFinished;
+import static io.antidote.api.ProxyLogonRemediationTest.events;
+import static io.antidote.api.ProxyLogonRemediationTest.requestRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each ProxyLogon playbook run through the API against fresh lab hosts to the verdict PROXYLOGON.md
+ * expects; the read-only ones leave the host's model exactly as it was.
+ */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ProxyLogonPlaybookSetApiTest {
+
+    /** The StepFailed event of the run (there is at most one: the first failure stops the target). */
+    static Map<String, Object> failedStep(List<Map<String, Object>> events) {
+        return events.stream().filter(e -> "StepFailed".equals(e.get("type"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no StepFailed among " + events));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> data(Map<String, Object> event) {
+        return (Map<String, Object>) event.get("data");
+    }
+
+    @Test
+    void remediation_of_a_compromised_server_patches_it_quarantines_the_shells_and_keeps_it_isolated() {
+        String host = LabHosts.create("2019", "CU8", List.of("webshell", "lsass-dump", "log-26855"), List.of());
+
+        String runId = requestRun(host);
+        JsonPath run = awaitFinished(runId);
+        List<Map<String, Object>> events = events(runId);
+
+        assertThat(run.getString("status")).as("events: %s", events).isEqualTo("FAILED");
+        Map<String, Object> failed = failedStep(events);
+        assertThat(failed).containsEntry("step", "assess");
+        assertThat((String) data(failed).get("stderr")).contains("Indicators of compromise found");
+        assertThat((String) data(failed).get("stdout")).contains("zxvt0lpt.aspx").contains("CVE-2021-26855");
+        Map<String, Object> model = LabHosts.model(host);
+        assertThat(model).containsEntry("patched", true).containsEntry("isolated", true);
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> files = (Map<String, List<String>>) model.get("filesOfInterest");
+        assertThat(files.get("dumps")).as("the dump was moved away").isEmpty();
+        assertThat(files.get("webshells")).as("the shells, kept as evidence only").isNotEmpty()
+                .allMatch(path -> path.startsWith("C:\\Antidote\\Evidence\\quarantine\\") && path.endsWith(".quarantined"));
+    }
+
+    @Test
+    void remediation_stops_at_the_precheck_with_a_clear_reason_when_the_cu_is_too_old() {
+        String host = LabHosts.create("2016", "CU17", List.of(), List.of());
+        Map<String, Object> before = LabHosts.model(host);
+
+        String runId = requestRun(host);
+        JsonPath run = awaitFinished(runId);
+        List<Map<String, Object>> events = events(runId);
+
+        assertThat(run.getString("status")).isEqualTo("FAILED");
+        Map<String, Object> failed = failedStep(events);
+        assertThat(failed).containsEntry("step", "precheck");
+        assertThat((String) data(failed).get("stderr")).contains("does not install on");
+        assertThat(LabHosts.model(host)).as("nothing changed").isEqualTo(before);
+    }
+
+    @Test
+    void a_non_elevated_install_is_caught_by_verify_and_the_server_stays_isolated() {
+        String host = LabHosts.create("2016", "CU18", List.of(), List.of("non-elevated-install"));
+
+        String runId = requestRun(host);
+        JsonPath run = awaitFinished(runId);
+        List<Map<String, Object>> events = events(runId);
+
+        assertThat(run.getString("status")).as("events: %s", events).isEqualTo("FAILED");
+        Map<String, Object> failed = failedStep(events);
+        assertThat(failed).containsEntry("step", "verify");
+        assertThat(data(failed).get("reasons").toString()).contains("webFailures");
+        assertThat((String) data(failed).get("stdout")).contains("(500) Internal Server Error");
+        assertThat(LabHosts.model(host)).containsEntry("isolated", true).containsEntry("patched", true);
+    }
+
+    @Test
+    void the_ioc_scan_fails_on_a_compromised_server_and_changes_nothing() {
+        String host = LabHosts.create("2016", "CU19", List.of("webshell", "staged-archive"), List.of());
+        Map<String, Object> before = LabHosts.model(host);
+
+        String runId = requestRun("proxylogon-ioc-scan", host);
+        JsonPath run = awaitFinished(runId);
+        List<Map<String, Object>> events = events(runId);
+
+        assertThat(run.getString("status")).isEqualTo("FAILED");
+        Map<String, Object> failed = failedStep(events);
+        assertThat(failed).containsEntry("step", "scan-files");
+        assertThat((String) data(failed).get("stdout")).contains("zxvt0lpt.aspx").contains("mail.7z");
+        assertThat(LabHosts.model(host)).as("the scan is read-only").isEqualTo(before);
+    }
+
+    @Test
+    void the_ioc_scan_passes_a_server_with_only_look_alike_log_lines_and_changes_nothing() {
+        String host = LabHosts.create("2013", "CU23", List.of("lookalike-logs"), List.of());
+        Map<String, Object> before = LabHosts.model(host);
+
+        JsonPath run = awaitFinished(requestRun("proxylogon-ioc-scan", host));
+
+        assertThat(run.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(run.getList("targets[0].steps.id")).containsExactly("scan-files", "scan-logs");
+        assertThat(LabHosts.model(host)).isEqualTo(before);
+    }
+
+    @Test
+    void verify_passes_a_cu_that_ships_the_fix_and_fails_a_vulnerable_build_changing_nothing() {
+        String fixed = LabHosts.create("2016", "CU20", List.of(), List.of());
+        String vulnerable = LabHosts.create("2019", "CU7", List.of(), List.of());
+        Map<String, Object> vulnerableBefore = LabHosts.model(vulnerable);
+        Map<String, Object> fixedBefore = LabHosts.model(fixed);
+
+        assertThat(awaitFinished(requestRun("proxylogon-verify", fixed)).getString("status")).isEqualTo("SUCCEEDED");
+        String runId = requestRun("proxylogon-verify", vulnerable);
+        assertThat(awaitFinished(runId).getString("status")).isEqualTo("FAILED");
+        assertThat(failedStep(events(runId))).containsEntry("step", "build");
+
+        assertThat(LabHosts.model(fixed)).isEqualTo(fixedBefore);
+        assertThat(LabHosts.model(vulnerable)).isEqualTo(vulnerableBefore);
+    }
+
+    @Test
+    void mitigation_puts_the_rewrite_rules_in_place_and_its_rollback_removes_them() {
+        String host = LabHosts.create("2016", "CU19", List.of(), List.of());
+
+        assertThat(awaitFinished(requestRun("proxylogon-mitigation", host)).getString("status")).isEqualTo("SUCCEEDED");
+        Map<String, Object> mitigated = LabHosts.model(host);
+        assertThat(mitigated).containsEntry("mitigated", true);
+        assertThat(mitigated.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 503));
+
+        assertThat(awaitFinished(requestRun("proxylogon-mitigation-rollback", host)).getString("status"))
+                .isEqualTo("SUCCEEDED");
+        Map<String, Object> rolledBack = LabHosts.model(host);
+        assertThat(rolledBack).containsEntry("mitigated", false).containsEntry("rewriteRules", List.of());
+        assertThat(rolledBack.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 200));
+    }
+}

@@ -1,0 +1,285 @@
+package io.antidote.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.antidote.lab.exchange.ExchangeServer;
+import io.antidote.lab.exchange.ServerSpec;
+import io.antidote.lab.exchange.WindowsService;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The ProxyLogon playbook set run step by step, as the engine sends it, against lab servers: each
+ * playbook reaches the verdict PROXYLOGON.md expects, and the read-only ones change nothing.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ProxyLogonPlaybookSetTest {
+
+    private static final Clock MARCH_4 = Clock.fixed(Instant.parse("2021-03-04T10:00:00Z"), ZoneOffset.UTC);
+    private static final List<String> ALL_INDICATORS = List.of("webshell", "lsass-dump", "staged-archive", "log-26855",
+            "log-26857", "log-26858", "log-27065", "lookalike-logs");
+
+    private static ExchangeServer server(String version, String cu, List<String> compromise, String... faults) {
+        return ExchangeServer.create("lab-ex01", new ServerSpec(version, cu, compromise, Set.of(faults)));
+    }
+
+    private static List<String> ids(List<PlaybookOnLab.StepRun> runs) {
+        return runs.stream().map(PlaybookOnLab.StepRun::id).toList();
+    }
+
+    private static PlaybookOnLab.StepRun last(List<PlaybookOnLab.StepRun> runs) {
+        return runs.get(runs.size() - 1);
+    }
+
+    /** Everything a script could change: the model's view, every file with its content, the event log. */
+    private static String snapshot(ExchangeServer s) {
+        synchronized (s) {
+            return s.describe() + "\n" + s.files().all() + "\n" + s.events() + "\n" + s.rewriteRules();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"proxylogon-remediation.yaml", "proxylogon-mitigation.yaml",
+            "proxylogon-mitigation-rollback.yaml", "proxylogon-ioc-scan.yaml", "proxylogon-verify.yaml"})
+    void every_script_fits_the_windows_command_line_with_its_param_block(String file) throws IOException {
+        for (String script : new PlaybookOnLab(file).renderedScripts()) {
+            assertThat(script.length()).as("rendered script of %s:\n%s", file, script).isLessThan(2800);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2013,CU23,15.00.1497.012", "2016,CU18,15.01.2106.013", "2016,CU19,15.01.2176.009",
+            "2016,CU20,15.01.2242.004", "2019,CU7,15.02.0721.013", "2019,CU8,15.02.0792.010", "2019,CU9,15.02.0858.005"})
+    void remediation_patches_every_supported_cu_and_brings_the_clean_server_back(String version, String cu,
+                                                                              String fixedFileVersion) throws IOException {
+        ExchangeServer s = server(version, cu, List.of());
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
+                .isTrue();
+        assertThat(ids(runs)).containsExactly("precheck", "health", "isolate", "evidence", "maintenance", "patch", "reboot",
+                "wait-for-services", "verify", "scan-files", "scan-logs", "assess", "leave-maintenance", "restore");
+        assertThat(s.build().fileVersion()).as("ExSetup after the remediation").isEqualTo(fixedFileVersion);
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.isIsolated()).as("a patched, clean server is back online").isFalse();
+        assertThat(s.componentStates().values()).as("server components after maintenance").containsOnly("Active");
+        assertThat(s.rebootCount()).isEqualTo(1);
+        assertThat(s.files().exists("C:\\Antidote\\Evidence\\logs\\Logging_HttpProxy")).as("logs kept as evidence").isTrue();
+    }
+
+    @Test
+    void remediation_waits_on_the_host_for_the_services_that_start_slowly_after_the_restart() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of());
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        PlaybookOnLab.StepRun wait = runs.stream().filter(r -> r.id().equals("wait-for-services")).findFirst().orElseThrow();
+        assertThat(wait.result().stdout()).as("the wait step polled through the simulated boot")
+                .contains("services running 90 s after the restart");
+    }
+
+    @Test
+    void remediation_stops_before_changing_anything_when_the_cu_is_too_old_for_the_march_update() throws IOException {
+        ExchangeServer s = server("2016", "CU17", List.of());
+        String before = snapshot(s);
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(ids(runs)).containsExactly("precheck");
+        assertThat(last(runs).result().stderr()).contains("Build 15.1.2044.4 is on a cumulative update that KB5000871 "
+                + "does not install on");
+        assertThat(snapshot(s)).as("the server untouched").isEqualTo(before);
+    }
+
+    @Test
+    void a_refused_update_stops_at_the_patch_leaving_the_server_isolated_and_in_maintenance() throws IOException {
+        ExchangeServer s = server("2019", "CU8", List.of(), "refuse-update");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).isEqualTo("patch");
+        assertThat(last(runs).result().stderr()).contains("failed with exit code 1603");
+        assertThat(s.isIsolated()).isTrue();
+        assertThat(s.componentStates().get("ServerWideOffline")).isEqualTo("Inactive");
+        assertThat(s.isPatched()).isFalse();
+    }
+
+    @Test
+    void a_non_elevated_install_is_caught_by_verify_because_owa_and_ecp_fail() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of(), "non-elevated-install");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).isEqualTo("verify");
+        assertThat(last(runs).result().stdout()).contains("owa: The remote server returned an error: (500) Internal Server Error.")
+                .contains("ecp: The remote server returned an error: (500)");
+        assertThat(last(runs).failures()).anyMatch(f -> f.contains("webFailures"));
+        assertThat(s.isPatched()).as("the build says patched: only the web check tells").isTrue();
+        assertThat(s.isIsolated()).isTrue();
+    }
+
+    @Test
+    void a_compromised_server_is_patched_its_webshells_quarantined_as_evidence_and_it_stays_isolated() throws IOException {
+        ExchangeServer s = server("2019", "CU8", ALL_INDICATORS);
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).as("%s", last(runs)).isEqualTo("assess");
+        assertThat(last(runs).result().stderr()).contains("Indicators of compromise found");
+        assertThat(last(runs).result().stdout()).contains("zxvt0lpt.aspx").contains("CVE-2021-26855").contains("CVE-2021-26857")
+                .contains("CVE-2021-26858").contains("CVE-2021-27065");
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.isIsolated()).as("never un-isolate a compromised server").isTrue();
+        assertThat(s.files().exists("C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx")).isFalse();
+        assertThat(s.files().exists("C:\\root\\lsass.dmp")).isFalse();
+        assertThat(s.files().children("C:\\Antidote\\Evidence\\quarantine")).extracting(e -> e.name())
+                .contains("001-zxvt0lpt.aspx.quarantined", "002-errorEE.aspx.quarantined", "003-lsass.dmp.quarantined");
+    }
+
+    @Test
+    void look_alike_log_lines_are_not_flagged_so_the_server_comes_back() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of("lookalike-logs"));
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).isEqualTo("restore");
+        assertThat(last(runs).ok()).isTrue();
+        assertThat(s.isIsolated()).isFalse();
+    }
+
+    @Test
+    void the_ioc_scan_reports_files_and_changes_nothing() throws IOException {
+        ExchangeServer s = server("2019", "CU8", ALL_INDICATORS);
+        String before = snapshot(s);
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
+
+        assertThat(snapshot(s)).as("the scan is read-only").isEqualTo(before);
+        assertThat(ids(runs)).containsExactly("scan-files");
+        assertThat(last(runs).result().exitCode()).isEqualTo(2);
+        assertThat(last(runs).result().stdout()).contains("zxvt0lpt.aspx", "errorEE.aspx", "lsass.dmp", "mail.7z", "out.zip");
+    }
+
+    @Test
+    void the_ioc_scan_finds_each_cves_log_traces_and_not_the_look_alikes() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of("log-26855", "log-26857", "log-26858", "log-27065", "lookalike-logs"));
+        String before = snapshot(s);
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
+
+        assertThat(snapshot(s)).isEqualTo(before);
+        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs");
+        String out = last(runs).result().stdout();
+        assertThat(out).contains("HttpProxy\\\\Ecp\\\\HttpProxy_2021030304-1.LOG:2").contains("Application log 2021-03-03T04:13:17")
+                .contains("OABGenerator20210303-1.LOG:1").contains("ECPServer20210303-1.LOG:1");
+        assertThat(out).as("look-alike lines").doesNotContain("Autodiscover\\\\").doesNotContain("HttpProxy\\\\Owa")
+                .doesNotContain("OABGenerator20210302").doesNotContain("ECPServer20210302");
+        assertThat(last(runs).result().exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void the_ioc_scan_passes_a_server_with_only_look_alike_lines() throws IOException {
+        ExchangeServer s = server("2013", "CU23", List.of("lookalike-logs"));
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
+        assertThat(runs).allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs");
+    }
+
+    @Test
+    void verify_passes_a_cu_that_ships_the_fix_and_fails_a_vulnerable_one_changing_nothing() throws IOException {
+        ExchangeServer fixed = server("2019", "CU9", List.of());
+        String before = snapshot(fixed);
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(fixed, MARCH_4)).hasSize(3)
+                .allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(snapshot(fixed)).isEqualTo(before);
+
+        ExchangeServer vulnerable = server("2016", "CU19", List.of());
+        String vulnerableBefore = snapshot(vulnerable);
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-verify.yaml").run(vulnerable, MARCH_4);
+        assertThat(ids(runs)).containsExactly("build");
+        assertThat(last(runs).failures()).anyMatch(f -> f.contains("build"));
+        assertThat(snapshot(vulnerable)).isEqualTo(vulnerableBefore);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2016,CU19", "2019,CU8"})
+    void mitigation_adds_the_rewrite_rules_and_stops_the_services_and_rollback_undoes_it(String version, String cu)
+            throws IOException {
+        ExchangeServer s = server(version, cu, List.of());
+        List<PlaybookOnLab.StepRun> applied = new PlaybookOnLab("proxylogon-mitigation.yaml").run(s, MARCH_4);
+        assertThat(applied).as("%s", applied).allMatch(PlaybookOnLab.StepRun::ok).hasSize(2);
+        assertThat(s.isMitigated()).isTrue();
+        assertThat(s.rewriteRule("X-BEResource Abort - inbound").orElseThrow().conditions().get(0).pattern())
+                .isEqualTo("(.*)X-BEResource=(.+)/(.+)~(.+)");
+        assertThat(s.rewriteRule("X-BEResource Abort - inbound").orElseThrow().actionType()).isEqualTo("AbortRequest");
+        assertThat(s.webStatus("ecp")).as("ECP while its pool is down").isEqualTo(503);
+        assertThat(s.appPool("MSExchangeOABAppPool").orElseThrow().autoStart()).isFalse();
+        assertThat(s.service("MSExchangeHM").orElseThrow().startType()).isEqualTo(WindowsService.StartType.Disabled);
+        if (version.equals("2016")) {
+            assertThat(s.service("MSExchangeUM").orElseThrow().status()).isEqualTo(WindowsService.Status.Stopped);
+        }
+        assertThat(new PlaybookOnLab("proxylogon-mitigation.yaml").run(s, MARCH_4)).as("applied twice")
+                .allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(s.rewriteRules()).hasSize(2);
+
+        List<PlaybookOnLab.StepRun> rolledBack = new PlaybookOnLab("proxylogon-mitigation-rollback.yaml").run(s, MARCH_4);
+        assertThat(rolledBack).as("%s", rolledBack).allMatch(PlaybookOnLab.StepRun::ok).hasSize(2);
+        assertThat(s.rewriteRules()).isEmpty();
+        assertThat(s.webStatus("ecp")).isEqualTo(200);
+        assertThat(s.services()).allMatch(svc -> svc.status() == WindowsService.Status.Running
+                && svc.startType() == WindowsService.StartType.Automatic);
+        assertThat(s.appPools()).allMatch(p -> p.started() && p.autoStart());
+    }
+
+    private static io.antidote.lab.powershell.ScriptResult step(ExchangeServer s, String file, String id, String... replace)
+            throws IOException {
+        PlaybookOnLab playbook = new PlaybookOnLab(file);
+        int index = playbook.playbook().steps().stream().map(io.antidote.playbook.Step::id).toList().indexOf(id);
+        String script = playbook.renderedScripts().get(index);
+        for (int i = 0; i + 1 < replace.length; i += 2) {
+            script = script.replace(replace[i], replace[i + 1]);
+        }
+        return new io.antidote.lab.powershell.PowerShell(s, MARCH_4).run(script);
+    }
+
+    @Test
+    void isolating_and_restoring_twice_is_harmless() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of());
+        assertThat(step(s, "proxylogon-remediation.yaml", "isolate").exitCode()).isZero();
+        assertThat(step(s, "proxylogon-remediation.yaml", "isolate").exitCode()).isZero();
+        assertThat(s.firewallRules()).filteredOn(r -> r.displayName().startsWith("Antidote")).hasSize(1);
+        assertThat(step(s, "proxylogon-remediation.yaml", "restore").exitCode()).isZero();
+        assertThat(step(s, "proxylogon-remediation.yaml", "restore").exitCode()).isZero();
+        assertThat(s.isIsolated()).isFalse();
+    }
+
+    @Test
+    void a_patch_share_without_the_package_fails_before_msiexec_runs() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of());
+        var r = step(s, "proxylogon-remediation.yaml", "patch", "= 'C:\\Patches'", "= 'C:\\Nowhere'");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("Update package not found: C:\\Nowhere\\Exchange2016-KB5000871-x64-en.msp");
+        assertThat(s.isPatched()).isFalse();
+    }
+
+    @Test
+    void verify_lists_an_automatic_exchange_service_that_is_stopped() throws IOException {
+        ExchangeServer s = server("2019", "CU9", List.of());
+        s.setServiceStatus("MSExchangeIS", WindowsService.Status.Stopped);
+        var r = step(s, "proxylogon-verify.yaml", "services");
+        assertThat(r.stdout()).contains("\"stoppedServices\":[\"MSExchangeIS\"]");
+    }
+
+    @Test
+    void the_health_precheck_reports_the_dag_and_refuses_a_server_with_an_inactive_component() throws IOException {
+        ExchangeServer s = ExchangeServer.create("lab-ex01", new ServerSpec("2016", "CU19", List.of(), Set.of(), "DAG01"));
+        assertThat(step(s, "proxylogon-remediation.yaml", "health").stdout()).contains("\"dag\":\"DAG01\"");
+        s.setComponentState("HubTransport", "Inactive");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+        assertThat(last(runs).id()).isEqualTo("health");
+        assertThat(last(runs).failures()).anyMatch(f -> f.contains("inactiveComponents"));
+        assertThat(s.isIsolated()).isFalse();
+    }
+}
