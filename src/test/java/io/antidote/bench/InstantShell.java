@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 @ApplicationScoped
 public class InstantShell implements RemoteShell {
 
-    private static final String STDOUT = "{\"build\":{\"proxylogonPatched\":true},\"stoppedServices\":[]}";
+    private static final String STDOUT = "{\"build\":\"15.1.2176.9\",\"stoppedServices\":[]}";
 
     private final Map<String, Long> lastReturned = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();

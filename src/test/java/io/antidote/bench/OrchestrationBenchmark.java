@@ -1,6 +1,7 @@
 package io.antidote.bench;
 
 import io.antidote.engine.RunRequests;
+import io.antidote.store.RunSummaries;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -8,11 +9,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +43,9 @@ class OrchestrationBenchmark {
     @Inject
     InstantShell shell;
 
+    @Inject
+    RunSummaries runList;
+
     /** The engine talks to {@link InstantShell} instead of WinRM; only this class's Quarkus app does. */
     public static class InstantShellProfile implements QuarkusTestProfile {
         @Override
@@ -50,7 +56,6 @@ class OrchestrationBenchmark {
 
     @Test
     void overhead_per_step_at_1_100_and_1000_concurrent_target_runs() throws Throwable {
-
         measure(shell, "warm-up", 20);
         for (int round = 0; round < 10; round++) {
             measure(shell, "warm-up", 1);
@@ -71,6 +76,17 @@ class OrchestrationBenchmark {
         }
     }
 
+    private long runningRuns() throws Exception {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> runList.find(
+                    new RunSummaries.Filter("RUNNING", PLAYBOOK, null, null), 0, 1)).total();
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** Requests {@code concurrent} one-target runs at once and waits until every step of each has run. */
     private void measure(InstantShell shell, String prefix, int concurrent) throws Throwable {
         CountDownLatch done = new CountDownLatch(concurrent * STEPS);
@@ -85,8 +101,11 @@ class OrchestrationBenchmark {
                     List.of(name), Map.of(), null, null, "bench")));
         }
         allRequested.countDown();
-        if (!done.await(10, TimeUnit.MINUTES)) {
+        if (!done.await(3, TimeUnit.MINUTES)) {
             throw new IllegalStateException(done.getCount() + " steps of " + prefix + " never ran");
         }
+        // The last scripts have run; wait until their outcomes are recorded too, so that no round
+        // overlaps the next one (or the shutdown of the app).
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> runningRuns() == 0);
     }
 }

@@ -80,6 +80,8 @@ class RacingEnginesTest {
             engines.shutdownNow();
         }
 
+        System.out.printf("Racing engines: %d appends lost a race and were decided again, %d late outcomes rejected%n",
+                first.conflictsRetried() + second.conflictsRetried(), rejected.get());
         assertThat(first.conflictsRetried() + second.conflictsRetried())
                 .as("appends that lost a race and were decided again (none means the engines never raced)")
                 .isPositive();
