@@ -7,6 +7,8 @@ import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
 import io.antidote.store.EventStore;
+import io.antidote.store.RunSummaries;
+import io.antidote.workflow.RunStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,13 +16,17 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 @Path("/api/v1/runs")
@@ -34,14 +40,20 @@ public class RunResource {
     static final String ANONYMOUS = "anonymous";
     static final String ACTOR_HEADER = "X-Antidote-Actor";
     private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile("[A-Za-z0-9._@\\-]{1,100}");
+    static final int DEFAULT_PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 200;
+    /** Longer than any playbook, target or ticket name; a longer filter is a mistake or an attack. */
+    static final int MAX_FILTER_CHARS = 200;
 
     private final RunRequests requests;
     private final RunEngine engine;
     private final EventStore store;
     private final Clock clock;
+    private final RunSummaries runList;
 
-    RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock) {
+    RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList) {
         this.clock = clock;
+        this.runList = runList;
         this.requests = requests;
         this.engine = engine;
         this.store = store;
@@ -64,6 +76,55 @@ public class RunResource {
                 .map(run -> Response.accepted(RunView.of(run))
                         .location(uri.getBaseUriBuilder().path("api/v1/runs").path(run.runId().toString()).build())
                         .build());
+    }
+
+    /**
+     * The run list, newest first (then by id), from the {@code run_summary} projection. Filters are
+     * exact matches; a bad value is a 400 problem naming the query parameter, never an empty page.
+     */
+    @GET
+    public Uni<Response> list(@QueryParam("status") String status, @QueryParam("playbook") String playbook,
+                              @QueryParam("target") String target, @QueryParam("ticket") String ticket,
+                              @QueryParam("page") String page, @QueryParam("size") String size) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String statusWord = null;
+        if (status != null) {
+            try {
+                statusWord = RunStatus.valueOf(status).name();
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError("status", "one of " + Arrays.toString(RunStatus.values())));
+            }
+        }
+        int pageNumber = number(page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE, "page", errors);
+        int pageSize = number(size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, "size", errors);
+        for (String[] text : new String[][] {{"playbook", playbook}, {"target", target}, {"ticket", ticket}}) {
+            if (text[1] != null && (text[1].isBlank() || text[1].length() > MAX_FILTER_CHARS)) {
+                errors.add(new Problem.FieldError(text[0], "1 to " + MAX_FILTER_CHARS + " characters"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().item(Problem.response(400, "Invalid query",
+                    errors.stream().map(Problem.FieldError::field).collect(Collectors.joining(", "))
+                            + ": not a value the run list can be filtered or paged by", errors));
+        }
+        return runList.find(new RunSummaries.Filter(statusWord, playbook, target, ticket), pageNumber, pageSize)
+                .map(found -> Response.ok(RunListView.of(found)).build());
+    }
+
+    private static int number(String text, int absent, int min, int max, String field, List<Problem.FieldError> errors) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a number out of range
+        }
+        errors.add(new Problem.FieldError(field, "a whole number from " + min + " to " + max));
+        return absent;
     }
 
     @GET

@@ -3,7 +3,6 @@ package io.antidote.engine;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
-import io.antidote.store.ConcurrencyConflictException;
 import io.antidote.store.EventStore;
 import io.antidote.store.StoredEvent;
 import io.antidote.winrm.Inventory;
@@ -58,10 +57,9 @@ import java.util.function.Function;
 public class RunEngine {
 
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
-    /** Appends lost to another writer are decided again on fresh state, this many times. */
-    private static final int CONFLICT_RETRIES = 10;
 
     private final EventStore store;
+    private final RunCommands commands;
     private final EventCodec codec;
     private final PlaybookVersions playbooks;
     private final Inventory targets;
@@ -80,7 +78,9 @@ public class RunEngine {
             "TargetSkipped");
 
     RunEngine(EventStore store, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
-              RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock) {
+              RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
+              RunCommands commands) {
+        this.commands = commands;
         this.secrets = secrets;
         this.store = store;
         this.codec = codec;
@@ -148,29 +148,7 @@ public class RunEngine {
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES);
-    }
-
-    private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries) {
-        return store.load(runId).chain(stored -> {
-            RunState state = RunDecider.fold(codec.decodeAll(stored));
-            List<RunEvent> events = RunDecider.decide(commandFor.apply(state), state);
-            if (events.isEmpty()) {
-                return Uni.createFrom().item(new Decided(state, List.of()));
-            }
-            RunState after = state;
-            for (RunEvent e : events) {
-                after = RunDecider.evolve(after, e);
-            }
-            RunState next = after;
-            return store.append(runId, state.version(), events.stream().map(codec::encode).toList())
-                    .map(appended -> new Decided(next, events));
-        }).onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
-            if (retries == 0) {
-                return Uni.createFrom().failure(conflict);
-            }
-            return decideAndAppend(runId, commandFor, retries - 1);
-        });
+        return commands.decideAndAppend(runId, commandFor).map(d -> new Decided(d.state(), d.events()));
     }
 
     /** Starts the executions that the new events ask for, sets the run's timer, wakes runs that wait. */

@@ -93,12 +93,24 @@ public class EventStore {
      * it is the same event, not a stale decision.
      */
     public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events) {
+        return append(runId, expectedVersion, events, Projector.NONE);
+    }
+
+    /**
+     * As {@link #append(UUID, long, List)}, and lets {@code projector} update read models in the same
+     * transaction, after the events are inserted: the projections commit with the events or not at
+     * all, so a read model is never ahead of (or behind) the history it is derived from.
+     */
+    public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events,
+                                         Projector projector) {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(projector, "projector");
         return Uni.createFrom().item(() -> prepare(runId, expectedVersion, events))
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(List.<StoredEvent>of())
-                        : sessionFactory.withTransaction(session -> insert(session, runId, expectedVersion, batch)))
+                        : sessionFactory.withTransaction(session -> insert(session, runId, expectedVersion, batch)
+                                .call(stored -> projector.project(session, stored))))
                 .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
     }

@@ -1,0 +1,19 @@
+package io.antidote.store;
+
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Updates read models from events just appended, inside the append's own transaction (see {@link
+ * EventStore#append(java.util.UUID, long, List, Projector)}). It must run its statements one after
+ * the other on the given session, never concurrently, and a failure rolls the append back.
+ */
+@FunctionalInterface
+public interface Projector {
+
+    /** Writes no read model. */
+    Projector NONE = (session, appended) -> Uni.createFrom().voidItem();
+
+    Uni<Void> project(Mutiny.Session session, List<StoredEvent> appended);
+}
