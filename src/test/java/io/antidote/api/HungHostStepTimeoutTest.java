@@ -68,8 +68,8 @@ class HungHostStepTimeoutTest {
             JsonPath stuck = ProxyLogonRemediationTest.awaitFinished(run("t-hung"));
             assertThat(stuck.getString("status")).as("run on the hung host").isEqualTo("FAILED");
             assertThat(ProxyLogonRemediationTest.events(stuck.getString("id")))
-                    .as("the failed step says why")
-                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepFailed")
+                    .as("the step is recorded as timed out, saying so")
+                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepTimedOut")
                             .extracting(ev -> String.valueOf(ev.get("data"))).asString().contains("timed out"));
 
             String healthy = LabHosts.create("2016", "CU19", List.of(), List.of());

@@ -2,6 +2,7 @@ package io.antidote.api;
 
 import static io.antidote.api.ProxyLogonPlaybookSetApiTest.data;
 import static io.antidote.api.ProxyLogonPlaybookSetApiTest.failedStep;
+import static io.antidote.api.ProxyLogonRemediationTest.approveWhenAsked;
 import static io.antidote.api.ProxyLogonRemediationTest.awaitFinished;
 import static io.antidote.api.ProxyLogonRemediationTest.events;
 import static io.antidote.api.ProxyLogonRemediationTest.requestRun;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a user sees from Antidote when a lab host misbehaves as its spec says: the run fails with a
  * reason in its events that names the problem, and the host is left as it was (isolated if it had
- * got that far). Retries, the breaker and transport timeouts are not in today's engine.
+ * got that far). Riding a fault out with a step's retry policy is not shown here yet (see the issue notes).
  */
 @QuarkusTest
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -37,11 +38,6 @@ class LabFaultsApiTest {
         Map<String, Object> failed = failedStep(events);
         assertThat(failed).containsEntry("step", "build");
         return data(failed).get("reasons").toString();
-    }
-
-    @Test
-    void revoked_credentials_answering_401_fail_the_run_saying_so() {
-        assertThat(failureOfTheFirstStep("http-401")).contains("401: Unauthorized");
     }
 
     @Test
@@ -63,20 +59,6 @@ class LabFaultsApiTest {
     void latency_slows_the_run_down_but_it_still_succeeds() {
         String host = LabHosts.create("2016", "CU20", List.of(), List.of("latency:50ms"));
         assertThat(awaitFinished(requestRun("proxylogon-verify", host)).getString("status")).isEqualTo("SUCCEEDED");
-    }
-
-    @Test
-    void a_host_unreachable_after_its_reboot_fails_the_wait_step_and_stays_isolated() {
-        String host = LabHosts.create("2016", "CU19", List.of(), List.of("unreachable-after-reboot:30s"));
-        String runId = requestRun(host);
-        JsonPath run = awaitFinished(runId);
-        List<Map<String, Object>> events = events(runId);
-
-        assertThat(run.getString("status")).as("events: %s", events).isEqualTo("FAILED");
-        Map<String, Object> failed = failedStep(events);
-        assertThat(failed).containsEntry("step", "wait-for-services");
-        assertThat(data(failed).get("reasons").toString()).containsIgnoringCase("refused");
-        given().delete("/lab/hosts/{name}", host).then().statusCode(204);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.antidote.api;
 
+import static io.antidote.api.ProxyLogonRemediationTest.approveWhenAsked;
 import static io.antidote.api.ProxyLogonRemediationTest.awaitFinished;
 import static io.antidote.api.ProxyLogonRemediationTest.events;
 import static io.antidote.api.ProxyLogonRemediationTest.requestRun;
@@ -37,6 +38,7 @@ class ProxyLogonPlaybookSetApiTest {
         String host = LabHosts.create("2019", "CU8", List.of("webshell", "lsass-dump", "log-26855"), List.of());
 
         String runId = requestRun(host);
+        approveWhenAsked(runId);
         JsonPath run = awaitFinished(runId);
         List<Map<String, Object>> events = events(runId);
 
@@ -75,6 +77,7 @@ class ProxyLogonPlaybookSetApiTest {
         String host = LabHosts.create("2016", "CU18", List.of(), List.of("non-elevated-install"));
 
         String runId = requestRun(host);
+        approveWhenAsked(runId);
         JsonPath run = awaitFinished(runId);
         List<Map<String, Object>> events = events(runId);
 

@@ -126,6 +126,16 @@ class ProxyLogonRemediationTest {
                 .then().statusCode(200);
     }
 
+    /** Waits until the patch asks for approval and approves it as an approver other than the requester. */
+    static void approveWhenAsked(String runId) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
+                .equals(given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().path("status")));
+        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "approver-1")
+                .body(Map.of("step", "patch", "decision", "APPROVE"))
+                .when().post("/api/v1/runs/{id}/approvals", runId)
+                .then().statusCode(200);
+    }
+
     static JsonPath awaitFinished(String runId) {
         JsonPath[] last = new JsonPath[1];
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
