@@ -1,6 +1,7 @@
 package io.antidote.engine;
 
 import io.antidote.playbook.Param;
+import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.ParamType;
 import io.antidote.playbook.Playbook;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,20 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RunSecrets {
 
-    static final String REDACTED = "***";
-
     private final Map<UUID, Map<String, Object>> byRun = new ConcurrentHashMap<>();
 
     /** Splits resolved parameters: returns what may be recorded, and keeps the secret values aside. */
     Map<String, Object> keepAside(UUID runId, Playbook playbook, Map<String, Object> params) {
-        Map<String, Object> recorded = new HashMap<>(params);
         Map<String, Object> secrets = new HashMap<>();
         for (Param p : playbook.params()) {
             if (p.type() == ParamType.SECRET && params.containsKey(p.name())) {
                 secrets.put(p.name(), params.get(p.name()));
-                recorded.put(p.name(), REDACTED);
             }
         }
+        Map<String, Object> recorded = ParamResolver.redacted(playbook, params);
         if (!secrets.isEmpty()) {
             byRun.put(runId, secrets);
         }

@@ -1094,23 +1094,7 @@ public final class PlaybookParser {
                     return versionCheck(value, only.getKey(), what);
                 }
                 default -> {
-                    if (value.getTag().equals(Tag.NULL) && value instanceof ScalarNode) {
-                        return new JsonCheck.Equals(null);
-                    }
-                    if (value.getTag().equals(Tag.INT)) {
-                        Long number = integer(value, what);
-                        return number == null ? null : new JsonCheck.Equals(number);
-                    }
-                    if (value.getTag().equals(Tag.BOOL)) {
-                        Boolean flag = bool(value, what);
-                        return flag == null ? null : new JsonCheck.Equals(flag);
-                    }
-                    if (value instanceof ScalarNode scalar
-                            && (value.getTag().equals(Tag.STR) || value.getTag().equals(Tag.TIMESTAMP))) {
-                        return new JsonCheck.Equals(scalar.getValue());
-                    }
-                    error(value, what + " must be a string, an integer, a boolean or null, found " + kind(value));
-                    return null;
+                    return jsonCheckLiteral(value, what);
                 }
             }
         }
