@@ -240,7 +240,10 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     /** A shell the host forgot, or an HTTP 400/401 refusal of a request on a kept connection. */
     private static boolean isStaleSession(Throwable e) {
         String failure = Redaction.describe(e, null);
-        return isUnknownShell(e) || failure.contains("HTTP response '400") || failure.contains("HTTP response '401");
+        // A kept connection the host closed while idle fails the next request as ConnectionClosedException,
+        // just as one the host refused fails it with 400 or 401.
+        return isUnknownShell(e) || failure.contains("HTTP response '400") || failure.contains("HTTP response '401")
+                || failure.contains("ConnectionClosedException");
     }
 
     private static boolean isUnknownShell(Throwable e) {
