@@ -218,6 +218,10 @@ class WinRm4jShellTest {
 
         started.faults().setRefuseConnections(true);
         started.faults().setRefuseConnections(false);
+        // The lab closes its listener (and the kept connection) and listens again asynchronously:
+        // wait until it is back, so that what is tested is the dropped connection, not a host still down.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> accepts(started.target()));
 
         assertThat(transport.runPowerShell(started.target(), "Write-Output two").stdout())
                 .as("output after the host closed the kept connection").isEqualTo("two\r\n");
@@ -249,6 +253,14 @@ class WinRm4jShellTest {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean accepts(Target target) {
+        try (java.net.Socket socket = new java.net.Socket(target.address(), target.port())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }
