@@ -6,6 +6,7 @@ import io.antidote.playbook.ParamType;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookError;
 import io.antidote.playbook.Step;
+import io.antidote.playbook.TargetSelector;
 
 import java.util.List;
 import java.util.Map;
@@ -18,28 +19,38 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlaybookView(String name, String description, int version, String digest, String file,
                            Map<String, List<String>> references, List<ParamView> params, List<StepView> steps,
-                           String source, List<PlaybookError> pendingErrors) {
+                           String source, List<PlaybookError> pendingErrors, List<LibraryUse> library,
+                           TargetSelector targets) {
+
+    /** A library step this version uses, with the digest of the text it was read with. */
+    public record LibraryUse(String name, String digest, String file) {
+    }
 
     public record ParamView(String name, String type, String description, Object defaultValue, boolean required,
                             List<String> values, String pattern) {
     }
 
-    public record StepView(String id, String description, String timeout) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StepView(String id, String description, String timeout, String uses) {
     }
 
     static PlaybookView summary(Playbook p) {
         return new PlaybookView(p.name(), p.description(), p.version(), p.digest(), p.file(), p.references(),
                 p.params().stream().map(PlaybookView::param).toList(),
-                p.steps().stream().map(PlaybookView::step).toList(), null, null);
+                p.steps().stream().map(PlaybookView::step).toList(), null, null,
+                p.library().isEmpty() ? null : p.library().values().stream()
+                        .map(l -> new LibraryUse(l.name(), l.digest(), l.file())).toList(),
+                p.targets().isEmpty() ? null : p.targets());
     }
 
     static PlaybookView withSource(Playbook p, List<PlaybookError> pendingErrors) {
         PlaybookView s = summary(p);
         return new PlaybookView(s.name(), s.description(), s.version(), s.digest(), s.file(), s.references(),
-                s.params(), s.steps(), p.source(), pendingErrors.isEmpty() ? null : List.copyOf(pendingErrors));
+                s.params(), s.steps(), p.source(), pendingErrors.isEmpty() ? null : List.copyOf(pendingErrors),
+                s.library(), s.targets());
     }
 
-    private static ParamView param(Param p) {
+    static ParamView param(Param p) {
         // A secret's default is a secret too.
         Object shownDefault = p.type() == ParamType.SECRET && p.defaultValue() != null ? "***" : p.defaultValue();
         return new ParamView(p.name(), p.type().name().toLowerCase(), p.description(), shownDefault, p.required(),
@@ -47,6 +58,7 @@ public record PlaybookView(String name, String description, int version, String 
     }
 
     private static StepView step(Step s) {
-        return new StepView(s.id(), s.description(), s.timeout().toString());
+        return new StepView(s.id(), s.description(), s.timeout().toString(),
+                s.uses() == null ? null : s.uses().step().name());
     }
 }

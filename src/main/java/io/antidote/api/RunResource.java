@@ -67,7 +67,7 @@ public class RunResource {
                     List.of()));
         }
         RunRequests.Request request = new RunRequests.Request(body.playbook(), body.targets(), body.params(),
-                body.ticket(), idempotencyKey, actor(actor), body.onBusy());
+                body.ticket(), idempotencyKey, actor(actor), body.onBusy(), body.targetLabels());
         if (body.isDryRun()) {
             // Validation and rendering are pure and quick: no I/O, so fine on the event loop.
             return Uni.createFrom().item(() -> Response.ok(requests.preview(request)).build());

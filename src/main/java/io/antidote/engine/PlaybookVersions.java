@@ -3,7 +3,7 @@ package io.antidote.engine;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
-import io.antidote.playbook.PlaybookParser;
+import io.antidote.playbook.PlaybookBundle;
 import io.antidote.store.EventStore;
 import io.antidote.workflow.RunPlan;
 import io.smallrye.mutiny.Uni;
@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact playbook a run was requested with, found by its content digest: from the catalog while the
- * file is unchanged, otherwise from the text stored when the run was requested. Editing a playbook
- * never changes a run already requested.
+ * file is unchanged, otherwise from the text stored when the run was requested (with the library steps
+ * it used). Editing a playbook or a library step never changes a run already requested.
  */
 @ApplicationScoped
 public class PlaybookVersions {
@@ -32,7 +32,7 @@ public class PlaybookVersions {
     /** Keeps the playbook's text so that its runs can find it after the file changes. */
     public Uni<Void> remember(Playbook playbook) {
         byDigest.put(playbook.digest(), playbook);
-        return store.savePlaybookVersion(playbook.digest(), playbook.name(), playbook.source());
+        return store.savePlaybookVersion(playbook.digest(), playbook.name(), playbook.versionText());
     }
 
     public Uni<Playbook> of(RunPlan plan) {
@@ -48,8 +48,9 @@ public class PlaybookVersions {
         return store.playbookSource(plan.digest()).map(source -> {
             String text = source.orElseThrow(() -> new IllegalStateException(
                     "playbook " + plan.playbook() + " version " + plan.digest() + " is not stored"));
-            ParseResult parsed = PlaybookParser.parse(plan.playbook() + "@" + plan.digest(), text);
-            if (!(parsed instanceof ParseResult.Valid valid)) {
+            // The stored text holds the library steps the version used, so it parses exactly as it did.
+            ParseResult parsed = PlaybookBundle.parse(plan.playbook() + "@" + plan.digest(), text);
+            if (!(parsed instanceof ParseResult.Valid valid) || !valid.playbook().digest().equals(plan.digest())) {
                 throw new IllegalStateException("stored playbook " + plan.playbook() + " version " + plan.digest()
                         + " no longer parses: " + parsed);
             }

@@ -7,6 +7,7 @@ import io.antidote.playbook.PlaybookCatalog;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Rollout;
 import io.antidote.playbook.Step;
+import io.antidote.playbook.TargetSelector;
 import io.antidote.playbook.StepPolicy;
 import io.antidote.workflow.FailureKind;
 import io.antidote.winrm.Inventory;
@@ -31,13 +32,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunRequests {
 
-    /** What the requester asked for, as the API received it. */
+    /**
+     * What the requester asked for, as the API received it.
+     *
+     * @param targetLabels select, besides {@code targets}, every target carrying all these labels; with
+     *                     neither, the playbook's default targets
+     */
     public record Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
-                          String idempotencyKey, String actor, String onBusy) {
+                          String idempotencyKey, String actor, String onBusy, Map<String, String> targetLabels) {
+
+        public Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
+                       String idempotencyKey, String actor, String onBusy) {
+            this(playbook, targets, params, ticket, idempotencyKey, actor, onBusy, null);
+        }
 
         public Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
                        String idempotencyKey, String actor) {
-            this(playbook, targets, params, ticket, idempotencyKey, actor, null);
+            this(playbook, targets, params, ticket, idempotencyKey, actor, null, null);
         }
     }
 
@@ -80,7 +91,7 @@ public class RunRequests {
      */
     public Preview preview(Request request) {
         Playbook playbook = validPlaybook(request);
-        validTargets(request);
+        List<String> targets = targets(playbook, request);
         Map<String, Object> params = validParams(playbook, request);
         List<Preview.StepPreview> steps = playbook.steps().stream()
                 .map(step -> new Preview.StepPreview(step.id(), step.description(), step.timeout().toString(),
@@ -88,16 +99,17 @@ public class RunRequests {
                 .toList();
         // Scripts do not depend on the target today (targets never reach a script); listed per target so
         // that a future per-target input shows up here without changing the shape.
-        return new Preview(playbook.name(), playbook.digest(), request.targets().stream()
+        return new Preview(playbook.name(), playbook.digest(), targets.stream()
                 .map(name -> new Preview.TargetPreview(name, steps)).toList());
     }
 
     public Uni<RunState> submit(Request request) {
         Playbook playbook;
         Map<String, Object> params;
+        List<String> targets;
         try {
             playbook = validPlaybook(request);
-            validTargets(request);
+            targets = targets(playbook, request);
             if (request.onBusy() != null && !request.onBusy().equals("WAIT") && !request.onBusy().equals("REFUSE")) {
                 throw new InvalidRequestException("onBusy", "must be WAIT or REFUSE");
             }
@@ -105,12 +117,13 @@ public class RunRequests {
         } catch (InvalidRequestException e) {
             return Uni.createFrom().failure(e);
         }
-        RunPlan plan = planOf(playbook, request.targets().stream().map(n -> inventory.find(n).orElseThrow()).toList());
+        // The selection is resolved now and the plan records the names: inventory edits never change a requested run.
+        RunPlan plan = planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList());
         UUID runId = UUID.randomUUID();
         Map<String, Object> kept = params;
         Uni<Void> free = "REFUSE".equals(request.onBusy())
                 ? engine.busyTargets().invoke(busy -> {
-                    List<String> held = request.targets().stream().filter(busy::contains).toList();
+                    List<String> held = targets.stream().filter(busy::contains).toList();
                     if (!held.isEmpty()) {
                         throw new TargetBusyException("another run holds " + String.join(", ", held)
                                 + "; the request asked to be refused rather than wait (onBusy: REFUSE)");
@@ -186,10 +199,91 @@ public class RunRequests {
                 "no playbook named '" + printable(request.playbook()) + "'; GET /api/v1/playbooks lists them"));
     }
 
-    private void validTargets(Request request) {
-        if (request.targets() == null || request.targets().isEmpty()) {
-            throw new InvalidRequestException("targets", "at least one target is required");
+    /**
+     * The names of the targets the run acts on: those the request names plus those carrying all its
+     * {@code targetLabels}, or else the playbook's default targets; each target once, names first.
+     */
+    private List<String> targets(Playbook playbook, Request request) {
+        boolean byName = request.targets() != null && !request.targets().isEmpty();
+        boolean byLabel = request.targetLabels() != null && !request.targetLabels().isEmpty();
+        if (!byName && !byLabel) {
+            if (playbook.targets().isEmpty()) {
+                throw new InvalidRequestException("targets", "at least one target is required, by name (targets) or"
+                        + " by labels (targetLabels); playbook '" + playbook.name() + "' declares no default targets");
+            }
+            return defaultTargets(playbook);
         }
+        List<InvalidRequestException.Violation> violations = new ArrayList<>();
+        Set<String> selected = new java.util.LinkedHashSet<>();
+        if (byName) {
+            try {
+                validTargets(request);
+                selected.addAll(request.targets());
+            } catch (InvalidRequestException e) {
+                violations.addAll(e.violations());
+            }
+        }
+        if (byLabel) {
+            labelled(request.targetLabels(), "targetLabels", violations).forEach(selected::add);
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return List.copyOf(selected);
+    }
+
+    private List<String> defaultTargets(Playbook playbook) {
+        TargetSelector defaults = playbook.targets();
+        List<InvalidRequestException.Violation> violations = new ArrayList<>();
+        Set<String> selected = new java.util.LinkedHashSet<>();
+        for (String name : defaults.names()) {
+            if (inventory.find(name).isEmpty()) {
+                violations.add(new InvalidRequestException.Violation("targets", "playbook '" + playbook.name()
+                        + "' targets '" + name + "' by default, which is not in the inventory; name targets in the request"));
+            } else {
+                selected.add(name);
+            }
+        }
+        if (!defaults.labels().isEmpty()) {
+            List<String> matched = inventory.all().stream().filter(t -> defaults.matches(t.labels()))
+                    .map(Target::name).sorted().toList();
+            if (matched.isEmpty()) {
+                violations.add(new InvalidRequestException.Violation("targets", "playbook '" + playbook.name()
+                        + "' targets the labels " + defaults.describeLabels() + " by default, and no target in the"
+                        + " inventory has them; name targets in the request"));
+            }
+            selected.addAll(matched);
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return List.copyOf(selected);
+    }
+
+    /** Every target carrying all {@code labels}, in name order; a selector matching none is a violation. */
+    private List<String> labelled(Map<String, String> labels, String field, List<InvalidRequestException.Violation> violations) {
+        int before = violations.size();
+        labels.forEach((label, value) -> {
+            if (label == null || label.isBlank() || label.length() > 63 || value == null || value.isEmpty()
+                    || value.length() > 200) {
+                violations.add(new InvalidRequestException.Violation(field + "." + printable(label),
+                        "a label selector maps a label name to the value a target must have, 1 to 200 characters"));
+            }
+        });
+        if (violations.size() > before) {
+            return List.of();
+        }
+        TargetSelector selector = new TargetSelector(List.of(), labels);
+        List<String> matched = inventory.all().stream().filter(t -> selector.matches(t.labels())).map(Target::name)
+                .sorted().toList();
+        if (matched.isEmpty()) {
+            violations.add(new InvalidRequestException.Violation(field, "no target in the inventory has the labels "
+                    + printable(selector.describeLabels()) + "; GET /api/v1/targets lists targets and their labels"));
+        }
+        return matched;
+    }
+
+    private void validTargets(Request request) {
         List<InvalidRequestException.Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < request.targets().size(); i++) {

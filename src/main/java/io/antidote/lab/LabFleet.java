@@ -101,8 +101,12 @@ public class LabFleet {
         host.applyFaults();
         hosts.put(name, host);
         // NTLM with message encryption over HTTP: what a Windows host accepts by default.
+        Map<String, String> labels = new java.util.TreeMap<>(Map.of("lab", "true", "version", spec.version(), "cu", spec.cu()));
+        if (spec.dag() != null) {
+            labels.put("dag", spec.dag()); // so that runs can select a DAG's members by label
+        }
         inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.NTLM,
-                config.credential(), Map.of("lab", "true", "version", spec.version(), "cu", spec.cu())));
+                config.credential(), labels));
         LOG.infof("Lab host %s (Exchange %s %s) listens on http://127.0.0.1:%d/wsman", name, spec.version(),
                 spec.cu(), bound);
         return host;

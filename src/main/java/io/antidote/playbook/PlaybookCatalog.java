@@ -45,8 +45,11 @@ public class PlaybookCatalog {
     static final long MAX_FILE_BYTES = 4L * PlaybookParser.MAX_CODE_POINTS;
     private static final int MAX_DEPTH = 8;
 
-    private record Contents(Map<String, Playbook> byName, List<ParseResult.Invalid> invalid) {
-        static final Contents EMPTY = new Contents(Map.of(), List.of());
+    /** Library steps live in this subdirectory of the playbook directory, one per file, named by the file. */
+    public static final String LIBRARY_DIR = "steps";
+
+    private record Contents(Map<String, Playbook> byName, List<ParseResult.Invalid> invalid, StepLibrary library) {
+        static final Contents EMPTY = new Contents(Map.of(), List.of(), StepLibrary.EMPTY);
     }
 
     @ConfigProperty(name = "antidote.playbooks.dir", defaultValue = "playbooks")
@@ -105,11 +108,12 @@ public class PlaybookCatalog {
         }
         Map<String, Playbook> byName = new LinkedHashMap<>();
         List<ParseResult.Invalid> invalid = new ArrayList<>();
+        StepLibrary library = library(root.resolve(LIBRARY_DIR), invalid);
         Set<String> present = new HashSet<>();
         for (Path path : playbookFiles(root)) {
             String file = path.toString();
             present.add(file);
-            ParseResult result = parse(path, file);
+            ParseResult result = parse(path, file, library);
             if (result instanceof ParseResult.Invalid && lastValidByFile.containsKey(file)) {
                 Playbook previous = lastValidByFile.get(file);
                 LOG.warnf("Playbook %s keeps version sha256 %s in force: the file now has errors", file, previous.digest());
@@ -136,7 +140,52 @@ public class PlaybookCatalog {
         byName.values().forEach(playbook -> LOG.infof("Loaded playbook %s (%d steps, sha256 %s) from %s",
                 playbook.name(), playbook.steps().size(), playbook.digest(), playbook.file()));
         lastValidByFile.keySet().retainAll(present);
-        contents = new Contents(Map.copyOf(byName), List.copyOf(invalid));
+        contents = new Contents(Map.copyOf(byName), List.copyOf(invalid), library);
+    }
+
+    /**
+     * Reads every library step file directly under {@code dir}; files that do not parse, or that sit where
+     * no step is looked for, are added to {@code invalid} (a playbook using a broken step lists its errors too).
+     */
+    private static StepLibrary library(Path dir, List<ParseResult.Invalid> invalid) {
+        Map<String, String[]> files = new java.util.TreeMap<>();
+        Map<String, ParseResult.Invalid> unreadable = new java.util.TreeMap<>();
+        for (Path path : yamlFiles(dir)) {
+            String file = path.toString();
+            String fileName = path.getFileName().toString();
+            String name = fileName.substring(0, fileName.lastIndexOf('.'));
+            if (!path.getParent().equals(dir)) {
+                invalid.add(new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1, "library steps are read"
+                        + " only directly in " + dir + "; this file in a subdirectory is not used"))));
+            } else if (files.containsKey(name) || unreadable.containsKey(name)) {
+                String first = files.containsKey(name) ? files.get(name)[0] : unreadable.get(name).file();
+                invalid.add(new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
+                        "library step '" + name + "' is already defined by " + first))));
+            } else {
+                Object read = read(path, file);
+                if (read instanceof String text) {
+                    files.put(name, new String[] {file, text});
+                } else {
+                    unreadable.put(name, (ParseResult.Invalid) read);
+                }
+            }
+        }
+        StepLibrary parsed = StepLibrary.read(files);
+        Map<String, ParseResult.Invalid> broken = new java.util.TreeMap<>(parsed.invalid());
+        broken.putAll(unreadable);
+        broken.values().forEach(problem -> {
+            invalid.add(problem);
+            LOG.errorf("Library step file %s is invalid; playbooks using it do not load:%n  %s", problem.file(),
+                    String.join("\n  ", problem.errors().stream().map(PlaybookError::toString).toList()));
+        });
+        parsed.steps().values().forEach(step -> LOG.infof("Loaded library step %s (sha256 %s) from %s", step.name(),
+                step.digest(), step.file()));
+        return new StepLibrary(parsed.steps(), broken);
+    }
+
+    /** The step library playbooks were last read with. */
+    public StepLibrary library() {
+        return contents.library;
     }
 
     /** Path, size and modification time of every playbook file, in path order. */
@@ -145,7 +194,7 @@ public class PlaybookCatalog {
             return List.of();
         }
         List<String> parts = new ArrayList<>();
-        for (Path path : playbookFiles(root)) {
+        for (Path path : yamlFiles(root)) {
             try {
                 parts.add(path + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis());
             } catch (IOException e) {
@@ -179,7 +228,16 @@ public class PlaybookCatalog {
                 ? Optional.of(playbook) : Optional.empty();
     }
 
+    /** Every YAML file under {@code root} but those of the step library. */
     private static List<Path> playbookFiles(Path root) {
+        Path library = root.resolve(LIBRARY_DIR);
+        return yamlFiles(root).stream().filter(path -> !path.startsWith(library)).toList();
+    }
+
+    private static List<Path> yamlFiles(Path root) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
         // Symbolic links are not followed, so a link cannot pull in files from elsewhere or loop.
         try (Stream<Path> paths = Files.walk(root, MAX_DEPTH)) {
             return paths.filter(Files::isRegularFile)
@@ -195,7 +253,13 @@ public class PlaybookCatalog {
         }
     }
 
-    private static ParseResult parse(Path path, String file) {
+    private static ParseResult parse(Path path, String file, StepLibrary library) {
+        Object read = read(path, file);
+        return read instanceof String text ? PlaybookParser.parse(file, text, library) : (ParseResult.Invalid) read;
+    }
+
+    /** The file's text, or why it cannot be read ({@link ParseResult.Invalid}). */
+    private static Object read(Path path, String file) {
         try {
             if (Files.size(path) > MAX_FILE_BYTES) {
                 return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
@@ -209,7 +273,7 @@ public class PlaybookCatalog {
             if (source.startsWith("\uFEFF")) {
                 source = source.substring(1);
             }
-            return PlaybookParser.parse(file, source);
+            return source;
         } catch (CharacterCodingException e) {
             return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1, "the file is not valid UTF-8")));
         } catch (IOException e) {

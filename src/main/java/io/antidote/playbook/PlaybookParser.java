@@ -54,11 +54,15 @@ public final class PlaybookParser {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,7})(s|m|h)");
 
     private static final List<String> TOP_KEYS = List.of("name", "description", "version", "references", "params", "steps",
-            "strategy");
+            "strategy", "targets");
     private static final List<String> REFERENCE_KEYS = List.of("cves", "kbs", "links");
     private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern");
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
-            "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent");
+            "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
+            "uses", "with");
+    private static final List<String> LIBRARY_KEYS = List.of("description", "inputs", "powershell", "timeout", "retry",
+            "expect", "idempotent");
+    private static final List<String> TARGET_KEYS = List.of("names", "labels");
     private static final List<String> CONDITION_KEYS = List.of("param", "step", "output", "equals", "notEquals");
     private static final List<String> RETRY_KEYS = List.of("attempts", "backoff", "delay", "maxDelay", "retryOn", "exitCodes");
     private static final List<String> RETRY_ON = List.of("connection", "timeout");
@@ -102,7 +106,17 @@ public final class PlaybookParser {
     }
 
     public static ParseResult parse(String file, String source) {
-        return new Reading(file == null ? "<unnamed>" : file, source).read();
+        return parse(file, source, StepLibrary.EMPTY);
+    }
+
+    /** Parses a playbook whose steps may use the steps of {@code library} ({@code uses:}). */
+    public static ParseResult parse(String file, String source, StepLibrary library) {
+        return new Reading(file == null ? "<unnamed>" : file, source, library).read();
+    }
+
+    /** Parses one library step file; {@code name} is the name playbooks use it by (its file name). */
+    public static StepLibrary.LibraryStepParse parseLibraryStep(String file, String name, String source) {
+        return new Reading(file == null ? "<unnamed>" : file, source, StepLibrary.EMPTY).readLibraryStep(name);
     }
 
     /** SnakeYAML limits against YAML bombs and object-instantiation tags; composing never builds Java objects. */
@@ -160,21 +174,46 @@ public final class PlaybookParser {
         private List<Param> declaredParams = List.of();
         /** Where each parsed condition was written, to report references it makes that turn out wrong. */
         private final Map<Condition, Node> conditionNodes = new IdentityHashMap<>();
+        private final StepLibrary library;
+        /** The library steps this playbook uses, by name: part of its identity. */
+        private final Map<String, LibraryStep> used = new java.util.TreeMap<>();
+        /** Errors of library files this playbook uses, reported with its own (they carry their own file). */
+        private final List<PlaybookError> libraryErrors = new ArrayList<>();
 
-        Reading(String file, String source) {
+        Reading(String file, String source, StepLibrary library) {
             this.file = file;
             this.source = source;
+            this.library = library;
         }
 
         ParseResult read() {
+            Node root = root("the playbook", "a mapping with at least 'name' and 'steps'");
+            Playbook playbook = root == null ? null : playbook(root);
+            if (!errors.isEmpty() || playbook == null) {
+                return new ParseResult.Invalid(file, sortedErrors());
+            }
+            return new ParseResult.Valid(playbook);
+        }
+
+        StepLibrary.LibraryStepParse readLibraryStep(String name) {
+            Node root = root("the library step", "a mapping with at least 'powershell'");
+            LibraryStep step = root == null ? null : libraryStep(root, name);
+            if (!errors.isEmpty() || step == null) {
+                return new StepLibrary.LibraryStepParse(null, new ParseResult.Invalid(file, sortedErrors()));
+            }
+            return new StepLibrary.LibraryStepParse(step, null);
+        }
+
+        /** The composed document, or null once its errors are recorded. */
+        private Node root(String what, String expected) {
             if (source == null) {
-                return invalid(1, 1, "the playbook has no content");
+                return invalid(1, 1, what + " has no content");
             }
             if (source.length() > 2 * MAX_CODE_POINTS || source.codePointCount(0, source.length()) > MAX_CODE_POINTS) {
-                return invalid(1, 1, "the playbook is larger than the limit of " + MAX_CODE_POINTS + " characters");
+                return invalid(1, 1, what + " is larger than the limit of " + MAX_CODE_POINTS + " characters");
             }
             if (!checkCharacters()) {
-                return new ParseResult.Invalid(file, errors);
+                return null;
             }
             Node root;
             try {
@@ -189,24 +228,23 @@ public final class PlaybookParser {
                 return invalid(1, 1, "invalid YAML: " + e.getMessage());
             }
             if (root == null) {
-                return invalid(1, 1, "the playbook is empty; expected a mapping with at least 'name' and 'steps'");
+                return invalid(1, 1, what + " is empty; expected " + expected);
             }
             checkTags(root, Collections.newSetFromMap(new IdentityHashMap<>()));
-            Playbook playbook = playbook(root);
-            if (!errors.isEmpty() || playbook == null) {
-                return new ParseResult.Invalid(file, sortedErrors());
-            }
-            return new ParseResult.Valid(playbook);
+            return root;
         }
 
-        private ParseResult invalid(int line, int column, String message) {
-            return new ParseResult.Invalid(file, List.of(new PlaybookError(file, line, column, message)));
+        private Node invalid(int line, int column, String message) {
+            errors.add(new PlaybookError(file, line, column, message));
+            return null;
         }
 
         private List<PlaybookError> sortedErrors() {
             // An aliased node is visited once per alias: report each problem once.
             List<PlaybookError> unique = new ArrayList<>(new LinkedHashSet<>(errors));
             unique.sort(Comparator.comparingInt(PlaybookError::line).thenComparingInt(PlaybookError::column));
+            // Then the errors of the library files it uses, each file's as that file reported them.
+            new LinkedHashSet<>(libraryErrors).stream().filter(e -> !unique.contains(e)).forEach(unique::add);
             return unique;
         }
 
@@ -295,11 +333,230 @@ public final class PlaybookParser {
             }
             checkCompensations(steps);
             Rollout rollout = keys.containsKey("strategy") ? strategy(keys.get("strategy").getValueNode()) : Rollout.DEFAULT;
+            TargetSelector targets = keys.containsKey("targets") ? targets(keys.get("targets").getValueNode())
+                    : TargetSelector.NONE;
             if (!errors.isEmpty()) {
                 return null;
             }
-            return new Playbook(name, description, version, references, params, steps, file, source, sha256(source),
-                    rollout);
+            String digest = used.isEmpty() ? sha256(source) : sha256(PlaybookBundle.encode(source, used));
+            return new Playbook(name, description, version, references, params, steps, file, source, digest,
+                    rollout, used, targets);
+        }
+
+        /** {@code targets: { names: [...], labels: { role: mailbox } }}: the targets a run acts on by default. */
+        private TargetSelector targets(Node node) {
+            String in = "in targets";
+            MappingNode mapping = mapping(node, "'targets'");
+            if (mapping == null) {
+                return TargetSelector.NONE;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, in, TARGET_KEYS);
+            int before = errors.size();
+            List<String> names = new ArrayList<>();
+            if (keys.containsKey("names")) {
+                SequenceNode list = list(keys.get("names").getValueNode(), "'names' " + in);
+                for (Node item : list == null ? List.<Node>of() : list.getValue()) {
+                    String name = text(item, "each of 'names' " + in);
+                    if (name != null && !io.antidote.winrm.Target.NAME.matcher(name).matches()) {
+                        error(item, "each of 'names' " + in + " must be a target name (letters, digits, dots and"
+                                + " dashes), found '" + Text.shorten(name) + "'");
+                    } else if (name != null && names.contains(name)) {
+                        error(item, "target '" + name + "' is named twice " + in);
+                    } else if (name != null) {
+                        names.add(name);
+                    }
+                }
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (keys.containsKey("labels")) {
+                MappingNode labelMap = mapping(keys.get("labels").getValueNode(), "'labels' " + in);
+                if (labelMap != null) {
+                    keys(labelMap, "in the labels of targets", null).forEach((label, tuple) -> {
+                        String value = text(tuple.getValueNode(), "the value of label '" + Text.shorten(label) + "' " + in);
+                        if (!LABEL.matcher(label).matches()) {
+                            error(tuple.getKeyNode(), "'" + Text.shorten(label) + "' " + in + " is not a label name such"
+                                    + " as role or site");
+                        } else if (value != null && value.isEmpty()) {
+                            error(tuple.getValueNode(), "the value of label '" + label + "' " + in + " must not be empty");
+                        } else if (value != null) {
+                            labels.put(label, value);
+                        }
+                    });
+                }
+            }
+            if (names.isEmpty() && labels.isEmpty() && errors.size() == before) {
+                error(mapping, "'targets' must name at least one target under 'names' or one label under 'labels'");
+            }
+            return new TargetSelector(names, labels);
+        }
+
+        // ---- library steps ----
+
+        private LibraryStep libraryStep(Node root, String name) {
+            if (!(root instanceof MappingNode top)) {
+                error(root, "a library step must be a mapping with at least 'powershell', found " + kind(root));
+                return null;
+            }
+            String where = "in library step '" + Text.shorten(name) + "'";
+            if (name == null || !NAME.matcher(name).matches() || name.length() > MAX_NAME_LENGTH) {
+                error(top, "the library step's file name '" + Text.shorten(name) + "' is the name playbooks use it by:"
+                        + " it must be lower-case letters, digits and dashes, at most " + MAX_NAME_LENGTH + " characters");
+            }
+            Map<String, NodeTuple> keys = keys(top, where, LIBRARY_KEYS);
+            String description = optionalText(keys, "description", "'description' " + where);
+            List<Param> inputs = keys.containsKey("inputs") ? params(keys.get("inputs").getValueNode(), "inputs")
+                    : List.of();
+            String powershell = script(keys, top, where);
+            Duration timeout = keys.containsKey("timeout")
+                    ? duration(keys.get("timeout").getValueNode(), "'timeout' " + where) : null;
+            StepPolicy.Retry retry = keys.containsKey("retry") ? retry(keys.get("retry").getValueNode(), where)
+                    : StepPolicy.Retry.NONE;
+            Expectation expect = keys.containsKey("expect")
+                    ? expectation(keys.get("expect").getValueNode(), "library step '" + Text.shorten(name) + "'")
+                    : Expectation.SUCCESS;
+            boolean idempotent = flag(keys, "idempotent", where);
+            if (!errors.isEmpty() || powershell == null || expect == null) {
+                return null;
+            }
+            return new LibraryStep(name, description, inputs, powershell, timeout, retry, expect, idempotent, file,
+                    source);
+        }
+
+        /** A step's own script: present, not blank, and free of what the renderer cannot put after its param block. */
+        private String script(Map<String, NodeTuple> keys, MappingNode mapping, String where) {
+            if (!keys.containsKey("powershell")) {
+                error(mapping, "missing required key 'powershell' " + where);
+                return null;
+            }
+            Node scriptNode = keys.get("powershell").getValueNode();
+            String powershell = text(scriptNode, "'powershell' " + where);
+            if (powershell != null && powershell.isBlank()) {
+                error(scriptNode, "'powershell' " + where + " must not be blank");
+            } else if (powershell != null) {
+                checkScriptCharacters(scriptNode, powershell, where);
+                checkScriptHeader((ScalarNode) scriptNode, powershell, where);
+            }
+            return powershell;
+        }
+
+        /** {@code uses: <library step>} with {@code with: { input: value | { param: name } }}. */
+        private Uses uses(Node node, NodeTuple withTuple, String where) {
+            String name = text(node, "'uses' " + where);
+            if (name == null) {
+                return null;
+            }
+            LibraryStep step = library.steps().get(name);
+            if (step == null) {
+                ParseResult.Invalid broken = library.invalid().get(name);
+                if (broken != null) {
+                    error(node, "library step '" + name + "' " + where + " has errors in " + broken.file()
+                            + " (listed below); this playbook cannot load until they are fixed");
+                    libraryErrors.addAll(broken.errors());
+                } else {
+                    error(node, "unknown library step '" + Text.shorten(name) + "' " + where + "; the step library"
+                            + " (playbooks/steps/) has: " + (library.steps().isEmpty() ? "none"
+                            : String.join(", ", library.steps().keySet())));
+                }
+                return null;
+            }
+            used.put(name, step);
+            Set<String> present = new LinkedHashSet<>();
+            Map<String, Uses.Binding> with = new LinkedHashMap<>();
+            if (withTuple != null) {
+                MappingNode mapping = mapping(withTuple.getValueNode(), "'with' " + where);
+                if (mapping != null) {
+                    keys(mapping, "in 'with' " + where, null).forEach((input, tuple) -> {
+                        present.add(input);
+                        Uses.Binding binding = binding(step, input, tuple, where);
+                        if (binding != null) {
+                            with.put(input, binding);
+                        }
+                    });
+                }
+            }
+            for (Param input : step.inputs()) {
+                if (input.required() && !present.contains(input.name())) {
+                    error(node, "missing required input '" + input.name() + "' of library step '" + name + "' " + where
+                            + "; set it under 'with'");
+                }
+            }
+            return new Uses(step, with);
+        }
+
+        private Uses.Binding binding(LibraryStep step, String inputName, NodeTuple tuple, String where) {
+            Optional<Param> declared = step.input(inputName);
+            if (declared.isEmpty()) {
+                error(tuple.getKeyNode(), "unknown input '" + Text.shorten(inputName) + "' in 'with' " + where
+                        + "; library step '" + step.name() + "' takes: " + (step.inputs().isEmpty() ? "no inputs"
+                        : String.join(", ", step.inputs().stream().map(Param::name).toList())));
+                return null;
+            }
+            Param input = declared.get();
+            String what = "input '" + inputName + "' " + where;
+            Node value = tuple.getValueNode();
+            if (value instanceof MappingNode ref) {
+                return paramRef(step, input, ref, what);
+            }
+            if (input.type() == ParamType.SECRET) {
+                error(value, what + " is a secret: set it from a secret parameter, {param: <name>}; secrets are"
+                        + " never written in a playbook");
+                return null;
+            }
+            Object literal = switch (input.type()) {
+                case INTEGER -> integer(value, what);
+                case BOOLEAN -> bool(value, what);
+                default -> {
+                    String text = value instanceof ScalarNode && TEXT_TAGS.contains(value.getTag())
+                            ? ((ScalarNode) value).getValue() : null;
+                    if (text == null) {
+                        error(value, what + " must be a string or {param: <name>}, found " + kind(value));
+                    } else if (input.type() == ParamType.ENUM && !input.values().contains(text)) {
+                        error(value, what + " is '" + Text.shorten(text) + "', which is not one of its values: "
+                                + String.join(", ", input.values()));
+                        text = null;
+                    } else if (input.pattern() != null && !Pattern.compile(input.pattern()).matcher(text).matches()) {
+                        error(value, what + " is '" + Text.shorten(text) + "', which does not match its pattern "
+                                + Text.shorten(input.pattern()));
+                        text = null;
+                    }
+                    yield text;
+                }
+            };
+            return literal == null ? null : new Uses.Literal(literal);
+        }
+
+        private Uses.Binding paramRef(LibraryStep step, Param input, MappingNode ref, String what) {
+            Map<String, NodeTuple> keys = keys(ref, "in " + what, List.of("param"));
+            if (!keys.containsKey("param")) {
+                if (ref.getValue().isEmpty()) {
+                    error(ref, what + " must be a value or {param: <name>}, found an empty mapping");
+                }
+                return null;
+            }
+            Node nameNode = keys.get("param").getValueNode();
+            String paramName = text(nameNode, "'param' in " + what);
+            if (paramName == null) {
+                return null;
+            }
+            Optional<Param> found = declaredParams.stream().filter(p -> p.name().equals(paramName)).findFirst();
+            if (found.isEmpty()) {
+                error(nameNode, "unknown parameter '" + Text.shorten(paramName) + "' in " + what + "; declared: "
+                        + (declaredParams.isEmpty() ? "none"
+                        : String.join(", ", declaredParams.stream().map(Param::name).toList())));
+                return null;
+            }
+            Param param = found.get();
+            String mismatch = InputTypes.mismatch(param, input);
+            if (mismatch != null) {
+                error(nameNode, mismatch + " (" + what + ", library step '" + step.name() + "')");
+                return null;
+            }
+            if (input.required() && !param.required() && param.defaultValue() == null) {
+                error(nameNode, "input '" + input.name() + "' of library step '" + step.name() + "' is required, but"
+                        + " parameter '" + param.name() + "' is optional and has no default (" + what + ")");
+                return null;
+            }
+            return new Uses.ParamRef(param.name());
         }
 
         private Map<String, List<String>> references(Node node) {
@@ -334,7 +591,12 @@ public final class PlaybookParser {
         // ---- parameters ----
 
         private List<Param> params(Node node) {
-            MappingNode mapping = mapping(node, "'params'");
+            return params(node, "params");
+        }
+
+        /** {@code section}: params of a playbook, or inputs of a library step (the same format). */
+        private List<Param> params(Node node, String section) {
+            MappingNode mapping = mapping(node, "'" + section + "'");
             if (mapping == null) {
                 return List.of();
             }
@@ -363,7 +625,7 @@ public final class PlaybookParser {
                     params.add(param);
                 }
             }
-            keys(mapping, "in params", null);
+            keys(mapping, "in " + section, null);
             declaredParams = params;
             return params;
         }
@@ -585,37 +847,50 @@ public final class PlaybookParser {
             }
             String description = optionalText(keys, "description", "'description' " + where);
 
+            Uses uses = null;
             String powershell = null;
-            if (!keys.containsKey("powershell")) {
-                error(mapping, "missing required key 'powershell' " + where);
-            } else {
-                Node scriptNode = keys.get("powershell").getValueNode();
-                powershell = text(scriptNode, "'powershell' " + where);
-                if (powershell != null && powershell.isBlank()) {
-                    error(scriptNode, "'powershell' " + where + " must not be blank");
-                } else if (powershell != null) {
-                    checkScriptCharacters(scriptNode, powershell, where);
-                    checkScriptHeader((ScalarNode) scriptNode, powershell, where);
+            if (keys.containsKey("uses")) {
+                if (keys.containsKey("powershell")) {
+                    error(keys.get("powershell").getKeyNode(), "'powershell' " + where + " cannot go with 'uses': a step"
+                            + " runs its own script or a library step's, not both");
                 }
+                if (keys.containsKey("expect")) {
+                    error(keys.get("expect").getKeyNode(), "'expect' " + where + " cannot go with 'uses': what a good"
+                            + " outcome looks like is part of the library step");
+                }
+                uses = uses(keys.get("uses").getValueNode(), keys.get("with"), where);
+                powershell = uses == null ? null : uses.step().powershell();
+            } else {
+                if (keys.containsKey("with")) {
+                    error(keys.get("with").getKeyNode(), "'with' " + where + " sets the inputs of a library step,"
+                            + " so it needs 'uses'");
+                }
+                powershell = script(keys, mapping, where);
             }
 
-            Duration timeout = DEFAULT_TIMEOUT;
+            Duration timeout = uses != null && uses.step().timeout() != null ? uses.step().timeout() : DEFAULT_TIMEOUT;
             if (keys.containsKey("timeout")) {
                 Duration parsed = duration(keys.get("timeout").getValueNode(), "'timeout' " + where);
                 timeout = parsed != null ? parsed : timeout;
             }
-            Expectation expect = Expectation.SUCCESS;
-            if (keys.containsKey("expect")) {
+            Expectation expect = uses != null ? uses.step().expect() : Expectation.SUCCESS;
+            if (keys.containsKey("expect") && uses == null) {
                 expect = expectation(keys.get("expect").getValueNode(), label);
             }
             Condition when = keys.containsKey("when") ? condition(keys.get("when").getValueNode(), where) : null;
             Map<String, String> outputs = keys.containsKey("outputs")
                     ? outputs(keys.get("outputs").getValueNode(), where) : Map.of();
             StepPolicy policy = policy(keys, where, id);
+            if (uses != null) {
+                // The library step's retry and idempotence hold unless this step sets its own.
+                policy = new StepPolicy(keys.containsKey("retry") ? policy.retry() : uses.step().retry(),
+                        policy.approval(), policy.compensate(), policy.keepOnFailure(), policy.compensationOnly(),
+                        keys.containsKey("idempotent") ? policy.idempotent() : uses.step().idempotent());
+            }
             if (errors.size() > before || id == null || powershell == null || expect == null) {
                 return null;
             }
-            return new Step(id, description, powershell, timeout, expect, when, outputs, policy);
+            return new Step(id, description, powershell, timeout, expect, when, outputs, policy, uses);
         }
 
         // ---- conditions and outputs ----

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Renders what is sent to a host: a generated {@code param(...)} block that carries every parameter
- * value as a PowerShell literal, then the step's script, unchanged.
+ * value (for a library step: every input value) as a PowerShell literal, then the step's script, unchanged.
  *
  * <p>Values are data, never script text: a string becomes a single-quoted literal, in which
  * PowerShell expands nothing and the only special characters are its five single quotes
@@ -78,6 +78,11 @@ public final class ScriptRenderer {
                         + "' is not declared by the playbook");
             }
         }
+        if (step.uses() != null) {
+            // A library step's script sees its own inputs, set from the playbook or from these parameters, as data.
+            Uses uses = step.uses();
+            return withParamBlock(step, declarations(uses.step().inputs(), uses.inputValues(values), redacted));
+        }
         return withParamBlock(step, declarations(declared, values, redacted));
     }
 
@@ -110,7 +115,10 @@ public final class ScriptRenderer {
                                            Map<String, Map<String, Object>> outputs) {
         Map<String, Object> values = resolved == null ? Map.of() : resolved;
         List<Param> declared = params == null ? List.of() : params;
-        render(step, values, declared, false); // the same checks of the run's own parameters
+        String plain = render(step, values, declared, false); // the same checks of the run's own parameters
+        if (step.uses() != null) {
+            return plain; // a library step cannot know the ids of the playbook's steps, so it sees no outputs
+        }
         List<String> lines = declarations(declared, values, false);
         Set<String> names = new HashSet<>();
         declared.forEach(param -> names.add(param.name().toLowerCase(Locale.ROOT)));

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param when    when the step runs, or {@code null} for always
  * @param outputs values captured from the step's JSON output for later steps: output name to top-level field
  * @param policy  retries, approval, compensation and idempotence (see docs/playbooks.md)
+ * @param uses    the library step this step runs, whose script {@code powershell} is, or {@code null}
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
-                   Condition when, Map<String, String> outputs, StepPolicy policy) {
+                   Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -24,6 +25,11 @@ public record Step(String id, String description, String powershell, Duration ti
         expect = expect == null ? Expectation.SUCCESS : expect;
         outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         policy = policy == null ? StepPolicy.DEFAULT : policy;
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                Condition when, Map<String, String> outputs, StepPolicy policy) {
+        this(id, description, powershell, timeout, expect, when, outputs, policy, null);
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect) {

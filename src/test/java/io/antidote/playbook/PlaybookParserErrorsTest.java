@@ -179,7 +179,7 @@ class PlaybookParserErrorsTest {
                   - id: a
                     powershell: Get-Date
                 """)).containsExactly(error(2, 1, "unknown key 'descripton' at the top level; expected one of:"
-                + " name, description, version, references, params, steps, strategy"));
+                + " name, description, version, references, params, steps, strategy, targets"));
     }
 
     @Test
@@ -192,7 +192,7 @@ class PlaybookParserErrorsTest {
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
                 + " id, description, powershell, timeout, expect, when, outputs, retry, approval, compensate, keepOnFailure,"
-                + " compensationOnly, idempotent"));
+                + " compensationOnly, idempotent, uses, with"));
     }
 
     @Test
