@@ -46,10 +46,31 @@ class PlaybookSchemaTest {
     }
 
     private static Set<ValidationMessage> schemaErrors(String yaml) {
-        Object data = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-        JsonNode node = JSON.valueToTree(data);
-        return SCHEMA.validate(node);
+        return SCHEMA.validate(tree(yaml));
     }
+
+    private static JsonNode tree(String yaml) {
+        return JSON.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml));
+    }
+
+    /** The library the samples' {@code uses:} refer to. */
+    private static final StepLibrary LIBRARY = StepLibrary.read(java.util.Map.of("say-word", new String[] {
+            "steps/say-word.yaml", "inputs:\n  word: { type: string }\n  count: { type: integer, default: 1 }\n"
+            + "powershell: Write-Output $word\n"}));
+
+    private static final String USES = """
+            name: uses
+            params:
+              text: { type: string }
+            targets:
+              names: [ex01]
+              labels: { role: mailbox, site: ams }
+            steps:
+              - id: say
+                uses: say-word
+                with: { word: { param: text }, count: 2 }
+                timeout: 1m
+            """;
 
     private static final String BASE = """
             name: sample
@@ -140,13 +161,30 @@ class PlaybookSchemaTest {
                 Arguments.of("a condition as an expression string", BASE.replace("{ param: mode, equals: enforce }",
                         "\"params.mode == 'enforce'\""), false),
                 Arguments.of("an output name with a dash", BASE.replace("outputs: { build: build }",
-                        "outputs: { the-build: build }"), false));
+                        "outputs: { the-build: build }"), false),
+                Arguments.of("a library step with inputs and default targets", USES, true),
+                Arguments.of("a library step without inputs", USES.replace("    with: { word: { param: text }, count: 2 }\n",
+                        "").replace("say-word", "say-word\n    with: { word: hi }"), true),
+                Arguments.of("uses with powershell", USES.replace("    timeout: 1m", "    powershell: Get-Date"), false),
+                Arguments.of("uses with expect", USES.replace("    timeout: 1m", "    expect: { exitCode: 0 }"), false),
+                Arguments.of("with without uses", "name: x\nsteps:\n  - id: a\n    powershell: Get-Date\n"
+                        + "    with: { a: 1 }\n", false),
+                Arguments.of("an input set to a list", USES.replace("count: 2", "count: [2]"), false),
+                Arguments.of("an input set to a mapping without param", USES.replace("{ param: text }", "{ parm: text }"),
+                        false),
+                Arguments.of("a library step name in capitals", USES.replace("uses: say-word", "uses: Say-Word"), false),
+                Arguments.of("default targets that select nothing", USES.replace("""
+                          names: [ex01]
+                          labels: { role: mailbox, site: ams }
+                        """, "  names: []\n"), false),
+                Arguments.of("an unknown key in targets", USES.replace("names: [ex01]", "hosts: [ex01]"), false),
+                Arguments.of("an empty label value", USES.replace("site: ams", "site: ''"), false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void the_schema_and_the_parser_agree(String description, String yaml, boolean valid) {
-        ParseResult parsed = PlaybookParser.parse("sample.yaml", yaml);
+        ParseResult parsed = PlaybookParser.parse("sample.yaml", yaml, LIBRARY);
         Set<ValidationMessage> schemaErrors = schemaErrors(yaml);
 
         assertThat(parsed instanceof ParseResult.Valid).as("the parser finds %s valid: %s", description, parsed)
@@ -161,12 +199,58 @@ class PlaybookSchemaTest {
         try (Stream<Path> paths = Files.walk(Path.of("playbooks"))) {
             files = paths.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).toList();
         }
-        assertThat(files).isNotEmpty();
-        for (Path file : files) {
+        Path libraryDir = Path.of("playbooks", PlaybookCatalog.LIBRARY_DIR);
+        java.util.Map<String, String[]> libraryFiles = new java.util.TreeMap<>();
+        for (Path file : files.stream().filter(f -> f.startsWith(libraryDir)).toList()) {
             String yaml = Files.readString(file);
-            assertThat(PlaybookParser.parse(file.toString(), yaml)).as("parser on %s", file)
+            String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            libraryFiles.put(name, new String[] {file.toString(), yaml});
+            assertThat(LIBRARY_SCHEMA.validate(tree(yaml))).as("schema errors in library step %s", file).isEmpty();
+        }
+        StepLibrary library = StepLibrary.read(libraryFiles);
+        assertThat(library.invalid()).as("library steps with errors").isEmpty();
+        List<Path> playbooks = files.stream().filter(f -> !f.startsWith(libraryDir)).toList();
+        assertThat(playbooks).isNotEmpty();
+        for (Path file : playbooks) {
+            String yaml = Files.readString(file);
+            assertThat(PlaybookParser.parse(file.toString(), yaml, library)).as("parser on %s", file)
                     .isInstanceOf(ParseResult.Valid.class);
             assertThat(schemaErrors(yaml)).as("schema errors in %s", file).isEmpty();
         }
+    }
+
+    private static final JsonSchema LIBRARY_SCHEMA = librarySchema();
+
+    private static JsonSchema librarySchema() {
+        try (InputStream in = PlaybookSchemaTest.class.getResourceAsStream("/playbook.schema.json")) {
+            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(in);
+            // The same document, validating from its libraryStep definition.
+            root.remove(List.of("required", "additionalProperties", "properties"));
+            root.put("$ref", "#/$defs/libraryStep");
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(root);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Stream<Arguments> librarySamples() {
+        String step = "description: d\ninputs:\n  word: { type: string }\npowershell: Write-Output $word\ntimeout: 1m\n";
+        return Stream.of(
+                Arguments.of("a library step", step, true),
+                Arguments.of("only a script", "powershell: Get-Date\n", true),
+                Arguments.of("no script", "description: d\n", false),
+                Arguments.of("a playbook key", step + "name: x\n", false),
+                Arguments.of("an input without a type", step.replace("{ type: string }", "{ description: w }"), false),
+                Arguments.of("a bad timeout", step.replace("1m", "one minute"), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("librarySamples")
+    void the_schema_and_the_parser_agree_on_library_steps(String description, String yaml, boolean valid) {
+        StepLibrary.LibraryStepParse parsed = PlaybookParser.parseLibraryStep("steps/x.yaml", "x", yaml);
+
+        assertThat(parsed.step() != null).as("the parser finds %s valid: %s", description, parsed).isEqualTo(valid);
+        assertThat(LIBRARY_SCHEMA.validate(tree(yaml)).isEmpty()).as("the schema finds %s valid", description)
+                .isEqualTo(valid);
     }
 }
