@@ -183,6 +183,11 @@ public class PlaybookCatalog {
         return new StepLibrary(parsed.steps(), broken);
     }
 
+    /** The library steps directly in {@code dir}, as the catalog reads them (tools and tests). */
+    public static StepLibrary readLibrary(Path dir) {
+        return library(dir, new ArrayList<>());
+    }
+
     /** The step library playbooks were last read with. */
     public StepLibrary library() {
         return contents.library;

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The catalog reads a throwaway copy of {@code playbooks/} plus test-only playbooks, polled every
+ * The catalog reads a throwaway copy of {@code playbooks/} (the remediation and the step library) plus
+ * test-only playbooks, polled every
  * 200ms, so tests can edit files without touching the real directory and without shipping probe
  * playbooks in {@code playbooks/} (where every deployment would load them).
  */
@@ -112,6 +113,11 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.writeString(dir.resolve("injection-probe.yaml"), INJECTION_PROBE);
             Files.writeString(dir.resolve("reload-probe.yaml"), RELOAD_PROBE);
             Files.createDirectories(dir.resolve("steps"));
+            try (var library = Files.list(Path.of("playbooks", "steps"))) {
+                for (Path step : library.toList()) {
+                    Files.copy(step, dir.resolve("steps").resolve(step.getFileName().toString()));
+                }
+            }
             Files.writeString(dir.resolve("steps/echo-input.yaml"), ECHO_STEP);
             Files.writeString(dir.resolve("library-probe.yaml"), LIBRARY_PROBE);
             Files.writeString(dir.resolve("held-library-probe.yaml"), HELD_PROBE);

@@ -6,6 +6,7 @@ import io.antidote.lab.powershell.ScriptResult;
 import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
+import io.antidote.playbook.PlaybookCatalog;
 import io.antidote.playbook.PlaybookParser;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
@@ -34,7 +35,8 @@ final class PlaybookOnLab {
 
     PlaybookOnLab(String file) throws IOException {
         Path path = Path.of("playbooks", file);
-        ParseResult parsed = PlaybookParser.parse(path.toString(), Files.readString(path));
+        ParseResult parsed = PlaybookParser.parse(path.toString(), Files.readString(path),
+                PlaybookCatalog.readLibrary(Path.of("playbooks", PlaybookCatalog.LIBRARY_DIR)));
         if (!(parsed instanceof ParseResult.Valid valid)) {
             throw new AssertionError("playbook " + file + " does not parse: " + parsed);
         }

@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProxyLogonPlaybookTest {
 
     static final Path FILE = Path.of("playbooks/proxylogon-remediation.yaml");
+    static final StepLibrary LIBRARY = PlaybookCatalog.readLibrary(Path.of("playbooks", PlaybookCatalog.LIBRARY_DIR));
 
     static Playbook proxyLogon() throws Exception {
-        ParseResult result = PlaybookParser.parse(FILE.toString(), Files.readString(FILE));
+        ParseResult result = PlaybookParser.parse(FILE.toString(), Files.readString(FILE), LIBRARY);
         assertThat(result).as("parse of %s", FILE).isInstanceOf(ParseResult.Valid.class);
         return ((ParseResult.Valid) result).playbook();
     }
@@ -92,14 +93,32 @@ class ProxyLogonPlaybookTest {
     }
 
     @Test
-    void the_digest_is_the_sha256_of_the_utf8_source_and_the_source_is_kept() throws Exception {
+    void the_digest_is_the_sha256_of_the_source_with_the_library_steps_it_uses_and_the_source_is_kept()
+            throws Exception {
         Playbook playbook = proxyLogon();
         String source = Files.readString(FILE);
 
         assertThat(playbook.source()).isEqualTo(source);
-        assertThat(playbook.digest()).isEqualTo(HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8))))
-                .matches("[0-9a-f]{64}");
+        assertThat(playbook.library()).containsOnlyKeys("proxylogon-file-scan", "proxylogon-log-scan");
+        assertThat(PlaybookBundle.decode(playbook.versionText()).orElseThrow()).isEqualTo(new PlaybookBundle.Contents(
+                source, Map.of("proxylogon-file-scan",
+                        Files.readString(Path.of("playbooks/steps/proxylogon-file-scan.yaml")),
+                        "proxylogon-log-scan", Files.readString(Path.of("playbooks/steps/proxylogon-log-scan.yaml")))));
+        assertThat(playbook.digest()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(playbook.versionText().getBytes(StandardCharsets.UTF_8)))).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void the_scan_steps_run_the_library_scans_with_the_evidence_folder_as_their_input() throws Exception {
+        Playbook playbook = proxyLogon();
+
+        for (String id : List.of("scan-files", "scan-logs")) {
+            Step step = playbook.step(id).orElseThrow();
+            assertThat(step.uses().with()).containsExactly(Map.entry("evidenceRoot", new Uses.ParamRef("evidenceRoot")));
+            assertThat(ScriptRenderer.render(step, Map.of("evidenceRoot", "E:\\Ev'1"), playbook.params()))
+                    .startsWith("param(\n  [string]$evidenceRoot = 'E:\\Ev''1',\n  [bool]$failOnFindings = $false\n)\n");
+        }
+        assertThat(playbook.step("scan-files").orElseThrow().policy().idempotent()).isTrue();
     }
 
     @Test
