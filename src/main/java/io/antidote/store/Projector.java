@@ -2,7 +2,7 @@ package io.antidote.store;
 
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import org.hibernate.reactive.mutiny.Mutiny;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Updates read models from events just appended, inside the append's own transaction (see {@link
@@ -13,7 +13,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public interface Projector {
 
     /** Writes no read model. */
-    Projector NONE = (session, appended) -> Uni.createFrom().voidItem();
+    Projector NONE = (connection, appended) -> Uni.createFrom().voidItem();
 
-    Uni<Void> project(Mutiny.Session session, List<StoredEvent> appended);
+    Uni<Void> project(SqlConnection connection, List<StoredEvent> appended);
 }
