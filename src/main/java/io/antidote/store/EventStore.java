@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
@@ -156,23 +157,51 @@ public class EventStore {
     }
 
     /**
-     * Targets that runs other than {@code exceptRun} hold now: started there (a {@code startedType} event)
-     * and not yet ended (no event of {@code endedTypes} for that target in that run). One run per target
-     * is a workflow decision; this is what it is decided on.
+     * Targets that runs other than {@code exceptRun} hold now, as {@code target_lease} records them (a
+     * lease is taken and let go with the events that start and end a target there; see {@link
+     * TargetLeases}). One run per target is decided on this, and enforced by the lease's key.
      */
-    public Uni<Set<String>> targetsHeld(UUID exceptRun, String startedType, Set<String> endedTypes) {
-        Objects.requireNonNull(endedTypes, "endedTypes");
-        return sessionFactory.withTransaction(session -> session
-                .createSelectionQuery("""
-                        select distinct s.target from RunEvent s
-                        where s.type = :started and s.runId <> :run
-                          and not exists (select 1 from RunEvent e where e.runId = s.runId and e.target = s.target
-                                          and e.type in :ended)""", String.class)
-                .setParameter("started", startedType)
-                .setParameter("run", exceptRun)
-                .setParameter("ended", List.copyOf(endedTypes))
-                .getResultList())
-                .map(Set::copyOf);
+    public Uni<Set<String>> targetsLeased(UUID exceptRun) {
+        Objects.requireNonNull(exceptRun, "exceptRun");
+        return pool.preparedQuery("select target from target_lease where run_id <> $1")
+                .execute(Tuple.of(exceptRun))
+                .map(rows -> {
+                    Set<String> held = new HashSet<>();
+                    rows.forEach(row -> held.add(row.getString(0)));
+                    return Set.copyOf(held);
+                });
+    }
+
+    /** The run holding this target now, if any. */
+    public Uni<Optional<UUID>> leaseHolder(String target) {
+        Objects.requireNonNull(target, "target");
+        return pool.preparedQuery("select run_id from target_lease where target = $1")
+                .execute(Tuple.of(target))
+                .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    /**
+     * Runs that recorded waiting for one of these targets (a {@code TargetWaiting} event) and have not
+     * started, finished, skipped or cancelled it since: the ones to wake when the target is let go.
+     */
+    public Uni<List<UUID>> runsWaitingFor(Set<String> targets) {
+        Objects.requireNonNull(targets, "targets");
+        if (targets.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("""
+                        select distinct w.run_id from run_event w
+                         where w.type = 'TargetWaiting' and w.target = any($1)
+                           and not exists (select 1 from run_event e
+                                            where e.run_id = w.run_id and e.target = w.target
+                                              and e.type in ('TargetStarted', 'TargetSucceeded', 'TargetFailed',
+                                                             'TargetCancelled', 'TargetSkipped'))""")
+                .execute(Tuple.of(targets.toArray(String[]::new)))
+                .map(rows -> {
+                    List<UUID> runs = new ArrayList<>();
+                    rows.forEach(row -> runs.add(row.getUUID(0)));
+                    return List.copyOf(runs);
+                });
     }
 
     /**
