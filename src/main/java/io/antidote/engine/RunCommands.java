@@ -86,7 +86,7 @@ public class RunCommands {
         UUID runId = next.runId();
         var row = RunListProjection.of(next, events.get(events.size() - 1).at());
         return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                        (connection, appended) -> runList.upsert(connection, row)
+                        connection -> runList.upsert(connection, row)
                                 .chain(() -> leases(connection, runId, events)))
                 .invoke(appended -> keep(next))
                 .map(appended -> new Decided(next, events));

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,11 +128,13 @@ public class EventStore {
         return Uni.createFrom().item(() -> prepare(runId, expectedVersion, events))
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(List.<StoredEvent>of())
-                        : projector == Projector.NONE
-                                // One statement is atomic by itself: no BEGIN and COMMIT round trips.
-                                ? pool.withConnection(connection -> insert(connection, runId, expectedVersion, batch))
-                                : pool.withTransaction(connection -> insert(connection, runId, expectedVersion, batch)
-                                        .call(stored -> projector.project(connection, stored))))
+                        : pool.withConnection(connection -> hashToFollow(connection, runId, expectedVersion)
+                                .chain(first -> projector == Projector.NONE
+                                        // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+                                        ? insert(connection, runId, expectedVersion, batch, first)
+                                        : pipelinedTransaction(connection,
+                                                insert(connection, runId, expectedVersion, batch, first),
+                                                projector.project(connection)))))
                 .invoke(stored -> remember(runId, stored))
                 .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
@@ -306,9 +309,9 @@ public class EventStore {
      * statement, and so the whole batch, fails. Rows go in in seq order (a row trigger sees the rows its
      * statement inserted before), so positions follow seqs.
      */
-    private Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
-                                          List<Pending> batch) {
-        return hashToFollow(connection, runId, expectedVersion).chain(first -> {
+    private static Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
+                                                 List<Pending> batch, String first) {
+        return Uni.createFrom().deferred(() -> {
             int n = batch.size();
             UUID[] ids = new UUID[n];
             Long[] seqs = new Long[n];
@@ -355,6 +358,30 @@ public class EventStore {
                 return List.copyOf(stored);
             });
         });
+    }
+
+    /**
+     * {@code work} and {@code after} in one transaction, sent one behind the other without waiting:
+     * BEGIN, the insert and the projector's first statement share a round trip; COMMIT goes only once
+     * every one of them succeeded, ROLLBACK otherwise (a statement after a failed one fails too, as
+     * the transaction is aborted; the first failure is the one reported). Vert.x's own transaction API
+     * would wait for BEGIN, and for each statement, before sending the next.
+     */
+    private static <T> Uni<T> pipelinedTransaction(SqlConnection connection, Uni<T> work, Uni<Void> after) {
+        AtomicReference<T> result = new AtomicReference<>();
+        return Uni.combine().all()
+                .unis(failureOf(connection.query("begin").execute()), failureOf(work.invoke(result::set)),
+                        failureOf(after))
+                .with(outcomes -> outcomes.stream().map(o -> (Optional<?>) o).filter(Optional::isPresent)
+                        .map(o -> (Throwable) o.get()).findFirst())
+                .chain(failure -> failure.isPresent()
+                        ? connection.query("rollback").execute().onFailure().recoverWithNull()
+                                .chain(() -> Uni.createFrom().<T>failure(failure.get()))
+                        : connection.query("commit").execute().map(committed -> result.get()));
+    }
+
+    private static Uni<Optional<Throwable>> failureOf(Uni<?> statement) {
+        return statement.onItemOrFailure().transform((item, failure) -> Optional.ofNullable(failure));
     }
 
     private static final String INSERT = """

@@ -99,7 +99,7 @@ class RunListProjectionTest {
     @Test
     void a_row_is_never_replaced_by_one_that_folds_fewer_events() {
         RandomRuns random = new RandomRuns(7L, Instant.parse("2021-03-03T00:00:00Z"));
-        var request = random.request("INC-STALE");
+        var request = random.request("INC-STALE", "stale-ex");
         List<RunEvent> requested = RunDecider.decide(request, RunState.NONE);
         RunState pending = await(() -> commands.append(RunState.NONE, requested)).state();
         RunSummary stale = RunListProjection.of(pending, request.at());
