@@ -178,9 +178,4 @@ public class RunCommands {
 
     /** Runs kept in memory at most. */
     static final int MAX_IN_FLIGHT = 100_000;
-
-    /** Whether this run is kept in memory now (for tests). */
-    boolean keeps(UUID runId) {
-        return inFlight.containsKey(runId);
-    }
 }
