@@ -3,6 +3,10 @@ package io.antidote.engine;
 import io.antidote.store.ConcurrencyConflictException;
 import io.antidote.store.EventStore;
 import io.antidote.store.RunSummaries;
+import io.antidote.store.TargetBusyException;
+import io.antidote.store.TargetLeases;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.antidote.workflow.CommandRejected;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
@@ -10,19 +14,29 @@ import io.antidote.workflow.RunState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Carries one command to a run: load its events, fold, decide, append after the version loaded, with
- * the run list updated in the same transaction. When another writer (a thread, a replica) appended
- * first, the store refuses the stale decision and the command is decided again on the fresh state;
- * the database's key on (run_id, seq) is the only lock.
+ * Carries one command to a run: fold its events, decide, append after the version folded, with the run
+ * list updated in the same transaction. When another writer (a thread, a replica) appended first, the
+ * store refuses the stale decision and the command is decided again on the fresh state; the store's
+ * expected-version check is the only lock.
  *
- * <p>A {@link io.antidote.workflow.CommandRejected} is not retried: the command no longer applies
- * (for example a second writer already recorded the same step outcome).
+ * <p>Runs in flight are kept folded in memory (state and version after this process's last append or
+ * load), so that a command is decided without reading the stream again. The memory is only a shortcut:
+ * a stale entry (another replica moved the run on) makes the append fail with a conflict, or the
+ * decider reject the command; either way the entry is dropped and the command decided once more on
+ * the stream as loaded. Finished runs are forgotten.
+ *
+ * <p>A {@link CommandRejected} on the loaded stream is not retried: the command no longer applies (for
+ * example a second writer already recorded the same step outcome).
  */
 @ApplicationScoped
 public class RunCommands {
@@ -34,6 +48,8 @@ public class RunCommands {
     private final EventCodec codec;
     private final RunSummaries runList;
     private final AtomicLong conflicts = new AtomicLong();
+    /** Runs in flight as last appended or loaded here; see the class comment for why this is safe. */
+    private final Map<UUID, RunState> inFlight = new ConcurrentHashMap<>();
 
     RunCommands(EventStore store, EventCodec codec, RunSummaries runList) {
         this.store = store;
@@ -70,7 +86,9 @@ public class RunCommands {
         UUID runId = next.runId();
         var row = RunListProjection.of(next, events.get(events.size() - 1).at());
         return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                        (session, appended) -> runList.upsert(session, row))
+                        connection -> runList.upsert(connection, row)
+                                .chain(() -> leases(connection, runId, events)))
+                .invoke(appended -> keep(next))
                 .map(appended -> new Decided(next, events));
     }
 
@@ -80,15 +98,84 @@ public class RunCommands {
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries) {
-        return store.load(runId).chain(stored -> {
-            RunState state = RunDecider.fold(codec.decodeAll(stored));
-            return append(state, RunDecider.decide(commandFor.apply(state), state));
-        }).onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
+        return decideAndAppend(runId, commandFor, retries, Set.of());
+    }
+
+    /**
+     * @param refused targets the store refused to let this run start in an earlier attempt of this
+     *     command, because another run holds them: the command is decided with them busy
+     */
+    private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries,
+                                         Set<String> refused) {
+        RunState kept = inFlight.get(runId);
+        Uni<Decided> decided = kept != null
+                ? decideOn(kept, commandFor, refused)
+                        // Decided on memory that may be behind the stream: forget it and decide on the stream.
+                        .onFailure(CommandRejected.class).recoverWithUni(rejected -> {
+                            inFlight.remove(runId, kept);
+                            return loadAndDecide(runId, commandFor, refused);
+                        })
+                : loadAndDecide(runId, commandFor, refused);
+        return decided.onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
+            inFlight.remove(runId);
             if (retries == 0) {
                 return Uni.createFrom().failure(conflict);
             }
             conflicts.incrementAndGet();
-            return decideAndAppend(runId, commandFor, retries - 1);
+            return decideAndAppend(runId, commandFor, retries - 1, refused);
+        }).onFailure(TargetBusyException.class).recoverWithUni(busy -> {
+            TargetBusyException held = (TargetBusyException) busy;
+            if (refused.contains(held.target())) {
+                return Uni.createFrom().failure(busy);
+            }
+            Set<String> more = new HashSet<>(refused);
+            more.add(held.target());
+            return decideAndAppend(runId, commandFor, retries, Set.copyOf(more));
         });
     }
+
+    private Uni<Decided> loadAndDecide(UUID runId, Function<RunState, RunCommand> commandFor, Set<String> refused) {
+        return store.load(runId)
+                .chain(stored -> decideOn(RunDecider.fold(codec.decodeAll(stored)), commandFor, refused));
+    }
+
+    private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Set<String> refused) {
+        return Uni.createFrom().item(() -> RunDecider.decide(commandFor.apply(state), state, refused))
+                .chain(events -> append(state, events));
+    }
+
+    /**
+     * Takes and lets go targets in the append's transaction, as its events start and end them: the
+     * database then refuses a second run on a target whatever the run decided on.
+     */
+    private static Uni<Void> leases(SqlConnection connection, UUID runId, List<RunEvent> events) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (RunEvent e : events) {
+            if (e instanceof RunEvent.TargetStarted started) {
+                done = done.chain(() -> TargetLeases.take(connection, runId, started.target()));
+            } else if (e instanceof RunEvent.OfTarget ended && RunEngine.TARGET_ENDED.contains(EventCodec.typeOf(e))) {
+                done = done.chain(() -> TargetLeases.release(connection, runId, ended.target()));
+            } else if (EventCodec.TERMINAL_TYPES.contains(EventCodec.typeOf(e))) {
+                done = done.chain(() -> TargetLeases.releaseAll(connection, runId));
+            }
+        }
+        return done;
+    }
+
+    /** Remembers a run in flight at its newest version; a finished run is forgotten. */
+    private void keep(RunState state) {
+        UUID runId = state.runId();
+        if (RunDecider.isTerminal(state)) {
+            inFlight.remove(runId);
+            return;
+        }
+        if (inFlight.size() >= MAX_IN_FLIGHT && !inFlight.containsKey(runId)) {
+            // Only a shortcut: beyond this many runs, new ones are decided on their stream as loaded.
+            return;
+        }
+        inFlight.merge(runId, state, (old, now) -> now.version() >= old.version() ? now : old);
+    }
+
+    /** Runs kept in memory at most. */
+    static final int MAX_IN_FLIGHT = 100_000;
 }

@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +111,7 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
-        return store.targetsHeld(runId, "TargetStarted", TARGET_ENDED)
+        return store.targetsLeased(runId)
                 .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
                 .chain(this::carryOut);
     }
@@ -127,7 +128,7 @@ public class RunEngine {
 
     /** Targets that non-terminal runs hold now. */
     public Uni<Set<String>> busyTargets() {
-        return store.targetsHeld(new UUID(0, 0), "TargetStarted", TARGET_ENDED);
+        return store.targetsLeased(new UUID(0, 0));
     }
 
     /** Resumes runs that were in flight when the process stopped. */
@@ -141,7 +142,7 @@ public class RunEngine {
         LOG.infof("Resuming run %s", runId);
         // Attempts shown as running lost their outcome with the process: the decider closes them and runs
         // again those that are idempotent (Recover), then the run goes on and its timers are set again.
-        VertxContexts.onNewContext(vertx, () -> store.targetsHeld(runId, "TargetStarted", TARGET_ENDED)
+        VertxContexts.onNewContext(vertx, () -> store.targetsLeased(runId)
                         .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
@@ -163,7 +164,7 @@ public class RunEngine {
             interrupts.remove(runId);
         }
         setTimer(state);
-        boolean targetReleased = false;
+        Set<String> released = new HashSet<>();
         for (RunEvent e : decided.events()) {
             if (e instanceof StepStarted started) {
                 execute(runId, state, started)
@@ -172,11 +173,15 @@ public class RunEngine {
                                         started.step(), started.target(), failure.getMessage()));
             } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
                 interrupt(runId);
+            } else if (e instanceof RunEvent.TargetWaiting waiting) {
+                advanceIfLetGo(runId, waiting.target());
             }
-            targetReleased |= TARGET_ENDED.contains(EventCodec.typeOf(e));
+            if (e instanceof RunEvent.OfTarget ofTarget && TARGET_ENDED.contains(EventCodec.typeOf(e))) {
+                released.add(ofTarget.target());
+            }
         }
-        if (targetReleased) {
-            wakeOthers(runId);
+        if (!released.isEmpty()) {
+            wakeWaiting(runId, released);
         }
         return Uni.createFrom().voidItem();
     }
@@ -196,11 +201,27 @@ public class RunEngine {
         });
     }
 
-    /** A target was let go: runs waiting for it (or any other) get a chance to start it. */
-    private void wakeOthers(UUID released) {
-        VertxContexts.onNewContext(vertx, () -> store.runsWithout(EventCodec.TERMINAL_TYPES))
+    /**
+     * Targets were let go: the runs recorded waiting for them get a chance to start them. Only those: waking
+     * every unfinished run on every release made each release cost a command per run in flight.
+     */
+    private void wakeWaiting(UUID released, Set<String> targets) {
+        VertxContexts.onNewContext(vertx, () -> store.runsWaitingFor(targets))
                 .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).forEach(this::advanceLater),
                         e -> LOG.errorf("Waiting runs could not be woken: %s", e.getMessage()));
+    }
+
+    /**
+     * The run has just recorded waiting for the target. If the holder let it go before that was committed,
+     * the holder's wake-up did not see this run waiting: look again now, after the commit, and go on at once.
+     */
+    private void advanceIfLetGo(UUID runId, String target) {
+        VertxContexts.onNewContext(vertx, () -> store.leaseHolder(target))
+                .subscribe().with(holder -> {
+                    if (holder.isEmpty()) {
+                        advanceLater(runId);
+                    }
+                }, e -> LOG.errorf("Run %s: holder of %s could not be read: %s", runId, target, e.getMessage()));
     }
 
     private void interrupt(UUID runId) {

@@ -10,7 +10,17 @@ import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,9 +45,11 @@ import org.hibernate.reactive.mutiny.Mutiny;
  *   <li>From any other thread (a worker running a WinRM step, startup code, a test) use {@code
  *       io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> store.append(...))}, which
  *       creates such a context and blocks that thread, never the event loop.
- *   <li>Each method runs its own transaction ({@link Mutiny.SessionFactory#withTransaction}). If a
- *       Hibernate Reactive session (and transaction) is already open on the current context, it is
- *       joined: the append then commits or rolls back with the caller's transaction.
+ *   <li>Each method runs its own transaction. Reads go through Hibernate Reactive ({@link
+ *       Mutiny.SessionFactory#withTransaction}, joining a session already open on the context). An
+ *       append does not: it is the hot path, one statement on the reactive PostgreSQL pool (see
+ *       {@link #append(UUID, long, List, Projector)}), in a transaction of its own together with
+ *       its projector, never joined to a caller's session.
  *   <li>Never subscribe two store {@code Uni}s concurrently on one Vert.x context (for example with
  *       {@code Uni.combine()} or {@code merge}): they would share one session, which Hibernate
  *       Reactive forbids (HR000069). Chain them one after the other instead.
@@ -61,12 +73,18 @@ public class EventStore {
     private static final String SQLSTATE_CHAIN_BROKEN = "AN002";
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
 
+    /** Tips remembered at most; more are runs long finished, and forgetting them is harmless. */
+    private static final int MAX_TIPS = 100_000;
+
     private final Mutiny.SessionFactory sessionFactory;
+    private final Pool pool;
     private final ObjectMapper objectMapper;
+    private final Map<UUID, Tip> tips = new ConcurrentHashMap<>();
 
     @Inject
-    public EventStore(Mutiny.SessionFactory sessionFactory, ObjectMapper objectMapper) {
+    public EventStore(Mutiny.SessionFactory sessionFactory, Pool pool, ObjectMapper objectMapper) {
         this.sessionFactory = sessionFactory;
+        this.pool = pool;
         this.objectMapper = objectMapper;
     }
 
@@ -77,7 +95,8 @@ public class EventStore {
                 .createSelectionQuery("from RunEvent e where e.runId = :runId order by e.seq", RunEventRow.class)
                 .setParameter("runId", runId)
                 .getResultList())
-                .map(rows -> rows.stream().map(this::toStored).toList());
+                .map(rows -> rows.stream().map(this::toStored).toList())
+                .invoke(stored -> remember(runId, stored));
     }
 
     /**
@@ -109,8 +128,14 @@ public class EventStore {
         return Uni.createFrom().item(() -> prepare(runId, expectedVersion, events))
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(List.<StoredEvent>of())
-                        : sessionFactory.withTransaction(session -> insert(session, runId, expectedVersion, batch)
-                                .call(stored -> projector.project(session, stored))))
+                        : pool.withConnection(connection -> hashToFollow(connection, runId, expectedVersion)
+                                .chain(first -> projector == Projector.NONE
+                                        // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+                                        ? insert(connection, runId, expectedVersion, batch, first)
+                                        : pipelinedTransaction(connection,
+                                                insert(connection, runId, expectedVersion, batch, first),
+                                                projector.project(connection)))))
+                .invoke(stored -> remember(runId, stored))
                 .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
     }
@@ -135,23 +160,51 @@ public class EventStore {
     }
 
     /**
-     * Targets that runs other than {@code exceptRun} hold now: started there (a {@code startedType} event)
-     * and not yet ended (no event of {@code endedTypes} for that target in that run). One run per target
-     * is a workflow decision; this is what it is decided on.
+     * Targets that runs other than {@code exceptRun} hold now, as {@code target_lease} records them (a
+     * lease is taken and let go with the events that start and end a target there; see {@link
+     * TargetLeases}). One run per target is decided on this, and enforced by the lease's key.
      */
-    public Uni<Set<String>> targetsHeld(UUID exceptRun, String startedType, Set<String> endedTypes) {
-        Objects.requireNonNull(endedTypes, "endedTypes");
-        return sessionFactory.withTransaction(session -> session
-                .createSelectionQuery("""
-                        select distinct s.target from RunEvent s
-                        where s.type = :started and s.runId <> :run
-                          and not exists (select 1 from RunEvent e where e.runId = s.runId and e.target = s.target
-                                          and e.type in :ended)""", String.class)
-                .setParameter("started", startedType)
-                .setParameter("run", exceptRun)
-                .setParameter("ended", List.copyOf(endedTypes))
-                .getResultList())
-                .map(Set::copyOf);
+    public Uni<Set<String>> targetsLeased(UUID exceptRun) {
+        Objects.requireNonNull(exceptRun, "exceptRun");
+        return pool.preparedQuery("select target from target_lease where run_id <> $1")
+                .execute(Tuple.of(exceptRun))
+                .map(rows -> {
+                    Set<String> held = new HashSet<>();
+                    rows.forEach(row -> held.add(row.getString(0)));
+                    return Set.copyOf(held);
+                });
+    }
+
+    /** The run holding this target now, if any. */
+    public Uni<Optional<UUID>> leaseHolder(String target) {
+        Objects.requireNonNull(target, "target");
+        return pool.preparedQuery("select run_id from target_lease where target = $1")
+                .execute(Tuple.of(target))
+                .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    /**
+     * Runs that recorded waiting for one of these targets (a {@code TargetWaiting} event) and have not
+     * started, finished, skipped or cancelled it since: the ones to wake when the target is let go.
+     */
+    public Uni<List<UUID>> runsWaitingFor(Set<String> targets) {
+        Objects.requireNonNull(targets, "targets");
+        if (targets.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("""
+                        select distinct w.run_id from run_event w
+                         where w.type = 'TargetWaiting' and w.target = any($1)
+                           and not exists (select 1 from run_event e
+                                            where e.run_id = w.run_id and e.target = w.target
+                                              and e.type in ('TargetStarted', 'TargetSucceeded', 'TargetFailed',
+                                                             'TargetCancelled', 'TargetSkipped'))""")
+                .execute(Tuple.of(targets.toArray(String[]::new)))
+                .map(rows -> {
+                    List<UUID> runs = new ArrayList<>();
+                    rows.forEach(row -> runs.add(row.getUUID(0)));
+                    return List.copyOf(runs);
+                });
     }
 
     /**
@@ -224,57 +277,139 @@ public class EventStore {
         return batch;
     }
 
-    private Uni<List<StoredEvent>> insert(Mutiny.Session session, UUID runId, long expectedVersion, List<Pending> batch) {
-        return session
-                .createSelectionQuery("from RunEvent e where e.runId = :runId order by e.seq desc", RunEventRow.class)
-                .setParameter("runId", runId)
-                .setMaxResults(1)
-                .getSingleResultOrNull()
-                .chain(last -> {
-                    long version = last == null ? 0 : last.seq;
-                    if (version != expectedVersion) {
-                        return Uni.createFrom().failure(new ConcurrencyConflictException(runId, expectedVersion, version));
+    /**
+     * The hash of seq {@code expectedVersion}, which the first new event chains to: from the tip this
+     * store last wrote or read for the run, otherwise from the database (one extra round trip). A
+     * remembered tip is never wrong in what it says, because a stored event never changes; it may
+     * only be behind the stream, and then it is not used.
+     */
+    private Uni<String> hashToFollow(SqlConnection connection, UUID runId, long expectedVersion) {
+        if (expectedVersion == 0) {
+            return Uni.createFrom().item(EventHash.GENESIS);
+        }
+        Tip tip = tips.get(runId);
+        if (tip != null && tip.seq() == expectedVersion) {
+            return Uni.createFrom().item(tip.hash());
+        }
+        return connection.preparedQuery("select hash from run_event where run_id = $1 and seq = $2")
+                .execute(Tuple.of(runId, expectedVersion))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ConcurrencyConflictException(runId, expectedVersion,
+                                new IllegalStateException("the run has no seq " + expectedVersion));
                     }
-                    String prevHash = last == null ? EventHash.GENESIS : last.hash;
-                    List<RunEventRow> rows = new ArrayList<>(batch.size());
-                    for (Pending pending : batch) {
-                        RunEventRow row = toRow(runId, pending, prevHash);
-                        rows.add(row);
-                        prevHash = row.hash;
-                    }
-                    // One insert after the other, in seq order: the chain trigger checks each row
-                    // against the one before it, and a session must not run statements concurrently.
-                    Uni<Void> inserts = Uni.createFrom().voidItem();
-                    for (RunEventRow row : rows) {
-                        inserts = inserts.chain(() -> session.persist(row));
-                    }
-                    return inserts.chain(session::flush).map(done -> {
-                        List<StoredEvent> stored = new ArrayList<>(rows.size());
-                        for (int i = 0; i < rows.size(); i++) {
-                            stored.add(toStored(rows.get(i), batch.get(i).event().data().deepCopy()));
-                        }
-                        return List.copyOf(stored);
-                    });
+                    return rows.iterator().next().getString(0);
                 });
     }
 
-    private static RunEventRow toRow(UUID runId, Pending pending, String prevHash) {
-        NewEvent event = pending.event();
-        RunEventRow row = new RunEventRow();
-        row.eventId = event.eventId();
-        row.runId = runId;
-        row.seq = pending.seq();
-        row.type = event.type();
-        row.occurredAt = event.occurredAt();
-        row.actor = event.actor();
-        row.target = event.target();
-        row.step = event.step();
-        row.attempt = event.attempt();
-        row.data = pending.dataJson();
-        row.prevHash = prevHash;
-        row.hash = EventHash.hash(prevHash, pending.canonicalJson());
-        return row;
+    /**
+     * One statement inserts the whole batch, and it is the expected-version check too: seq {@code
+     * expectedVersion + 1} is taken if the stream moved on (unique key on (run_id, seq)), and the chain
+     * trigger refuses it if seq {@code expectedVersion} is missing or has another hash; either way the
+     * statement, and so the whole batch, fails. Rows go in in seq order (a row trigger sees the rows its
+     * statement inserted before), so positions follow seqs.
+     */
+    private static Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
+                                                 List<Pending> batch, String first) {
+        return Uni.createFrom().deferred(() -> {
+            int n = batch.size();
+            UUID[] ids = new UUID[n];
+            Long[] seqs = new Long[n];
+            String[] types = new String[n];
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] actors = new String[n];
+            String[] targets = new String[n];
+            String[] steps = new String[n];
+            Integer[] attempts = new Integer[n];
+            String[] data = new String[n];
+            String[] prevHashes = new String[n];
+            String[] hashes = new String[n];
+            String prevHash = first;
+            for (int i = 0; i < n; i++) {
+                Pending pending = batch.get(i);
+                NewEvent event = pending.event();
+                ids[i] = event.eventId();
+                seqs[i] = pending.seq();
+                types[i] = event.type();
+                times[i] = event.occurredAt().atOffset(ZoneOffset.UTC);
+                actors[i] = event.actor();
+                targets[i] = event.target();
+                steps[i] = event.step();
+                attempts[i] = event.attempt();
+                data[i] = pending.dataJson();
+                prevHashes[i] = prevHash;
+                hashes[i] = EventHash.hash(prevHash, pending.canonicalJson());
+                prevHash = hashes[i];
+            }
+            Tuple params = Tuple.tuple(List.of(runId, ids, seqs, types, times, actors, targets, steps, attempts,
+                    data, prevHashes, hashes));
+            return connection.preparedQuery(INSERT).execute(params).map(rows -> {
+                long[] positions = new long[n];
+                for (Row row : rows) {
+                    positions[(int) (row.getLong("seq") - expectedVersion - 1)] = row.getLong("position");
+                }
+                List<StoredEvent> stored = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    NewEvent event = batch.get(i).event();
+                    stored.add(new StoredEvent(positions[i], event.eventId(), runId, seqs[i], event.type(),
+                            event.occurredAt(), event.actor(), event.target(), event.step(), event.attempt(),
+                            event.data().deepCopy(), prevHashes[i], hashes[i]));
+                }
+                return List.copyOf(stored);
+            });
+        });
     }
+
+    /**
+     * {@code work} and {@code after} in one transaction, sent one behind the other without waiting:
+     * BEGIN, the insert and the projector's first statement share a round trip; COMMIT goes only once
+     * every one of them succeeded, ROLLBACK otherwise (a statement after a failed one fails too, as
+     * the transaction is aborted; the first failure is the one reported). Vert.x's own transaction API
+     * would wait for BEGIN, and for each statement, before sending the next.
+     */
+    private static <T> Uni<T> pipelinedTransaction(SqlConnection connection, Uni<T> work, Uni<Void> after) {
+        AtomicReference<T> result = new AtomicReference<>();
+        return Uni.combine().all()
+                .unis(failureOf(connection.query("begin").execute()), failureOf(work.invoke(result::set)),
+                        failureOf(after))
+                .with(outcomes -> outcomes.stream().map(o -> (Optional<?>) o).filter(Optional::isPresent)
+                        .map(o -> (Throwable) o.get()).findFirst())
+                .chain(failure -> failure.isPresent()
+                        ? connection.query("rollback").execute().onFailure().recoverWithNull()
+                                .chain(() -> Uni.createFrom().<T>failure(failure.get()))
+                        : connection.query("commit").execute().map(committed -> result.get()));
+    }
+
+    private static Uni<Optional<Throwable>> failureOf(Uni<?> statement) {
+        return statement.onItemOrFailure().transform((item, failure) -> Optional.ofNullable(failure));
+    }
+
+    private static final String INSERT = """
+            insert into run_event (event_id, run_id, seq, type, occurred_at, actor, target, step, attempt, data,
+                                   prev_hash, hash)
+            select e.event_id, $1, e.seq, e.type, e.occurred_at, e.actor, e.target, e.step, e.attempt,
+                   cast(e.data as jsonb), e.prev_hash, e.hash
+              from unnest($2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                          $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])
+                   as e(event_id, seq, type, occurred_at, actor, target, step, attempt, data, prev_hash, hash)
+             order by e.seq
+            returning position, seq""";
+
+    /** Remembers the newest event of a run this store saw, so that the next append chains to it at once. */
+    private void remember(UUID runId, List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        StoredEvent last = events.get(events.size() - 1);
+        if (tips.size() >= MAX_TIPS && !tips.containsKey(runId)) {
+            // Mostly finished runs, never appended to again; forgetting a live one costs it one lookup.
+            tips.clear();
+        }
+        tips.merge(runId, new Tip(last.seq(), last.hash()), (old, now) -> now.seq() >= old.seq() ? now : old);
+    }
+
+    /** The last seq of a run and its hash, as this store last saw them. */
+    private record Tip(long seq, String hash) {}
 
     private StoredEvent toStored(RunEventRow row) {
         return toStored(row, parseData(row));

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -57,16 +59,29 @@ public class RunSummaries {
      * already folds as many events or more is kept: a slower writer never turns the list back.
      */
     public Uni<Void> upsert(Mutiny.Session session, RunSummary summary) {
-        return session.createNativeQuery("insert into run_summary (" + COLUMNS + ") select " + COLUMNS
-                        + " from jsonb_populate_record(null::run_summary, cast(cast(:row as text) as jsonb))"
-                        + " on conflict (run_id) do update set playbook = excluded.playbook, digest = excluded.digest,"
-                        + " status = excluded.status, ticket = excluded.ticket, requested_by = excluded.requested_by,"
-                        + " created_at = excluded.created_at, updated_at = excluded.updated_at,"
-                        + " finished_at = excluded.finished_at, targets = excluded.targets, last_seq = excluded.last_seq"
-                        + " where run_summary.last_seq < excluded.last_seq")
+        return session.createNativeQuery(upsertSql(":row"))
                 .setParameter("row", toJson(summary))
                 .executeUpdate()
                 .replaceWithVoid();
+    }
+
+    /** As {@link #upsert(Mutiny.Session, RunSummary)}, on the append's connection (see {@link EventStore#append}). */
+    public Uni<Void> upsert(SqlConnection connection, RunSummary summary) {
+        return connection.preparedQuery(UPSERT_ON_CONNECTION)
+                .execute(Tuple.of(toJson(summary)))
+                .replaceWithVoid();
+    }
+
+    private static final String UPSERT_ON_CONNECTION = upsertSql("$1");
+
+    private static String upsertSql(String row) {
+        return "insert into run_summary (" + COLUMNS + ") select " + COLUMNS
+                + " from jsonb_populate_record(null::run_summary, cast(cast(" + row + " as text) as jsonb))"
+                + " on conflict (run_id) do update set playbook = excluded.playbook, digest = excluded.digest,"
+                + " status = excluded.status, ticket = excluded.ticket, requested_by = excluded.requested_by,"
+                + " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+                + " finished_at = excluded.finished_at, targets = excluded.targets, last_seq = excluded.last_seq"
+                + " where run_summary.last_seq < excluded.last_seq";
     }
 
     /** Empties the run list on the caller's session, ahead of a rebuild in the same transaction. */

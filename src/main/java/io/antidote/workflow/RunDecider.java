@@ -81,6 +81,15 @@ public final class RunDecider {
     }
 
     public static List<RunEvent> decide(RunCommand command, RunState state) {
+        return decide(command, state, Set.of());
+    }
+
+    /**
+     * As {@link #decide(RunCommand, RunState)}, with {@code alsoBusy} held by other runs besides the
+     * targets the command names as busy: whatever the command, a target in either set is not started
+     * (it waits). The engine passes a target here when the store refused to let this run take it.
+     */
+    public static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy) {
         if (command instanceof RequestRun request) {
             if (state.exists()) {
                 throw new CommandRejected("run " + request.runId() + " already exists");
@@ -113,6 +122,11 @@ public final class RunDecider {
             busy = advance.busyTargets();
         } else {
             throw new CommandRejected("unknown command " + command.getClass().getSimpleName());
+        }
+        if (!alsoBusy.isEmpty()) {
+            Set<String> both = new HashSet<>(busy);
+            both.addAll(alsoBusy);
+            busy = both;
         }
         if (!decision.state.status().terminal()) {
             progress(decision, command.at(), busy);

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(OrchestrationBenchmark.InstantShellProfile.class)
 class OrchestrationBenchmark {
 
-    /** Steps of proxylogon-remediation: five step-to-step hand-offs per target. */
+    /** Steps of bench/playbooks/bench-six-steps.yaml: five step-to-step hand-offs per target. */
     static final int STEPS = 6;
-    static final String PLAYBOOK = "proxylogon-remediation";
+    static final String PLAYBOOK = "bench-six-steps";
 
     @Inject
     RunRequests requests;
@@ -51,6 +51,11 @@ class OrchestrationBenchmark {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
             return Set.of(InstantShell.class);
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("antidote.playbooks.dir", "bench/playbooks");
         }
     }
 

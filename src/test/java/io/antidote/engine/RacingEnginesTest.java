@@ -61,7 +61,9 @@ class RacingEnginesTest {
         RandomRuns setup = new RandomRuns(31L, Instant.parse("2021-03-04T00:00:00Z"));
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            var request = setup.request("INC-RACE");
+            // Targets no other test's runs hold: a target held by a run left unfinished elsewhere would keep
+            // these runs waiting (the store enforces one run per target), and this loop would never end.
+            var request = setup.request("INC-RACE", "race-ex");
             await(() -> first.decideAndAppend(request.runId(), state -> request));
             runs.add(request.runId());
         }

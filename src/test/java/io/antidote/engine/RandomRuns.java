@@ -46,6 +46,11 @@ final class RandomRuns {
     }
 
     RequestRun request(String ticketPrefix) {
+        return request(ticketPrefix, "ex");
+    }
+
+    /** A run on targets named {@code targetPrefix} and a number. */
+    RequestRun request(String ticketPrefix, String targetPrefix) {
         byte[] digest = new byte[32];
         random.nextBytes(digest);
         List<PlannedStep> steps = new ArrayList<>();
@@ -57,7 +62,7 @@ final class RandomRuns {
         int first = random.nextInt(20);
         int targetCount = 1 + random.nextInt(3);
         for (int i = 0; i < targetCount; i++) {
-            targets.add("ex" + String.format("%02d", first + i));
+            targets.add(targetPrefix + String.format("%02d", first + i));
         }
         RunPlan plan = new RunPlan(PLAYBOOKS.get(random.nextInt(PLAYBOOKS.size())), HexFormat.of().formatHex(digest),
                 steps, targets);

@@ -1,6 +1,7 @@
 package io.antidote.workflow;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +11,7 @@ final class DeciderSpec {
 
     private final List<RunEvent> given;
     private RunCommand command;
+    private Set<String> alsoBusy = Set.of();
 
     private DeciderSpec(List<RunEvent> given) {
         this.given = given;
@@ -28,8 +30,14 @@ final class DeciderSpec {
         return this;
     }
 
+    /** Targets held by other runs besides those the command names (what the store refused to start). */
+    DeciderSpec withAlsoBusy(String... targets) {
+        this.alsoBusy = Set.of(targets);
+        return this;
+    }
+
     List<RunEvent> thenEvents(RunEvent... expected) {
-        List<RunEvent> actual = RunDecider.decide(command, RunDecider.fold(given));
+        List<RunEvent> actual = RunDecider.decide(command, RunDecider.fold(given), alsoBusy);
         assertThat(actual).as("events decided for %s", command).containsExactly(expected);
         return actual;
     }

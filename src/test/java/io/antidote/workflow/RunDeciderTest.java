@@ -14,6 +14,7 @@ import io.antidote.workflow.RunEvent.TargetFailed;
 import io.antidote.workflow.RunEvent.TargetSkipped;
 import io.antidote.workflow.RunEvent.TargetStarted;
 import io.antidote.workflow.RunEvent.TargetSucceeded;
+import io.antidote.workflow.RunEvent.TargetWaiting;
 import io.antidote.workflow.RunPlan.PlannedStep;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -90,6 +91,17 @@ class RunDeciderTest {
                 .whenCommand(new RecordOutcome("ex01", "isolate", 1, ok(), T2))
                 .thenEvents(new StepSucceeded("ex01", "isolate", 1, 0, "done", "", SYSTEM, T2),
                         new StepStarted("ex01", "patch", 1, SYSTEM, T2));
+    }
+
+    @Test
+    void a_next_target_another_run_holds_waits_whatever_the_command_that_reaches_it() {
+        // The store refused this run the lease on ex02: decided again, the outcome is recorded and ex02 waits.
+        givenEvents(startedThrough("ex01", "restore"))
+                .whenCommand(new RecordOutcome("ex01", "restore", 1, ok(), T2))
+                .withAlsoBusy("ex02")
+                .thenEvents(new StepSucceeded("ex01", "restore", 1, 0, "done", "", SYSTEM, T2),
+                        new TargetSucceeded("ex01", SYSTEM, T2),
+                        new TargetWaiting("ex02", "another run holds 'ex02'", SYSTEM, T2));
     }
 
     @Test
