@@ -284,7 +284,8 @@ public class RunEngine {
 
     /**
      * The WinRM adapter names the root cause's type in its message: these are failures to reach the host or
-     * keep the connection, worth a retry; an HTTP 401 or a SOAP fault is not.
+     * keep the connection, worth a retry; an HTTP 401 or a SOAP fault is not. An open circuit is one too: it
+     * stands for the connection failures that opened it, and a later attempt may find the host back.
      */
     static boolean connectionFailure(String message) {
         return message != null && CONNECTION_FAILURES.stream().anyMatch(message::contains);
@@ -292,7 +293,8 @@ public class RunEngine {
 
     private static final List<String> CONNECTION_FAILURES = List.of("ConnectException", "NoRouteToHostException",
             "SocketException", "SocketTimeoutException", "UnknownHostException", "ConnectTimeoutException",
-            "Connection refused", "Connection reset");
+            "Connection refused", "Connection reset", "ConnectionClosedException", "Connection is closed",
+            "circuit open for");
 
     /** What a command decided, and the state after it. */
     record Decided(RunState state, List<RunEvent> events) {

@@ -20,13 +20,15 @@ import java.util.Locale;
  * would answer for the few commands admins type first, and "not recognized" otherwise.
  *
  * <p>The spec's protocol faults are switched on its endpoint; a restart with the
- * {@code unreachable-after-reboot} fault closes the listener for that long, starting a moment after
- * the restarting command has answered (as Windows lets Restart-Computer return before it goes down).
+ * {@code unreachable-after-reboot} fault closes the listener for that long. Windows lets Restart-Computer
+ * return before it goes down: the lab serves the rest of the restarting command's exchange (its output,
+ * its release, the shell's deletion) and goes down at the first request that starts anything new, so
+ * that a client always finds the host down after the restart, however fast it comes back.
  */
 public final class LabHost implements ShellHost {
 
-    /** Between the restart command's reply and the host going down: long enough for the client to close its shell. */
-    static final Duration GOING_DOWN_AFTER = Duration.ofMillis(500);
+    /** When no client asks first, the host goes down this long after the restart all the same. */
+    static final Duration GOING_DOWN_AFTER = Duration.ofSeconds(5);
 
     private final ExchangeServer server;
     private final PowerShell powerShell;
@@ -81,10 +83,11 @@ public final class LabHost implements ShellHost {
             if (window.isZero()) {
                 return;
             }
-            vertx.setTimer(GOING_DOWN_AFTER.toMillis(), down -> {
+            faults.goDownAtNextRequest(() -> {
                 faults.setRefuseConnections(true);
                 vertx.setTimer(window.toMillis(), up -> faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS)));
             });
+            vertx.setTimer(GOING_DOWN_AFTER.toMillis(), down -> faults.goDownIfPending());
         });
     }
 

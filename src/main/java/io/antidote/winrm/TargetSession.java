@@ -43,6 +43,8 @@ final class TargetSession {
     private final AtomicLong deadline;
     private volatile long idleSince = System.nanoTime();
     private int commands;
+    /** What WinRM4j sent for the latest command line. */
+    private WsManCalls.Sent sent = WsManCalls.reset();
 
     private TargetSession(Target target, Credential credential, WinRmClient client, ShellCommand shell,
                           AtomicLong deadline) {
@@ -82,7 +84,21 @@ final class TargetSession {
     int run(String commandLine, Writer out, Writer err, long deadlineNanos) {
         deadline.set(deadlineNanos);
         commands++;
+        sent = WsManCalls.reset();
         return shell.execute(commandLine, out, err);
+    }
+
+    /**
+     * Whether the latest command line's Command was answered (WinRM4j went on to Receive): it runs on the
+     * host then, whatever failed afterwards, and must not be sent again by the transport.
+     */
+    boolean commandAnswered() {
+        return sent.commandAnswered();
+    }
+
+    /** Whether the latest command line's Command went out at all, answered or not: it may have started. */
+    boolean commandSent() {
+        return sent.command();
     }
 
     /** Whether this session ran a command before (so a failure may come from a shell the host dropped). */

@@ -54,6 +54,7 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     public WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock) {
         this.credentials = credentials;
         this.settings = settings;
+        WsManCalls.install(context);
         this.sessions = new Semaphore(settings.maxSessions(), true);
         this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerOpenFor(), clock);
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -115,7 +116,9 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                     throw new TransportException("WinRM to '" + target.name() + "': authentication failed for credential '"
                             + target.credential() + "' (" + target.auth() + ")", null, false);
                 }
-                if (attempt == 1 && System.nanoTime() - deadline < 0) {
+                // A WS-Management fault is the host's answer (a shell quota, say): asking again at once changes
+                // nothing. WinRM4j itself retries nothing (TargetSession), so one connection failure costs two tries.
+                if (attempt == 1 && !isWsManFault(e) && System.nanoTime() - deadline < 0) {
                     LOG.debugf("WinRM to '%s' could not connect, trying once more: %s", target.name(), failure);
                     continue;
                 }
@@ -124,7 +127,7 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                         : "WinRM to '" + target.name() + "' failed before the script started: " + failure, null, false);
             }
             boolean reused = session.reused();
-            boolean started = false;
+            boolean runningScript = false;
             try {
                 for (String write : plan.writes()) {
                     CappedOutput err = new CappedOutput(4096);
@@ -136,7 +139,7 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 }
                 CappedOutput out = new CappedOutput(settings.maxOutputChars());
                 CappedOutput err = new CappedOutput(settings.maxOutputChars());
-                started = true;
+                runningScript = true;
                 int exitCode = session.run(plan.run(), out, err, deadline);
                 if (plan.chunked()) {
                     session.run(plan.cleanup(), Writer.nullWriter(), Writer.nullWriter(), deadline);
@@ -149,9 +152,14 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 throw e;
             } catch (RuntimeException e) {
                 discard(session);
-                if (reused && attempt == 1 && isStaleSession(e)) {
-                    // The host refused the request outright: the command never ran there. Typically the kept
-                    // connection closed and its NTLM security context with it; a fresh session authenticates again.
+                // Once the host answered the script's Command, the script runs there: only the step's retry
+                // policy may run it again, whatever failed afterwards (a Receive, the connection).
+                boolean answered = runningScript && session.commandAnswered();
+                boolean started = runningScript && session.commandSent();
+                if (reused && attempt == 1 && !answered && isStaleSession(e)) {
+                    // The host refused the Command outright, or closed the kept connection without answering
+                    // it: the command never ran there. Typically the kept connection closed and its NTLM
+                    // security context with it; a fresh session authenticates again.
                     LOG.debugf("WinRM to '%s': kept session refused, opening a new one", target.name());
                     continue;
                 }
@@ -244,6 +252,15 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         // just as one the host refused fails it with 400 or 401.
         return isUnknownShell(e) || failure.contains("HTTP response '400") || failure.contains("HTTP response '401")
                 || failure.contains("ConnectionClosedException");
+    }
+
+    private static boolean isWsManFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SOAPFaultException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUnknownShell(Throwable e) {

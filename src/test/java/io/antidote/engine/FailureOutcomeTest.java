@@ -37,6 +37,23 @@ class FailureOutcomeTest {
     }
 
     @Test
+    void a_connection_closed_unanswered_or_an_open_circuit_is_a_connection_failure_a_later_attempt_may_get_past() {
+        assertThat(kindOf(new TransportException("WinRM to 'ex01' failed: ConnectionClosedException: Connection is closed",
+                null, true))).isEqualTo(FailureKind.CONNECTION);
+        assertThat(kindOf(new TransportException("circuit open for 'ex01' until 2026-11-28T17:00:00Z after 3 consecutive"
+                + " connection failures", null))).isEqualTo(FailureKind.CONNECTION);
+    }
+
+    @Test
+    void refused_credentials_and_a_wsman_fault_are_faults_whatever_the_policy_retries() {
+        assertThat(kindOf(new TransportException("WinRM to 'ex01': authentication failed for credential 'lab' (NTLM)",
+                null))).isEqualTo(FailureKind.FAULT);
+        assertThat(kindOf(new TransportException("WinRM to 'ex01' failed before the script started: SOAPFaultException:"
+                + " The WS-Management service cannot process the request. This user has exceeded the maximum number of"
+                + " concurrent shells allowed for this plugin.", null))).isEqualTo(FailureKind.FAULT);
+    }
+
+    @Test
     void an_authentication_failure_or_a_missing_target_is_a_fault_and_never_retried_as_a_connection() {
         assertThat(kindOf(new TransportException("WinRM to 'ex01' failed: IllegalStateException: Response code 401 "
                 + "for /wsman", null))).isEqualTo(FailureKind.FAULT);

@@ -155,7 +155,7 @@ final class WsManEndpoint extends AbstractVerticle {
 
     private void handle(HttpServerRequest request) {
         request.response().putHeader(HttpHeaders.SERVER, "Microsoft-HTTPAPI/2.0");
-        if (faults.resetsConnections()) {
+        if (faults.resetsConnections() || faults.takeResetOfNextRequest()) {
             request.connection().close();
             return;
         }
@@ -279,6 +279,9 @@ final class WsManEndpoint extends AbstractVerticle {
         try {
             WsManRequest parsed = WsManRequestParser.parse(body);
             relatesTo = parsed.messageId();
+            if (goesDownAt(request, parsed.action())) {
+                return;
+            }
             if (relatesTo == null) {
                 throw WsManFault.missingMessageId();
             }
@@ -288,10 +291,28 @@ final class WsManEndpoint extends AbstractVerticle {
                             result.succeeded() ? result.result() : faultReply(result.cause()), replyTo, sealing,
                             false));
         } catch (WsManFault fault) {
+            if (relatesTo == null && goesDownAt(request, null)) {
+                return;
+            }
             sendReply(request, WsManReply.fault(fault, hostName), relatesTo, sealing, false);
         } catch (RuntimeException unexpected) {
             sendReply(request, faultReply(unexpected), relatesTo, sealing, false);
         }
+    }
+
+    /**
+     * A host that is restarting still serves the exchange of commands under way (their Receive and Signal, and
+     * the Delete of a shell) and goes down at the first request that would start something new: that request's
+     * connection is closed unanswered, and the listener with it.
+     */
+    private boolean goesDownAt(HttpServerRequest request, String action) {
+        boolean exchangeUnderWay = WsMan.ACTION_RECEIVE.equals(action) || WsMan.ACTION_SIGNAL.equals(action)
+                || WsMan.ACTION_DELETE.equals(action);
+        if (!exchangeUnderWay && faults.goDownIfPending()) {
+            request.connection().close();
+            return true;
+        }
+        return false;
     }
 
     private Future<WsManReply> dispatch(WsManRequest request, RemoteShells.Caller caller, Future<Void> abandoned)
@@ -393,6 +414,11 @@ final class WsManEndpoint extends AbstractVerticle {
             }
             response.setStatusCode(status);
             challenges.forEach(offer -> response.headers().add("WWW-Authenticate", offer));
+            if (closeAfter) {
+                // Said in the reply, as HTTP.sys does: a client that was not told would send its next
+                // request on this connection and, depending on timing, see it closed under that request.
+                response.putHeader(HttpHeaders.CONNECTION, "close");
+            }
             Future<Void> written;
             if (body == null) {
                 written = response.end();

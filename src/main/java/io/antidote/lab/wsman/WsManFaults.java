@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fault switches of one lab host, flipped at run time by tests and the lab control API.
@@ -21,6 +23,8 @@ public final class WsManFaults {
     private volatile boolean hang;
     private volatile boolean reset;
     private volatile boolean faultShellCreation;
+    private final AtomicBoolean resetNext = new AtomicBoolean();
+    private final AtomicReference<Runnable> pendingOutage = new AtomicReference<>();
     private final List<Runnable> refusalListeners = new CopyOnWriteArrayList<>();
 
     /** A host that behaves. */
@@ -95,6 +99,37 @@ public final class WsManFaults {
         return this;
     }
 
+    /** Drops the connection of the next request only, unanswered: a network blip in the middle of an exchange. */
+    public WsManFaults resetNextRequest() {
+        resetNext.set(true);
+        return this;
+    }
+
+    /** Whether this request is the one a {@link #resetNextRequest()} drops; true once. */
+    boolean takeResetOfNextRequest() {
+        return resetNext.compareAndSet(true, false);
+    }
+
+    /**
+     * The host is about to go down (a restart): {@code outage} runs at the first request that starts something
+     * new (a shell, a command, anything but the Receive, Signal and Delete of exchanges under way), or when
+     * {@link #goDownIfPending()} is called first, whichever comes first; once.
+     */
+    public WsManFaults goDownAtNextRequest(Runnable outage) {
+        pendingOutage.set(Objects.requireNonNull(outage, "outage"));
+        return this;
+    }
+
+    /** Runs the pending outage, if any; whether there was one. */
+    public boolean goDownIfPending() {
+        Runnable outage = pendingOutage.getAndSet(null);
+        if (outage == null) {
+            return false;
+        }
+        outage.run();
+        return true;
+    }
+
     /** Whether every shell Create is answered with the WS-Management shell-quota fault. */
     public boolean faultsShellCreation() {
         return faultShellCreation;
@@ -112,6 +147,8 @@ public final class WsManFaults {
         hang = false;
         reset = false;
         faultShellCreation = false;
+        resetNext.set(false);
+        pendingOutage.set(null);
         return setRefuseConnections(false);
     }
 
