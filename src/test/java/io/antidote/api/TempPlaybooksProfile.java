@@ -46,6 +46,37 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
                   'version one'
             """;
 
+    /**
+     * Captures the host's Exchange build, a hostile string and an echoed secret; runs its second step only on
+     * Exchange 2019 CU8; its third step prints what it received from the first two (hostile text as base64
+     * of its UTF-8 bytes, so the comparison sees every character).
+     */
+    static final String OUTPUTS_PROBE = """
+            name: outputs-probe
+            description: Test only. Passes outputs between steps and skips a step by condition.
+            params:
+              hostile:
+                type: string
+              token:
+                type: secret
+                required: false
+            steps:
+              - id: precheck
+                powershell: |
+                  $build = (Get-Command ExSetup.exe).FileVersionInfo.FileVersion
+                  [pscustomobject]@{ build = $build; hostile = $hostile; tokenEcho = "token=$token" } | ConvertTo-Json -Compress
+                outputs: { build: build, hostile: hostile, tokenEcho: tokenEcho }
+              - id: only-exchange-2019
+                when: { step: precheck, output: build, equals: '15.02.0792.003' }   # ExSetup's FileVersion of 2019 CU8
+                powershell: |
+                  [pscustomobject]@{ ran = $true } | ConvertTo-Json -Compress
+                outputs: { ran: ran }
+              - id: receive
+                powershell: |
+                  $utf8 = [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($steps_precheck_hostile))
+                  [pscustomobject]@{ build = $steps_precheck_build; hostile = $utf8; tokenEcho = $steps_precheck_tokenEcho; ran = $steps_only_exchange_2019_ran } | ConvertTo-Json -Compress
+            """;
+
     static final Path DIR = create();
 
     private static Path create() {
@@ -54,6 +85,7 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.copy(Path.of("playbooks/proxylogon-remediation.yaml"), dir.resolve("proxylogon-remediation.yaml"));
             Files.writeString(dir.resolve("injection-probe.yaml"), INJECTION_PROBE);
             Files.writeString(dir.resolve("reload-probe.yaml"), RELOAD_PROBE);
+            Files.writeString(dir.resolve("outputs-probe.yaml"), OUTPUTS_PROBE);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
