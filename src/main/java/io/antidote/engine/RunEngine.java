@@ -250,8 +250,9 @@ public class RunEngine {
                 outputsBefore(playbook, step, state.target(started.target()).orElseThrow().outputs()));
         // The transport gives up at the same deadline, so a host that never answers frees this worker too.
         ScriptResult result = shell.runPowerShell(target, script, step.timeout());
-        List<String> unmet = step.expect().check(result.exitCode(), result.stdout());
         SecretMask mask = SecretMask.of(playbook.params(), params);
+        // Reasons quote the values they found, which can be what the host echoed.
+        List<String> unmet = step.expect().check(result.exitCode(), result.stdout()).stream().map(mask::apply).toList();
         String stdout = mask.apply(result.stdout());
         // Captured from the masked output: a secret the host echoed never becomes an output either.
         return new StepOutcome.Completed(result.exitCode(), stdout, mask.apply(result.stderr()), unmet,

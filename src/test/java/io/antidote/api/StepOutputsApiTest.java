@@ -136,6 +136,23 @@ class StepOutputsApiTest {
         assertThat(RunRequestValidationTest.eventCount()).as("events written by a dry-run").isEqualTo(before);
     }
 
+    @Test
+    void a_secret_the_host_echoed_is_masked_in_output_and_in_the_reasons_a_failed_check_gives() {
+        String host = LabHosts.create("2016", "CU19", List.of(), List.of());
+        String runId = given().contentType(ContentType.JSON)
+                .body(Map.of("playbook", "secret-echo-probe", "targets", List.of(host), "params", Map.of("token", TOKEN)))
+                .when().post("/api/v1/runs")
+                .then().statusCode(202).extract().path("id");
+        assertThat(ProxyLogonRemediationTest.awaitFinished(runId).getString("status")).isEqualTo("FAILED");
+        String raw = given().when().get("/api/v1/runs/{id}/events", runId).then().statusCode(200).extract().asString();
+        assertThat(raw).as("the secret anywhere in the events").doesNotContain(TOKEN);
+        Map<?, ?> failed = ProxyLogonRemediationTest.events(runId).stream()
+                .filter(e -> "StepFailed".equals(e.get("type"))).map(e -> (Map<?, ?>) e.get("data"))
+                .findFirst().orElseThrow();
+        assertThat((String) failed.get("stdout")).contains("token=***");
+        assertThat(failed.get("reasons").toString()).as("the failed check's reason").contains("token=***");
+    }
+
     private static List<String> stepsStarted(List<Map<String, Object>> events, String target) {
         return events.stream().filter(e -> "StepStarted".equals(e.get("type")) && target.equals(e.get("target")))
                 .map(e -> (String) e.get("step")).toList();

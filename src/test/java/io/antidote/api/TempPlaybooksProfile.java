@@ -77,6 +77,22 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
                   [pscustomobject]@{ build = $steps_precheck_build; hostile = $utf8; tokenEcho = $steps_precheck_tokenEcho; ran = $steps_only_exchange_2019_ran } | ConvertTo-Json -Compress
             """;
 
+    /** Echoes its secret in a JSON field whose check fails, so the failure's reason quotes the echo. */
+    static final String SECRET_ECHO_PROBE = """
+            name: secret-echo-probe
+            description: Test only. Prints its secret back and fails its check on it.
+            params:
+              token:
+                type: secret
+            steps:
+              - id: echo
+                powershell: |
+                  [pscustomobject]@{ token = "token=$token" } | ConvertTo-Json -Compress
+                expect:
+                  json:
+                    token: { equals: nothing }
+            """;
+
     static final Path DIR = create();
 
     private static Path create() {
@@ -86,6 +102,7 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.writeString(dir.resolve("injection-probe.yaml"), INJECTION_PROBE);
             Files.writeString(dir.resolve("reload-probe.yaml"), RELOAD_PROBE);
             Files.writeString(dir.resolve("outputs-probe.yaml"), OUTPUTS_PROBE);
+            Files.writeString(dir.resolve("secret-echo-probe.yaml"), SECRET_ECHO_PROBE);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
