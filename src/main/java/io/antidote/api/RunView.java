@@ -17,8 +17,9 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
     public record TargetView(String name, String status, List<StepView> steps) {
     }
 
+    /** @param outputs what the step captured for later steps (secrets masked); empty until it succeeded */
     public record StepView(String id, String status, int attempts, Integer exitCode, Instant startedAt,
-                           Instant finishedAt) {
+                           Instant finishedAt, Map<String, Object> outputs) {
     }
 
     static RunView of(RunState run) {
@@ -32,6 +33,7 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
     }
 
     private static StepView step(StepState s) {
-        return new StepView(s.id(), s.status().name(), s.attempts(), s.exitCode(), s.startedAt(), s.finishedAt());
+        return new StepView(s.id(), s.status().name(), s.attempts(), s.exitCode(), s.startedAt(), s.finishedAt(),
+                s.outputs());
     }
 }

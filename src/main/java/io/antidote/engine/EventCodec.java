@@ -31,7 +31,7 @@ public class EventCodec {
             RunEvent.ApprovalRequested.class, RunEvent.ApprovalGranted.class, RunEvent.ApprovalRejected.class,
             RunEvent.ApprovalTimedOut.class, RunEvent.CompensationStarted.class, RunEvent.StepCompensated.class,
             RunEvent.CompensationFailed.class, RunEvent.TargetWaiting.class, RunEvent.TargetCancelled.class,
-            RunEvent.CancelRequested.class, RunEvent.RunCancelled.class);
+            RunEvent.CancelRequested.class, RunEvent.RunCancelled.class, RunEvent.StepSkipped.class);
 
     private static final Map<String, Class<? extends RunEvent>> BY_NAME = TYPES.stream()
             .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));

@@ -1,5 +1,6 @@
 package io.antidote.engine;
 
+import io.antidote.playbook.Condition;
 import io.antidote.playbook.InvalidParamsException;
 import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.Playbook;
@@ -81,7 +82,14 @@ public class RunRequests {
         public record TargetPreview(String name, List<StepPreview> steps) {
         }
 
-        public record StepPreview(String id, String description, String timeout, String script) {
+        /**
+         * @param when     the step's condition as the run will evaluate it on each target, or null
+         * @param outputs  what the step captures for later steps: output name to JSON field
+         * @param receives outputs of earlier steps the script gets in its param block, unknown before the run:
+         *                 variable to where its value will come from
+         */
+        public record StepPreview(String id, String description, String timeout, String script, String when,
+                                  Map<String, String> outputs, Map<String, String> receives) {
         }
     }
 
@@ -95,12 +103,27 @@ public class RunRequests {
         Map<String, Object> params = validParams(playbook, request);
         List<Preview.StepPreview> steps = playbook.steps().stream()
                 .map(step -> new Preview.StepPreview(step.id(), step.description(), step.timeout().toString(),
-                        ScriptRenderer.renderRedacted(step, params, playbook.params())))
+                        ScriptRenderer.renderRedacted(step, params, playbook.params()),
+                        step.when() == null ? null : when(step.when()).text(), step.outputs(),
+                        receives(playbook, step)))
                 .toList();
         // Scripts do not depend on the target today (targets never reach a script); listed per target so
         // that a future per-target input shows up here without changing the shape.
         return new Preview(playbook.name(), playbook.digest(), targets.stream()
                 .map(name -> new Preview.TargetPreview(name, steps)).toList());
+    }
+
+    /**
+     * The earlier outputs a step's script will get, which a dry-run cannot know: each variable with the
+     * step, output and JSON field it comes from (the script shown has no such lines yet).
+     */
+    private static Map<String, String> receives(Playbook playbook, Step step) {
+        Map<String, String> receives = new java.util.LinkedHashMap<>();
+        RunEngine.outputsBefore(playbook, step, Map.of()).forEach((stepId, outputs) -> outputs.keySet().forEach(
+                name -> receives.put("$" + ScriptRenderer.outputVariable(stepId, name), "output '" + name
+                        + "' of step '" + stepId + "' (JSON field '" + playbook.step(stepId).orElseThrow().outputs()
+                        .get(name) + "'), known once that step succeeds on the target; $null if it was skipped")));
+        return receives;
     }
 
     public Uni<RunState> submit(Request request) {
@@ -188,7 +211,19 @@ public class RunRequests {
                 policy.approval().timeout() == null ? 0 : policy.approval().timeout().toMillis(),
                 policy.approval().requesterMayApprove());
         return new RunPlan.PlannedStep(step.id(), retry, step.timeout().toMillis(), approval, policy.compensate(),
-                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent());
+                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent(), when(step.when()));
+    }
+
+    /** The playbook's condition as the plan records it, for the decider to evaluate. */
+    static RunPlan.When when(Condition condition) {
+        if (condition == null) {
+            return null;
+        }
+        if (condition.subject() instanceof Condition.ParamValue param) {
+            return new RunPlan.When(param.param(), null, null, condition.expected(), condition.negated());
+        }
+        Condition.StepOutput output = (Condition.StepOutput) condition.subject();
+        return new RunPlan.When(null, output.step(), output.output(), condition.expected(), condition.negated());
     }
 
     private Playbook validPlaybook(Request request) {

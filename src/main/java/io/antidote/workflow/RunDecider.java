@@ -22,6 +22,7 @@ import io.antidote.workflow.RunEvent.StepCompensated;
 import io.antidote.workflow.RunEvent.StepFailed;
 import io.antidote.workflow.RunEvent.StepInterrupted;
 import io.antidote.workflow.RunEvent.StepRetryScheduled;
+import io.antidote.workflow.RunEvent.StepSkipped;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunEvent.StepSucceeded;
 import io.antidote.workflow.RunEvent.StepTimedOut;
@@ -57,7 +58,9 @@ import static io.antidote.workflow.RunEvent.SYSTEM;
  * <p>On a target: steps run in order. A failed attempt is tried again if the step's retry policy covers
  * it; otherwise the target fails, and the steps it completed are undone first (see docs/playbooks.md,
  * "Compensation"). A failed step stops its target: later steps, such as the one that brings a server back
- * online, never run after it.
+ * online, never run after it. A step whose {@code when} condition is false on the target, evaluated on the
+ * run's recorded parameters and the outputs its earlier steps recorded there, is skipped
+ * ({@link StepSkipped}) and the target goes on; a skipped step has nothing to undo.
  */
 public final class RunDecider {
 
@@ -151,7 +154,7 @@ public final class RunDecider {
         Optional<String> undoing = undoing(target);
         if (cmd.outcome() instanceof StepOutcome.Completed done && done.unmet().isEmpty()) {
             d.emit(new StepSucceeded(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.stdout(),
-                    done.stderr(), SYSTEM, at));
+                    done.stderr(), done.outputs(), SYSTEM, at));
             undoing.ifPresent(undone -> d.emit(new StepCompensated(cmd.target(), undone, cmd.step(), SYSTEM, at)));
             return;
         }
@@ -354,6 +357,13 @@ public final class RunDecider {
         }
         StepState step = next.get();
         PlannedStep planned = plan.step(step.id());
+        if (planned.when() != null && step.status() == WorkStatus.PENDING && step.attempts() == 0 && !step.approved()
+                && !planned.when().holds(d.state.params(), target.outputs())) {
+            // Decided before any approval is asked for: a step that will not run needs nobody's consent.
+            d.emit(new StepSkipped(name, step.id(), planned.when().text(),
+                    planned.when().valuesIn(d.state.params(), target.outputs()), SYSTEM, at));
+            return true;
+        }
         if (step.status() == WorkStatus.WAITING_APPROVAL) {
             if (step.dueAt() != null && !step.dueAt().isAfter(at)) {
                 d.emit(new ApprovalTimedOut(name, step.id(), SYSTEM, at));
@@ -459,8 +469,11 @@ public final class RunDecider {
         } else if (event instanceof StepStarted e) {
             next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.started(e.attempt(), e.at())));
         } else if (event instanceof StepSucceeded e) {
+            next = state.withTarget(e.target(), t -> t.withStep(e.step(),
+                    s -> s.finished(WorkStatus.SUCCEEDED, e.exitCode(), e.at()).withOutputs(e.outputs())));
+        } else if (event instanceof StepSkipped e) {
             next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.SUCCEEDED, e.exitCode(), e.at())));
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.SKIPPED, null, e.at())));
         } else if (event instanceof StepFailed e) {
             next = state.withTarget(e.target(),
                     t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, e.exitCode(), e.at())));

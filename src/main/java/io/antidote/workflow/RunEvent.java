@@ -58,9 +58,34 @@ public sealed interface RunEvent {
         }
     }
 
-    /** The step ran and its outcome met the playbook's expectations. */
+    /**
+     * The step ran and its outcome met the playbook's expectations. {@code outputs} are the values it
+     * captured for later steps (output name to value, secrets masked), recorded here so that a run resumed
+     * after a restart renders later steps with the same values.
+     */
     record StepSucceeded(String target, String step, int attempt, int exitCode, String stdout, String stderr,
-                         String actor, Instant at) implements OfStep {
+                         Map<String, Object> outputs, String actor, Instant at) implements OfStep {
+        public StepSucceeded {
+            // Events recorded before outputs existed have none; null values are outputs not captured.
+            outputs = Values.copy(outputs);
+        }
+
+        public StepSucceeded(String target, String step, int attempt, int exitCode, String stdout, String stderr,
+                             String actor, Instant at) {
+            this(target, step, attempt, exitCode, stdout, stderr, Map.of(), actor, at);
+        }
+    }
+
+    /**
+     * The step's {@code when} condition was false on this target, so it did not run and the target went
+     * on to its next step. {@code values} are what the condition looked at, by the names {@code condition}
+     * uses (never a secret: conditions on secret parameters are refused, and outputs are masked).
+     */
+    record StepSkipped(String target, String step, String condition, Map<String, Object> values, String actor,
+                       Instant at) implements OfTarget {
+        public StepSkipped {
+            values = Values.copy(values);
+        }
     }
 
     /**

@@ -55,16 +55,72 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
      * @param compensationOnly the step runs only to undo another step, never in the normal order
      * @param idempotent       running it twice does what running it once does, so an attempt whose outcome
      *                         was lost in a crash may simply run again
+     * @param when             the step runs in its normal order only if this holds, or null for always
      */
     public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
-                              boolean keepOnFailure, boolean compensationOnly, boolean idempotent) {
+                              boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when) {
 
         public PlannedStep {
             retry = retry == null ? Retry.NONE : retry;
         }
 
+        public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                           boolean keepOnFailure, boolean compensationOnly, boolean idempotent) {
+            this(id, retry, timeoutMillis, approval, compensate, keepOnFailure, compensationOnly, idempotent, null);
+        }
+
         public PlannedStep(String id) {
             this(id, Retry.NONE, 0, null, null, false, false, false);
+        }
+    }
+
+    /**
+     * A step's condition: a run parameter ({@code param}) or an output of an earlier step of the same
+     * target ({@code step} + {@code output}) compared with a literal. A parameter not given and an output
+     * not captured (its step skipped, or no JSON printed) are null; values compare with their type.
+     *
+     * @param expected a String, Long, Boolean or null
+     */
+    public record When(String param, String step, String output, Object expected, boolean negated) {
+
+        public When {
+            if ((param == null) == (step == null) || (step != null && output == null)) {
+                throw new IllegalArgumentException("a condition names a parameter, or a step and its output");
+            }
+            expected = Values.normalised(expected);
+        }
+
+        /** How the condition reads in events, e.g. {@code steps.precheck.build notEquals "15.1.2176.9"}. */
+        public String text() {
+            return subject() + (negated ? " notEquals " : " equals ") + literal(expected);
+        }
+
+        /** The value the condition looks at, by the name {@link #text()} gives it. */
+        public Map<String, Object> valuesIn(Map<String, Object> params, Map<String, Map<String, Object>> outputs) {
+            Object value;
+            if (param != null) {
+                value = params == null ? null : params.get(param);
+            } else {
+                Map<String, Object> ofStep = outputs == null ? null : outputs.get(step);
+                value = ofStep == null ? null : ofStep.get(output);
+            }
+            Map<String, Object> values = new java.util.LinkedHashMap<>();
+            values.put(subject(), Values.normalised(value));
+            return values;
+        }
+
+        public boolean holds(Map<String, Object> params, Map<String, Map<String, Object>> outputs) {
+            Object actual = valuesIn(params, outputs).get(subject());
+            return negated != java.util.Objects.equals(actual, expected);
+        }
+
+        private String subject() {
+            return param != null ? "params." + param : "steps." + step + "." + output;
+        }
+
+        private static String literal(Object value) {
+            return value instanceof String text ? "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+                    : String.valueOf(value);
         }
     }
 

@@ -1,14 +1,24 @@
 package io.antidote.workflow;
 
 import java.util.List;
+import java.util.Map;
 
 /** How an attempt of a step ended, as the engine observed it. */
 public sealed interface StepOutcome {
 
-    /** The script ran to its end; {@code unmet} lists the playbook expectations it missed (empty: success). */
-    record Completed(int exitCode, String stdout, String stderr, List<String> unmet) implements StepOutcome {
+    /**
+     * The script ran to its end; {@code unmet} lists the playbook expectations it missed (empty: success);
+     * {@code outputs} are the values captured from its output for later steps (null values allowed).
+     */
+    record Completed(int exitCode, String stdout, String stderr, List<String> unmet, Map<String, Object> outputs)
+            implements StepOutcome {
         public Completed {
             unmet = List.copyOf(unmet);
+            outputs = Values.copy(outputs);
+        }
+
+        public Completed(int exitCode, String stdout, String stderr, List<String> unmet) {
+            this(exitCode, stdout, stderr, unmet, Map.of());
         }
     }
 

@@ -1,7 +1,9 @@
 package io.antidote.workflow;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -50,6 +52,13 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps,
     /** The first step that has not run yet, if any. */
     public Optional<StepState> nextPendingStep() {
         return steps.stream().filter(s -> s.status() == WorkStatus.PENDING).findFirst();
+    }
+
+    /** What this target's steps captured so far, by step id (steps that captured nothing are left out). */
+    public Map<String, Map<String, Object>> outputs() {
+        Map<String, Map<String, Object>> byStep = new LinkedHashMap<>();
+        steps.stream().filter(s -> !s.outputs().isEmpty()).forEach(s -> byStep.put(s.id(), s.outputs()));
+        return byStep;
     }
 
     public boolean waitingApproval() {

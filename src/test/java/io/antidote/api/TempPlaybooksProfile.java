@@ -104,6 +104,53 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
                 powershell: Get-Date
             """;
 
+    /**
+     * Captures the host's Exchange build, a hostile string and an echoed secret; runs its second step only on
+     * Exchange 2019 CU8; its third step prints what it received from the first two (hostile text as base64
+     * of its UTF-8 bytes, so the comparison sees every character).
+     */
+    static final String OUTPUTS_PROBE = """
+            name: outputs-probe
+            description: Test only. Passes outputs between steps and skips a step by condition.
+            params:
+              hostile:
+                type: string
+              token:
+                type: secret
+                required: false
+            steps:
+              - id: precheck
+                powershell: |
+                  $build = (Get-Command ExSetup.exe).FileVersionInfo.FileVersion
+                  [pscustomobject]@{ build = $build; hostile = $hostile; tokenEcho = "token=$token" } | ConvertTo-Json -Compress
+                outputs: { build: build, hostile: hostile, tokenEcho: tokenEcho }
+              - id: only-exchange-2019
+                when: { step: precheck, output: build, equals: '15.02.0792.003' }   # ExSetup's FileVersion of 2019 CU8
+                powershell: |
+                  [pscustomobject]@{ ran = $true } | ConvertTo-Json -Compress
+                outputs: { ran: ran }
+              - id: receive
+                powershell: |
+                  $utf8 = [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($steps_precheck_hostile))
+                  [pscustomobject]@{ build = $steps_precheck_build; hostile = $utf8; tokenEcho = $steps_precheck_tokenEcho; ran = $steps_only_exchange_2019_ran } | ConvertTo-Json -Compress
+            """;
+
+    /** Echoes its secret in a JSON field whose check fails, so the failure's reason quotes the echo. */
+    static final String SECRET_ECHO_PROBE = """
+            name: secret-echo-probe
+            description: Test only. Prints its secret back and fails its check on it.
+            params:
+              token:
+                type: secret
+            steps:
+              - id: echo
+                powershell: |
+                  [pscustomobject]@{ token = "token=$token" } | ConvertTo-Json -Compress
+                expect:
+                  json:
+                    token: { equals: nothing }
+            """;
+
     static final Path DIR = create();
 
     private static Path create() {
@@ -122,6 +169,8 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.writeString(dir.resolve("library-probe.yaml"), LIBRARY_PROBE);
             Files.writeString(dir.resolve("held-library-probe.yaml"), HELD_PROBE);
             Files.writeString(dir.resolve("default-targets-probe.yaml"), DEFAULT_TARGETS_PROBE);
+            Files.writeString(dir.resolve("outputs-probe.yaml"), OUTPUTS_PROBE);
+            Files.writeString(dir.resolve("secret-echo-probe.yaml"), SECRET_ECHO_PROBE);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

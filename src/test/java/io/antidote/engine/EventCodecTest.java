@@ -72,7 +72,26 @@ class EventCodecTest {
             new RunEvent.TargetWaiting("ex01", "another run holds 'ex01'", SYSTEM, AT),
             new RunEvent.TargetCancelled("ex01", "cancelled by request", SYSTEM, AT),
             new RunEvent.CancelRequested(io.antidote.workflow.RunCommand.CancelMode.INTERRUPT, "carol", AT),
-            new RunEvent.RunCancelled("cancelled by request", SYSTEM, AT));
+            new RunEvent.RunCancelled("cancelled by request", SYSTEM, AT),
+            new RunEvent.StepSucceeded("ex01", "precheck", 1, 0, "{}", "", withNull(Map.of("build",
+                    "15.2.792.3'; Remove-Item C:\\ -Recurse #\n$(whoami)", "count", 3L, "big", 5_000_000_000L,
+                    "patched", false), "missing"), SYSTEM, AT),
+            new RunEvent.StepSkipped("ex01", "patch", "steps.precheck.patched notEquals true",
+                    withNull(Map.of("steps.precheck.patched", true), "params.none"), SYSTEM, AT),
+            new RunEvent.RunRequested(RUN, new RunPlan("p", "cd".repeat(32), List.of(
+                    new RunPlan.PlannedStep("precheck"),
+                    new RunPlan.PlannedStep("patch", null, 0, null, null, false, false, false,
+                            new RunPlan.When(null, "precheck", "patched", true, true)),
+                    new RunPlan.PlannedStep("scan", null, 0, null, null, false, false, false,
+                            new RunPlan.When("copies", null, null, 3L, false))),
+                    List.of("ex01")), Map.of("mode", "full"), null, null, "alice", AT));
+
+    /** Outputs not captured are null, which Map.of cannot hold. */
+    static Map<String, Object> withNull(Map<String, Object> values, String nullName) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(values);
+        copy.put(nullName, null);
+        return copy;
+    }
 
     @Test
     void every_event_type_round_trips_through_its_envelope() {
@@ -105,6 +124,16 @@ class EventCodecTest {
                 .flatMap(c -> c.isInterface() ? Arrays.stream(c.getPermittedSubclasses()) : java.util.stream.Stream.of(c))
                 .map(Class::getSimpleName).distinct().toList();
         assertThat(covered).as("event types this test round-trips").containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    @Test
+    void a_step_success_recorded_before_outputs_existed_reads_as_one_without_outputs() throws Exception {
+        var data = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                "{\"exitCode\":0,\"stdout\":\"isolated\",\"stderr\":\"\"}");
+        StoredEvent old = new StoredEvent(1, UUID.randomUUID(), RUN, 1, "StepSucceeded", AT, SYSTEM, "ex01",
+                "isolate", 1, data, "0".repeat(64), "f".repeat(64));
+        assertThat(codec.decode(old)).isEqualTo(new RunEvent.StepSucceeded("ex01", "isolate", 1, 0, "isolated", "",
+                Map.of(), SYSTEM, AT));
     }
 
     @Test

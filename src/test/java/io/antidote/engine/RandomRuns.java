@@ -56,7 +56,10 @@ final class RandomRuns {
         List<PlannedStep> steps = new ArrayList<>();
         int stepCount = 1 + random.nextInt(4);
         for (int i = 1; i <= stepCount; i++) {
-            steps.add(new PlannedStep("step-" + i));
+            // Later steps now and then run only where step-1 reported ok, so histories hold skipped steps too.
+            RunPlan.When when = i > 1 && random.nextInt(3) == 0
+                    ? new RunPlan.When(null, "step-1", "ok", true, false) : null;
+            steps.add(new PlannedStep("step-" + i, null, 0, null, null, false, false, false, when));
         }
         List<String> targets = new ArrayList<>();
         int first = random.nextInt(20);
@@ -98,7 +101,8 @@ final class RandomRuns {
         if (roll == 1) {
             return new StepOutcome.Completed(1, "", "patch failed", List.of("exit code 1, expected 0"));
         }
-        return new StepOutcome.Completed(0, "ok", "", List.of());
+        boolean ok = random.nextBoolean();
+        return new StepOutcome.Completed(0, "{\"ok\":" + ok + "}", "", List.of(), Map.of("ok", ok));
     }
 
     boolean chance(int percent) {

@@ -81,4 +81,57 @@ class RunPlanMappingTest {
         assertThat(plan.groupOf("ex09")).as("a target without the label is a group of its own")
                 .isNotIn(plan.groupOf("ex01"), plan.groupOf("ex02"));
     }
+
+    static final Playbook CONDITIONAL = ((ParseResult.Valid) PlaybookParser.parse("conditional.yaml", """
+            name: conditional
+            params:
+              mode:
+                type: string
+                required: false
+            steps:
+              - id: precheck
+                powershell: Get-ExchangeServer
+                outputs: { patched: patched, build: build }
+              - id: patch
+                powershell: msiexec
+                when: { step: precheck, output: patched, notEquals: true }
+              - id: scan
+                powershell: Get-ChildItem
+                when: { param: mode, equals: full }
+            """)).playbook();
+
+    @Test
+    void a_steps_condition_goes_into_the_plan_for_the_decider_to_evaluate() {
+        RunPlan plan = RunRequests.planOf(CONDITIONAL, List.of(target("ex01", Map.of())));
+        assertThat(plan.step("precheck").when()).isNull();
+        assertThat(plan.step("patch").when()).isEqualTo(new RunPlan.When(null, "precheck", "patched", true, true));
+        assertThat(plan.step("scan").when()).isEqualTo(new RunPlan.When("mode", null, null, "full", false));
+    }
+
+    @Test
+    void the_plans_condition_decides_as_the_playbooks_own_evaluation_does() {
+        // Conditions.evaluate is the documented meaning; the plan's copy must never drift from it.
+        List<Object> values = java.util.Arrays.asList("full", "audit", "3", 3, 3L, true, false, null);
+        List<io.antidote.playbook.Condition> conditions = new java.util.ArrayList<>();
+        for (Object expected : java.util.Arrays.asList("full", "3", 3L, true, false, null)) {
+            for (boolean negated : List.of(false, true)) {
+                conditions.add(new io.antidote.playbook.Condition(
+                        new io.antidote.playbook.Condition.ParamValue("mode"), expected, negated));
+                conditions.add(new io.antidote.playbook.Condition(
+                        new io.antidote.playbook.Condition.StepOutput("precheck", "build"), expected, negated));
+            }
+        }
+        for (io.antidote.playbook.Condition condition : conditions) {
+            for (Object value : values) {
+                Map<String, Object> params = new java.util.HashMap<>();
+                params.put("mode", value);
+                Map<String, Object> captured = new java.util.HashMap<>();
+                captured.put("build", value);
+                Map<String, Map<String, Object>> outputs = Map.of("precheck", captured);
+                assertThat(RunRequests.when(condition).holds(params, outputs))
+                        .as("%s on %s", condition, value)
+                        .isEqualTo(io.antidote.playbook.Conditions.evaluate(condition, params, outputs));
+            }
+        }
+    }
 }
