@@ -56,6 +56,7 @@ class HostFaultsApiTest {
                     throw new IllegalStateException("the wait-for-services retry policy changed: update this test");
                 }
                 Files.writeString(dir.resolve("proxylogon-remediation.yaml"), remediation.replace(waitPolicy, shortened));
+                TempPlaybooksProfile.copyStepLibrary(dir);
                 return dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -159,12 +159,7 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.copy(Path.of("playbooks/proxylogon-remediation.yaml"), dir.resolve("proxylogon-remediation.yaml"));
             Files.writeString(dir.resolve("injection-probe.yaml"), INJECTION_PROBE);
             Files.writeString(dir.resolve("reload-probe.yaml"), RELOAD_PROBE);
-            Files.createDirectories(dir.resolve("steps"));
-            try (var library = Files.list(Path.of("playbooks", "steps"))) {
-                for (Path step : library.toList()) {
-                    Files.copy(step, dir.resolve("steps").resolve(step.getFileName().toString()));
-                }
-            }
+            copyStepLibrary(dir);
             Files.writeString(dir.resolve("steps/echo-input.yaml"), ECHO_STEP);
             Files.writeString(dir.resolve("library-probe.yaml"), LIBRARY_PROBE);
             Files.writeString(dir.resolve("held-library-probe.yaml"), HELD_PROBE);
@@ -174,6 +169,16 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project's step library, which the ProxyLogon playbooks use, copied next to playbooks under test. */
+    static void copyStepLibrary(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("steps"));
+        try (var library = Files.list(Path.of("playbooks", "steps"))) {
+            for (Path step : library.toList()) {
+                Files.copy(step, dir.resolve("steps").resolve(step.getFileName().toString()));
+            }
         }
     }
 
