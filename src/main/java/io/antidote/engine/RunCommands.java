@@ -13,6 +13,7 @@ import io.antidote.workflow.RunEvent;
 import io.antidote.workflow.RunState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.HashSet;
 import java.util.List;
@@ -47,12 +48,20 @@ public class RunCommands {
     private final EventStore store;
     private final EventCodec codec;
     private final RunSummaries runList;
+    private final AppendListener listener;
     private final AtomicLong conflicts = new AtomicLong();
     /** Runs in flight as last appended or loaded here; see the class comment for why this is safe. */
     private final Map<UUID, RunState> inFlight = new ConcurrentHashMap<>();
 
+    /** A writer nobody listens to, such as a second engine in a test. */
     RunCommands(EventStore store, EventCodec codec, RunSummaries runList) {
+        this(store, codec, runList, new NoAppendListener());
+    }
+
+    @Inject
+    RunCommands(EventStore store, EventCodec codec, RunSummaries runList, AppendListener listener) {
         this.store = store;
+        this.listener = listener;
         this.codec = codec;
         this.runList = runList;
     }
@@ -89,6 +98,7 @@ public class RunCommands {
                         connection -> runList.upsert(connection, row)
                                 .chain(() -> leases(connection, runId, events)))
                 .invoke(appended -> keep(next))
+                .invoke(appended -> listener.committed(runId, events))
                 .map(appended -> new Decided(next, events));
     }
 

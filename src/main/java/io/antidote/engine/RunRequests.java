@@ -141,7 +141,8 @@ public class RunRequests {
             return Uni.createFrom().failure(e);
         }
         // The selection is resolved now and the plan records the names: inventory edits never change a requested run.
-        RunPlan plan = planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList());
+        RunPlan plan = planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList(),
+                "REFUSE".equals(request.onBusy()) ? RunPlan.OnBusy.REFUSE : RunPlan.OnBusy.WAIT);
         UUID runId = UUID.randomUUID();
         Map<String, Object> kept = params;
         Uni<Void> free = "REFUSE".equals(request.onBusy())
@@ -181,6 +182,10 @@ public class RunRequests {
      * grouped by its {@code groupBy} label. Targets without the label keep their place and their own group.
      */
     static RunPlan planOf(Playbook playbook, List<Target> targets) {
+        return planOf(playbook, targets, RunPlan.OnBusy.WAIT);
+    }
+
+    static RunPlan planOf(Playbook playbook, List<Target> targets, RunPlan.OnBusy onBusy) {
         Rollout rollout = playbook.rollout();
         List<Target> ordered = new ArrayList<>(targets);
         if (rollout.orderBy() != null) {
@@ -197,7 +202,8 @@ public class RunRequests {
         }
         List<RunPlan.PlannedStep> steps = playbook.steps().stream().map(RunRequests::plannedStep).toList();
         return new RunPlan(playbook.name(), playbook.digest(), steps, ordered.stream().map(Target::name).toList(),
-                new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups);
+                new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups,
+                onBusy);
     }
 
     private static RunPlan.PlannedStep plannedStep(Step step) {

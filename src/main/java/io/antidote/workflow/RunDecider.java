@@ -424,7 +424,12 @@ public final class RunDecider {
                 continue;
             }
             if (busy.contains(t.name())) {
-                if (!t.waiting()) {
+                if (plan.onBusy() == RunPlan.OnBusy.REFUSE) {
+                    // It may have looked free when requested; another run took it since.
+                    d.emit(new TargetFailed(t.name(), null, "another run holds '" + t.name()
+                            + "' and the request asked to be refused rather than wait (onBusy: REFUSE)", SYSTEM, at));
+                    moved = true;
+                } else if (!t.waiting()) {
                     d.emit(new TargetWaiting(t.name(), "another run holds '" + t.name() + "'", SYSTEM, at));
                     moved = true;
                 }

@@ -17,9 +17,16 @@ import java.util.Set;
  * @param groups target name to group (e.g. its DAG); targets of one group never run at the same time
  */
 public record RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
-                      Strategy strategy, Map<String, String> groups) {
+                      Strategy strategy, Map<String, String> groups, OnBusy onBusy) {
+
+    /**
+     * What a target held by another run does when its turn comes: wait for it to be let go, or fail at once
+     * (the request said it would rather be refused than wait). Plans recorded before this existed wait.
+     */
+    public enum OnBusy { WAIT, REFUSE }
 
     public RunPlan {
+        onBusy = onBusy == null ? OnBusy.WAIT : onBusy;
         steps = List.copyOf(steps);
         targets = List.copyOf(targets);
         strategy = strategy == null ? Strategy.ONE_AT_A_TIME : strategy;
@@ -39,6 +46,11 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
                         + "', which is not a step of the plan");
             }
         }
+    }
+
+    public RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
+                   Strategy strategy, Map<String, String> groups) {
+        this(playbook, digest, steps, targets, strategy, groups, OnBusy.WAIT);
     }
 
     public RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets) {

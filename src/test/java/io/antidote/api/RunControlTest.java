@@ -56,7 +56,11 @@ class RunControlTest {
     @Test
     void a_second_run_on_a_busy_server_is_refused_or_waits_until_the_first_lets_it_go() {
         String host = LabHosts.create("2016", "CU19", List.of(), List.of());
-        String first = request(host, "WAIT", 202).extract().path("id");
+        // The server is free, so a request that would rather be refused than wait is accepted, and its plan
+        // says so: a target another run takes after this point fails rather than waits (RunPoliciesTest).
+        String first = request(host, "REFUSE", 202).extract().path("id");
+        Map<?, ?> plan = (Map<?, ?>) ((Map<?, ?>) events(first).get(0).get("data")).get("plan");
+        assertThat(plan.get("onBusy")).isEqualTo("REFUSE");
         awaitStatus(first, "WAITING_APPROVAL");
 
         request(host, "REFUSE", 409).contentType("application/problem+json");

@@ -465,6 +465,36 @@ class RunPoliciesTest {
                             new TargetStarted("ex02", SYSTEM, T2), started("ex02", "isolate", 1, T2));
         }
 
+        private RunRequested refusingWhenBusy(Strategy strategy) {
+            return new RunRequested(RUN, new RunPlan("p", "d", List.of(plain("isolate")), List.of("ex01", "ex02"),
+                    strategy, null, RunPlan.OnBusy.REFUSE), Map.of(), null, null, "alice", T0);
+        }
+
+        @Test
+        void a_run_that_asked_to_be_refused_fails_a_target_another_run_holds_instead_of_waiting() {
+            // It passed the request's check (the target looked free) and another run took the target since.
+            RunRequested requested = refusingWhenBusy(new Strategy(2, 0, 2));
+            String reason = "another run holds 'ex01' and the request asked to be refused rather than wait"
+                    + " (onBusy: REFUSE)";
+            givenEvents(requested).whenCommand(new Advance(T1, Set.of("ex01")))
+                    .thenEvents(new RunStarted(SYSTEM, T1), new TargetFailed("ex01", null, reason, SYSTEM, T1),
+                            new TargetStarted("ex02", SYSTEM, T1), started("ex02", "isolate", 1, T1));
+        }
+
+        @Test
+        void a_refusing_run_whose_next_target_the_store_would_not_lease_fails_it_and_ends() {
+            // The outcome that ends ex01 starts ex02 with no busy set; the store refused the lease.
+            RunRequested requested = refusingWhenBusy(new Strategy(1, 0, 1));
+            List<RunEvent> given = events(requested, new RunStarted(SYSTEM, T0), new TargetStarted("ex01", SYSTEM, T0),
+                    started("ex01", "isolate", 1, T0));
+            givenEvents(given).whenCommand(new RecordOutcome("ex01", "isolate", 1, RunPoliciesTest.ok(), T1))
+                    .withAlsoBusy("ex02")
+                    .thenEvents(succeeded("ex01", "isolate", 1, T1), new TargetSucceeded("ex01", SYSTEM, T1),
+                            new TargetFailed("ex02", null, "another run holds 'ex02' and the request asked to be"
+                                    + " refused rather than wait (onBusy: REFUSE)", SYSTEM, T1),
+                            new RunFailed("1 of 2 targets failed", SYSTEM, T1));
+        }
+
         @Test
         void a_target_another_run_holds_waits_and_starts_once_it_is_free() {
             RunRequested requested = requested(List.of(plain("isolate")), null, null, "ex01");
