@@ -199,13 +199,16 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     private void closeIdleSessions() {
         long limit = settings.sessionIdleClose().toNanos();
-        idle.values().forEach(queue -> queue.removeIf(session -> {
-            if (session.idleNanos() >= limit) {
-                session.close();
-                return true;
+        // Take a session out of the queue before closing it: a step may poll it at the same moment, and
+        // only one of the two can win the removal. Closing one a step holds would delete its shell (and
+        // talk over its connection) in the middle of the step's command.
+        idle.values().forEach(queue -> {
+            for (TargetSession session : queue) {
+                if (session.idleNanos() >= limit && queue.remove(session)) {
+                    session.close();
+                }
             }
-            return false;
-        }));
+        });
     }
 
     private WinRmTrust trust() {

@@ -57,6 +57,11 @@ public record WinRmSettings(Duration connectTimeout, Duration operationTimeout, 
                 maxSessionsPerHost, breakerThreshold, breakerOpenFor, sessionIdleClose, trustStore, trustStorePassword);
     }
 
+    public WinRmSettings withSessionIdleClose(Duration idle) {
+        return new WinRmSettings(connectTimeout, operationTimeout, replyTimeout, defaultStepTimeout, maxOutputChars,
+                maxSessions, maxSessionsPerHost, breakerThreshold, breakerOpenFor, idle, trustStore, trustStorePassword);
+    }
+
     public WinRmSettings withMaxOutputChars(int chars) {
         return new WinRmSettings(connectTimeout, operationTimeout, replyTimeout, defaultStepTimeout, chars, maxSessions,
                 maxSessionsPerHost, breakerThreshold, breakerOpenFor, sessionIdleClose, trustStore, trustStorePassword);

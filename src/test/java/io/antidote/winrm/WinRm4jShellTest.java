@@ -208,6 +208,20 @@ class WinRm4jShellTest {
     }
 
     @Test
+    void the_idle_session_sweep_never_closes_a_session_a_step_has_just_taken() {
+        Target target = lab.exchange("ex-sweep").target();
+        // Sessions count as idle after a millisecond and the sweep runs every millisecond or so, so it keeps
+        // finding the kept session idle just as the next step takes it: it must close only sessions it took
+        // out of the idle queue itself, never one a step holds.
+        WinRm4jShell transport = shell(WinRmSettings.defaults().withSessionIdleClose(Duration.ofMillis(2)));
+
+        for (int i = 0; i < 40; i++) {
+            assertThat(transport.runPowerShell(target, "Write-Output " + i, Duration.ofSeconds(30)).stdout())
+                    .as("step %d", i).isEqualTo(i + "\r\n");
+        }
+    }
+
+    @Test
     void a_kept_session_whose_connection_the_host_dropped_is_replaced_without_failing_the_step() {
         var started = lab.exchange("ex-drop", NTLM_ONLY, Target.Scheme.HTTP, Target.AuthScheme.NTLM);
         WinRm4jShell transport = shell(quick());
