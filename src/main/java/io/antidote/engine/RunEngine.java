@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -238,18 +239,27 @@ public class RunEngine {
             Step step = playbook.step(started.step()).orElseThrow(() -> new IllegalStateException(
                     "playbook " + playbook.name() + "@" + playbook.digest() + " has no step " + started.step()));
             Duration timeout = step.timeout();
-            CompletableFuture<StepOutcome> interrupted = new CompletableFuture<>();
+            // One future per attempt, completed by whichever comes first: the worker's outcome, our own
+            // deadline (WinRM4j has none), or a cancel that interrupts. Later completions are no-ops. Racing
+            // Unis instead (combine().any()) cancels the losers, which costs exceptions on every step.
+            CompletableFuture<StepOutcome> outcome = new CompletableFuture<>();
             Set<CompletableFuture<StepOutcome>> inFlight = interrupts.computeIfAbsent(runId,
                     id -> ConcurrentHashMap.newKeySet());
-            inFlight.add(interrupted);
-            Uni<StepOutcome> work = Uni.createFrom().item(() -> runOn(state, started, playbook, step))
-                    .runSubscriptionOn(workers.pool())
-                    .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
-                    .onFailure().recoverWithItem(failure -> failureOutcome(failure, timeout));
-            return Uni.combine().any().of(work, Uni.createFrom().completionStage(interrupted))
-                    .eventually(() -> inFlight.remove(interrupted))
-                    .chain(outcome -> VertxContexts.onNewContext(vertx, () -> decideAndAppend(runId,
-                            s -> new RecordOutcome(started.target(), started.step(), started.attempt(), outcome,
+            inFlight.add(outcome);
+            long deadline = vertx.setTimer(Math.max(1, timeout.toMillis()),
+                    id -> outcome.complete(failureOutcome(new TimeoutException(), timeout)));
+            try {
+                workers.pool().execute(() -> outcome.complete(attempt(state, started, playbook, step, timeout)));
+            } catch (RejectedExecutionException shuttingDown) {
+                outcome.complete(failureOutcome(shuttingDown, timeout));
+            }
+            return Uni.createFrom().completionStage(outcome)
+                    .eventually(() -> {
+                        inFlight.remove(outcome);
+                        vertx.cancelTimer(deadline);
+                    })
+                    .chain(recorded -> VertxContexts.onNewContext(vertx, () -> decideAndAppend(runId,
+                            s -> new RecordOutcome(started.target(), started.step(), started.attempt(), recorded,
                                     clock.now()))
                             .onFailure(CommandRejected.class).recoverWithItem(rejected -> {
                                 // Another engine recorded this attempt first; its outcome stands.
@@ -259,6 +269,15 @@ public class RunEngine {
                             })
                             .chain(this::carryOut)));
         });
+    }
+
+    /** Runs the attempt on this (worker) thread; whatever it throws becomes its outcome. */
+    private StepOutcome attempt(RunState state, StepStarted started, Playbook playbook, Step step, Duration timeout) {
+        try {
+            return runOn(state, started, playbook, step);
+        } catch (Throwable failure) {
+            return failureOutcome(failure, timeout);
+        }
     }
 
     private StepOutcome runOn(RunState state, StepStarted started, Playbook playbook, Step step) {
