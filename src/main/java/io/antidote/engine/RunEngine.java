@@ -249,7 +249,13 @@ public class RunEngine {
             long deadline = vertx.setTimer(Math.max(1, timeout.toMillis()),
                     id -> outcome.complete(failureOutcome(new TimeoutException(), timeout)));
             try {
-                workers.pool().execute(() -> outcome.complete(attempt(state, started, playbook, step, timeout)));
+                workers.pool().execute(() -> {
+                    // Timed out or cancelled while it waited for a free worker: its outcome is decided and
+                    // recorded, a retry may already be on its way, so this attempt must not reach the host.
+                    if (!outcome.isDone()) {
+                        outcome.complete(attempt(state, started, playbook, step, timeout));
+                    }
+                });
             } catch (RejectedExecutionException shuttingDown) {
                 outcome.complete(failureOutcome(shuttingDown, timeout));
             }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +83,60 @@ class HungHostStepTimeoutTest {
             inventory.remove("t-hung");
             hung.stop();
         }
+    }
+
+    @Test
+    void a_step_that_timed_out_while_waiting_for_the_only_worker_never_reaches_its_host() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WsManServer slow = new WsManServer(vertx, "t-slow", new WsManCredentials("lab", "Lab-Passw0rd!"), line -> {
+            holding.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new CommandOutput("done\r\n", "", 0);
+        }, new WsManFaults());
+        AtomicInteger commands = new AtomicInteger();
+        WsManServer queuedHost = new WsManServer(vertx, "t-queued", new WsManCredentials("lab", "Lab-Passw0rd!"),
+                line -> {
+                    commands.incrementAndGet();
+                    return new CommandOutput("hello\r\n", "", 0);
+                }, new WsManFaults());
+        register("t-slow", slow);
+        register("t-queued", queuedHost);
+        try {
+            // A step with a minute to run holds the only worker until the test lets its host answer.
+            String holder = run("t-slow", "patient-check");
+            assertThat(holding.await(30, TimeUnit.SECONDS)).as("the slow host received its command").isTrue();
+
+            // This run's 2 s step waits behind it for the worker, and its deadline passes while it waits.
+            JsonPath queued = ProxyLogonRemediationTest.awaitFinished(run("t-queued"));
+            assertThat(queued.getString("status")).as("the run whose step never got a worker").isEqualTo("FAILED");
+            assertThat(ProxyLogonRemediationTest.events(queued.getString("id")))
+                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepTimedOut"));
+
+            release.countDown();
+            assertThat(ProxyLogonRemediationTest.awaitFinished(holder).getString("status")).isEqualTo("SUCCEEDED");
+            // The worker takes its tasks in order: once a later run's step has run, the timed-out one had its turn.
+            String healthy = LabHosts.create("2016", "CU19", List.of(), List.of());
+            JsonPath next = ProxyLogonRemediationTest.awaitFinished(run(healthy, "patient-check"));
+            assertThat(next.getString("status")).as("a later run on the same worker").isEqualTo("SUCCEEDED");
+            assertThat(commands.get()).as("commands the timed-out attempt sent to its host").isZero();
+        } finally {
+            release.countDown();
+            inventory.remove("t-slow");
+            inventory.remove("t-queued");
+            slow.stop();
+            queuedHost.stop();
+        }
+    }
+
+    private void register(String name, WsManServer host) throws Exception {
+        int port = host.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        inventory.register(new Target(name, "127.0.0.1", port, Target.Scheme.HTTP, Target.AuthScheme.NTLM, "lab",
+                Map.of()));
     }
 
     private static String run(String target) {
