@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Through the engine with ONE step worker: a step on a host whose command never ends fails with a timeout
- * at its deadline, and the worker is free again for the next run's step. NTLM over HTTP, as lab targets.
+ * at its deadline, and the worker is free again for the next run's step; a step whose deadline passes while
+ * it waits for that worker is never sent to its host. NTLM over HTTP, as lab targets.
  */
 @QuarkusTest
 @TestProfile(HungHostStepTimeoutTest.OneWorker.class)
@@ -54,17 +55,8 @@ class HungHostStepTimeoutTest {
     @Test
     void a_hung_host_fails_its_step_with_a_timeout_and_the_only_worker_then_runs_the_next_step() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        WsManServer hung = new WsManServer(vertx, "t-hung", new WsManCredentials("lab", "Lab-Passw0rd!"), line -> {
-            try {
-                never.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new CommandOutput("too late\r\n", "", 0);
-        }, new WsManFaults());
-        int port = hung.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        inventory.register(new Target("t-hung", "127.0.0.1", port, Target.Scheme.HTTP, Target.AuthScheme.NTLM, "lab",
-                Map.of()));
+        WsManServer hung = answeringWhenReleased("t-hung", new CountDownLatch(1), never);
+        register("t-hung", hung);
         try {
             JsonPath stuck = ProxyLogonRemediationTest.awaitFinished(run("t-hung"));
             assertThat(stuck.getString("status")).as("run on the hung host").isEqualTo("FAILED");
@@ -89,15 +81,7 @@ class HungHostStepTimeoutTest {
     void a_step_that_timed_out_while_waiting_for_the_only_worker_never_reaches_its_host() throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        WsManServer slow = new WsManServer(vertx, "t-slow", new WsManCredentials("lab", "Lab-Passw0rd!"), line -> {
-            holding.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new CommandOutput("done\r\n", "", 0);
-        }, new WsManFaults());
+        WsManServer slow = answeringWhenReleased("t-slow", holding, release);
         AtomicInteger commands = new AtomicInteger();
         WsManServer queuedHost = new WsManServer(vertx, "t-queued", new WsManCredentials("lab", "Lab-Passw0rd!"),
                 line -> {
@@ -131,6 +115,19 @@ class HungHostStepTimeoutTest {
             slow.stop();
             queuedHost.stop();
         }
+    }
+
+    /** A host that counts {@code received} down when a command arrives and answers it once {@code release} is. */
+    private WsManServer answeringWhenReleased(String name, CountDownLatch received, CountDownLatch release) {
+        return new WsManServer(vertx, name, new WsManCredentials("lab", "Lab-Passw0rd!"), line -> {
+            received.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new CommandOutput("answered late\r\n", "", 0);
+        }, new WsManFaults());
     }
 
     private void register(String name, WsManServer host) throws Exception {
