@@ -17,7 +17,9 @@ import java.util.stream.Stream;
 /**
  * Turns workflow events into stored envelopes and back. The stored type is a stable name listed here,
  * never a Java class name, so classes can move without rewriting history. Envelope fields (actor,
- * time, target, step, attempt) live in their own columns and are left out of {@code data}.
+ * time, target, step, attempt) live in their own columns and are left out of {@code data}. Events stored
+ * before approvals, skips, compensations and target failures had their step column filled keep it in
+ * {@code data}; they decode the same.
  */
 @ApplicationScoped
 public class EventCodec {
@@ -60,10 +62,13 @@ public class EventCodec {
             target = t.target();
             data.remove("target");
         }
-        if (event instanceof RunEvent.OfStep s) {
+        if (event instanceof RunEvent.AtStep s) {
             step = s.step();
+            data.remove("step");
+        }
+        if (event instanceof RunEvent.OfStep s) {
             attempt = s.attempt();
-            data.remove(List.of("step", "attempt"));
+            data.remove("attempt");
         }
         if (event instanceof RunEvent.StepStarted started && started.compensates() == null) {
             data.remove("compensates"); // a step in its normal order: StepStarted stays as it always was

@@ -27,10 +27,13 @@ public sealed interface RunEvent {
         String target();
     }
 
-    /** Events that concern one attempt of one step on one target. */
-    sealed interface OfStep extends OfTarget {
+    /** Events that concern one step on one target (stored with the step in its own column, for queries). */
+    sealed interface AtStep extends OfTarget {
         String step();
+    }
 
+    /** Events that concern one attempt of one step on one target. */
+    sealed interface OfStep extends AtStep {
         int attempt();
     }
 
@@ -82,7 +85,7 @@ public sealed interface RunEvent {
      * uses (never a secret: conditions on secret parameters are refused, and outputs are masked).
      */
     record StepSkipped(String target, String step, String condition, Map<String, Object> values, String actor,
-                       Instant at) implements OfTarget {
+                       Instant at) implements AtStep {
         public StepSkipped {
             values = Values.copy(values);
         }
@@ -113,21 +116,21 @@ public sealed interface RunEvent {
 
     /** The next step of the target waits for someone in {@code role} to approve it, until {@code dueAt} if set. */
     record ApprovalRequested(String target, String step, String role, Instant dueAt, String actor, Instant at)
-            implements OfTarget {
+            implements AtStep {
     }
 
     /** The actor approved the step; it starts now. */
     record ApprovalGranted(String target, String step, String comment, String actor, Instant at)
-            implements OfTarget {
+            implements AtStep {
     }
 
     /** The actor rejected the step; the target fails without running it. */
     record ApprovalRejected(String target, String step, String comment, String actor, Instant at)
-            implements OfTarget {
+            implements AtStep {
     }
 
     /** Nobody decided before the approval's deadline; the target fails without running the step. */
-    record ApprovalTimedOut(String target, String step, String actor, Instant at) implements OfTarget {
+    record ApprovalTimedOut(String target, String step, String actor, Instant at) implements AtStep {
     }
 
     /**
@@ -139,12 +142,12 @@ public sealed interface RunEvent {
     }
 
     /** The effect of {@code step} was undone by running {@code by}. */
-    record StepCompensated(String target, String step, String by, String actor, Instant at) implements OfTarget {
+    record StepCompensated(String target, String step, String by, String actor, Instant at) implements AtStep {
     }
 
     /** {@code by} failed, so the effect of {@code step} is still in place; the other undo steps still run. */
     record CompensationFailed(String target, String step, String by, String reason, String actor, Instant at)
-            implements OfTarget {
+            implements AtStep {
     }
 
     /** The target is held by another run; it starts once that run lets it go. */
@@ -168,7 +171,7 @@ public sealed interface RunEvent {
     }
 
     /** The target stopped at a failed step; later steps never ran on it. */
-    record TargetFailed(String target, String step, String reason, String actor, Instant at) implements OfTarget {
+    record TargetFailed(String target, String step, String reason, String actor, Instant at) implements AtStep {
     }
 
     /** The target was never started because the rollout stopped before reaching it. */

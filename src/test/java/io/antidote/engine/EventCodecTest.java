@@ -119,11 +119,38 @@ class EventCodecTest {
     @Test
     void every_event_type_of_the_workflow_has_a_stored_name() {
         List<String> covered = ONE_OF_EACH.stream().map(EventCodec::typeOf).distinct().toList();
-        List<String> declared = Arrays.stream(RunEvent.class.getPermittedSubclasses())
-                .flatMap(c -> c.isInterface() ? Arrays.stream(c.getPermittedSubclasses()) : java.util.stream.Stream.of(c))
-                .flatMap(c -> c.isInterface() ? Arrays.stream(c.getPermittedSubclasses()) : java.util.stream.Stream.of(c))
-                .map(Class::getSimpleName).distinct().toList();
+        List<String> declared = records(RunEvent.class).map(Class::getSimpleName).distinct().toList();
         assertThat(covered).as("event types this test round-trips").containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    /** The records under a sealed interface, through the interfaces between. */
+    private static java.util.stream.Stream<Class<?>> records(Class<?> sealed) {
+        return Arrays.stream(sealed.getPermittedSubclasses())
+                .flatMap(c -> c.isInterface() ? records(c) : java.util.stream.Stream.of(c));
+    }
+
+    @Test
+    void every_event_that_names_a_step_stores_it_in_the_step_column_for_queries() {
+        List<RunEvent> naming = ONE_OF_EACH.stream().filter(e -> e instanceof RunEvent.AtStep).toList();
+        assertThat(naming.stream().map(EventCodec::typeOf)).contains("StepSkipped", "ApprovalRequested",
+                "ApprovalGranted", "ApprovalRejected", "ApprovalTimedOut", "StepCompensated", "CompensationFailed",
+                "TargetFailed", "StepStarted");
+        for (RunEvent event : naming) {
+            NewEvent encoded = codec.encode(event);
+            assertThat(encoded.step()).as("step column of %s", encoded.type())
+                    .isEqualTo(((RunEvent.AtStep) event).step()).isNotNull();
+            assertThat(encoded.data().has("step")).as("data of %s: %s", encoded.type(), encoded.data()).isFalse();
+        }
+    }
+
+    @Test
+    void an_approval_recorded_with_its_step_in_data_reads_the_same() throws Exception {
+        var data = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                "{\"step\":\"patch\",\"comment\":\"change CHG-7\"}");
+        StoredEvent old = new StoredEvent(1, UUID.randomUUID(), RUN, 1, "ApprovalGranted", AT, "bob", "ex01",
+                null, null, data, "0".repeat(64), "f".repeat(64));
+        assertThat(codec.decode(old)).isEqualTo(new RunEvent.ApprovalGranted("ex01", "patch", "change CHG-7", "bob",
+                AT));
     }
 
     @Test
