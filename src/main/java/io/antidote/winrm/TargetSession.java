@@ -2,6 +2,7 @@ package io.antidote.winrm;
 
 import io.cloudsoft.winrm4j.client.ShellCommand;
 import io.cloudsoft.winrm4j.client.WinRmClient;
+import io.cloudsoft.winrm4j.client.WinRmClientBuilder;
 import io.cloudsoft.winrm4j.client.WinRmClientContext;
 import io.cloudsoft.winrm4j.client.retry.RetryDecision;
 import io.cloudsoft.winrm4j.client.retry.RetryPolicy;
@@ -62,7 +63,7 @@ final class TargetSession {
         String host = target.address().contains(":") ? "[" + target.address() + "]" : target.address();
         String url = (target.scheme() == Target.Scheme.HTTPS ? "https" : "http") + "://" + host + ":" + target.port()
                 + "/wsman";
-        WinRmClient client = WinRmClient.builder(url)
+        WinRmClientBuilder builder = WinRmClient.builder(url)
                 .authenticationScheme(target.auth().winRm4jName())
                 .credentials(credential.user(), credential.password())
                 .connectionTimeout(settings.connectTimeout().toMillis())
@@ -71,9 +72,10 @@ final class TargetSession {
                 // WinRM4j would send Receive again forever while a command runs: only until the deadline.
                 .retryReceiveAfterOperationTimeout(shellId -> System.nanoTime() - deadline.get() < 0)
                 .failureRetryPolicy(NEVER)
-                .context(context)
-                .build();
+                .context(context);
+        WinRmClient client = builder.build();
         try {
+            OneConnection.limit(builder);
             return new TargetSession(target, credential, client, client.createShell(), deadline);
         } catch (RuntimeException e) {
             closeQuietly(client);
