@@ -22,7 +22,7 @@ mkdir -p target/benchmarks
 
 # Antidote's side first: the test profile cleans the schema at start, which would drop bench_event.
 # Only Surefire's default execution: -Dtest would select the benchmarks in the winrm-transport one too.
-${MVN:-./mvnw} -B -q -o test-compile surefire:test@default-test -Dtest='AppendBenchmark,OrchestrationBenchmark' \
+${MVN:-./mvnw} -B -q -o test-compile surefire:test@default-test -Dtest='AppendBenchmark,OrchestrationBenchmark,LabOrchestrationBenchmark' \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.measure.ms=$((SECONDS_PER_RUN * 1000))
 
 echo "load after Antidote's side: $(cut -d' ' -f1-3 /proc/loadavg)" >> target/benchmarks/results.txt
