@@ -158,7 +158,7 @@ class HostFaultsApiTest {
         assertThat(events).as("target failed at wait-for-services")
                 .anySatisfy(e -> {
                     assertThat(e).containsEntry("type", "TargetFailed");
-                    assertThat(data(e)).containsEntry("step", "wait-for-services");
+                    assertThat(e).containsEntry("step", "wait-for-services");
                 });
         assertThat(events).as("nothing after wait-for-services ran, and nothing was undone")
                 .noneSatisfy(e -> assertThat(e.get("step")).isIn("verify", "leave-maintenance", "restore"))
