@@ -21,7 +21,7 @@ mkdir -p target/benchmarks
 } >> target/benchmarks/results.txt
 
 # Antidote's side first: the test profile cleans the schema at start, which would drop bench_event.
-# Only Surefire's default execution: -Dtest would select the benchmarks in the winrm-transport one too.
+# Surefire's default execution only, named so that a second execution added later cannot run them twice.
 ${MVN:-./mvnw} -B -q -o test-compile surefire:test@default-test -Dtest='AppendBenchmark,OrchestrationBenchmark,LabOrchestrationBenchmark' \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.measure.ms=$((SECONDS_PER_RUN * 1000))
 
