@@ -129,9 +129,9 @@ public class RunEngine {
                 .map(Decided::state);
     }
 
-    /** Targets that non-terminal runs hold now. */
-    public Uni<Set<String>> busyTargets() {
-        return store.targetsLeased(new UUID(0, 0));
+    /** Which of these targets a run holds now. */
+    public Uni<Set<String>> busyTargets(java.util.Collection<String> targets) {
+        return store.targetsLeased(targets);
     }
 
     /** Resumes runs that were in flight when the process stopped. */

@@ -146,7 +146,7 @@ public class RunRequests {
         UUID runId = UUID.randomUUID();
         Map<String, Object> kept = params;
         Uni<Void> free = "REFUSE".equals(request.onBusy())
-                ? engine.busyTargets().invoke(busy -> {
+                ? engine.busyTargets(targets).invoke(busy -> {
                     List<String> held = targets.stream().filter(busy::contains).toList();
                     if (!held.isEmpty()) {
                         throw new TargetBusyException("another run holds " + String.join(", ", held)

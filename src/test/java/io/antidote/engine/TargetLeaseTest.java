@@ -162,6 +162,25 @@ class TargetLeaseTest {
         assertThat(holder(target)).as("lease after the recovered run was cancelled").isEmpty();
     }
 
+    @Test
+    void a_run_looks_only_at_the_leases_on_its_own_targets() {
+        RunCommands engine = new RunCommands(store, codec, runList);
+        String mine = "lease-" + UUID.randomUUID();
+        String elsewhere = "lease-" + UUID.randomUUID();
+        UUID holdsMine = request(engine, mine);
+        UUID holdsElsewhere = request(engine, elsewhere);
+        await(() -> engine.decideAndAppend(holdsMine, s -> new Advance(AT, Set.of())));
+        await(() -> engine.decideAndAppend(holdsElsewhere, s -> new Advance(AT, Set.of())));
+        UUID run = request(engine, mine);
+
+        assertThat(await(() -> store.targetsLeased(run))).as("held targets this run would start")
+                .containsExactly(mine);
+        assertThat(await(() -> store.targetsLeased(holdsMine))).as("its own lease is not busy for the holder")
+                .isEmpty();
+        assertThat(await(() -> store.targetsLeased(List.of(mine, elsewhere, "lease-free"))))
+                .as("which of these targets any run holds").containsExactlyInAnyOrder(mine, elsewhere);
+    }
+
     private UUID request(RunCommands engine, String target) {
         UUID run = UUID.randomUUID();
         RunPlan plan = new RunPlan("lease-test", "a".repeat(64), List.of(new RunPlan.PlannedStep("step-1")),
