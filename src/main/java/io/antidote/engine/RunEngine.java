@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +131,7 @@ public class RunEngine {
     }
 
     /** Which of these targets a run holds now. */
-    public Uni<Set<String>> busyTargets(java.util.Collection<String> targets) {
+    public Uni<Set<String>> busyTargets(Collection<String> targets) {
         return store.targetsLeased(targets);
     }
 
