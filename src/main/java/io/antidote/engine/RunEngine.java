@@ -6,6 +6,7 @@ import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
 import io.antidote.store.EventStore;
 import io.antidote.store.StoredEvent;
+import io.antidote.store.TargetLeases;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.RemoteShell;
 import io.antidote.winrm.ScriptResult;
@@ -26,6 +27,7 @@ import io.antidote.workflow.StepOutcome;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -64,6 +66,7 @@ public class RunEngine {
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
 
     private final EventStore store;
+    private final Pool pool;
     private final RunCommands commands;
     private final EventCodec codec;
     private final PlaybookVersions playbooks;
@@ -82,9 +85,10 @@ public class RunEngine {
     static final Set<String> TARGET_ENDED = Set.of("TargetSucceeded", "TargetFailed", "TargetCancelled",
             "TargetSkipped");
 
-    RunEngine(EventStore store, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
+    RunEngine(EventStore store, Pool pool, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
               RunCommands commands) {
+        this.pool = pool;
         this.commands = commands;
         this.secrets = secrets;
         this.store = store;
@@ -115,7 +119,7 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
-        return store.targetsLeased(runId)
+        return TargetLeases.heldAgainst(pool, runId)
                 .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
                 .chain(this::carryOut);
     }
@@ -132,7 +136,7 @@ public class RunEngine {
 
     /** Which of these targets a run holds now. */
     public Uni<Set<String>> busyTargets(Collection<String> targets) {
-        return store.targetsLeased(targets);
+        return TargetLeases.held(pool, targets);
     }
 
     /** Resumes runs that were in flight when the process stopped. */
@@ -146,7 +150,7 @@ public class RunEngine {
         LOG.infof("Resuming run %s", runId);
         // Attempts shown as running lost their outcome with the process: the decider closes them and runs
         // again those that are idempotent (Recover), then the run goes on and its timers are set again.
-        VertxContexts.onNewContext(vertx, () -> store.targetsLeased(runId)
+        VertxContexts.onNewContext(vertx, () -> TargetLeases.heldAgainst(pool, runId)
                         .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
@@ -220,7 +224,7 @@ public class RunEngine {
      * the holder's wake-up did not see this run waiting: look again now, after the commit, and go on at once.
      */
     private void advanceIfLetGo(UUID runId, String target) {
-        VertxContexts.onNewContext(vertx, () -> store.leaseHolder(target))
+        VertxContexts.onNewContext(vertx, () -> TargetLeases.holder(pool, target))
                 .subscribe().with(holder -> {
                     if (holder.isEmpty()) {
                         advanceLater(runId);

@@ -12,14 +12,11 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -159,47 +156,6 @@ public class EventStore {
                         order by e.position""", UUID.class)
                 .setParameter("types", types)
                 .getResultList());
-    }
-
-    /**
-     * Targets of this run's plan (as its {@code RunRequested} recorded it) that other runs hold now, as {@code
-     * target_lease} records them (a lease is taken and let go with the events that start and end a target
-     * there; see {@link TargetLeases}). One run per target is decided on this, and enforced by the lease's
-     * key. Only the run's own targets are read: every lease in the fleet, on every advance, grew with the
-     * number of runs in flight.
-     */
-    public Uni<Set<String>> targetsLeased(UUID runId) {
-        Objects.requireNonNull(runId, "runId");
-        return pool.preparedQuery("""
-                        select l.target from target_lease l
-                         where l.run_id <> $1
-                           and l.target in (select jsonb_array_elements_text(e.data -> 'plan' -> 'targets')
-                                              from run_event e
-                                             where e.run_id = $1 and e.seq = 1)""")
-                .execute(Tuple.of(runId))
-                .map(EventStore::targets);
-    }
-
-    /** Which of these targets some run holds now. */
-    public Uni<Set<String>> targetsLeased(Collection<String> targets) {
-        Objects.requireNonNull(targets, "targets");
-        return pool.preparedQuery("select target from target_lease where target = any($1)")
-                .execute(Tuple.of(targets.toArray(String[]::new)))
-                .map(EventStore::targets);
-    }
-
-    private static Set<String> targets(RowSet<Row> rows) {
-        Set<String> held = new HashSet<>();
-        rows.forEach(row -> held.add(row.getString(0)));
-        return Set.copyOf(held);
-    }
-
-    /** The run holding this target now, if any. */
-    public Uni<Optional<UUID>> leaseHolder(String target) {
-        Objects.requireNonNull(target, "target");
-        return pool.preparedQuery("select run_id from target_lease where target = $1")
-                .execute(Tuple.of(target))
-                .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
     }
 
     /**

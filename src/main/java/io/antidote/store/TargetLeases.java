@@ -1,14 +1,23 @@
 package io.antidote.store;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * One run per target, held in {@code target_lease} (see {@code V5__target_lease.sql}): taken and let go
  * on the connection of the append whose events start and end the target, so that the lease and the
- * history never disagree. The primary key on the target is what makes a second run's start fail.
+ * history never disagree. The primary key on the target is what makes a second run's start fail. Read on
+ * any client (the pool) to decide which targets are busy.
  */
 public final class TargetLeases {
 
@@ -46,5 +55,44 @@ public final class TargetLeases {
         return connection.preparedQuery("delete from target_lease where run_id = $1")
                 .execute(Tuple.of(runId))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Targets of this run's plan (as its {@code RunRequested} recorded it) that other runs hold now: the
+     * busy set a run is decided on. Only the run's own targets are read: every lease in the fleet, on every
+     * advance, grew with the number of runs in flight.
+     */
+    public static Uni<Set<String>> heldAgainst(SqlClient client, UUID runId) {
+        Objects.requireNonNull(runId, "runId");
+        return client.preparedQuery("""
+                        select l.target from target_lease l
+                         where l.run_id <> $1
+                           and l.target in (select jsonb_array_elements_text(e.data -> 'plan' -> 'targets')
+                                              from run_event e
+                                             where e.run_id = $1 and e.seq = 1)""")
+                .execute(Tuple.of(runId))
+                .map(TargetLeases::targets);
+    }
+
+    /** Which of these targets some run holds now. */
+    public static Uni<Set<String>> held(SqlClient client, Collection<String> targets) {
+        Objects.requireNonNull(targets, "targets");
+        return client.preparedQuery("select target from target_lease where target = any($1)")
+                .execute(Tuple.of(targets.toArray(String[]::new)))
+                .map(TargetLeases::targets);
+    }
+
+    /** The run holding this target now, if any. */
+    public static Uni<Optional<UUID>> holder(SqlClient client, String target) {
+        Objects.requireNonNull(target, "target");
+        return client.preparedQuery("select run_id from target_lease where target = $1")
+                .execute(Tuple.of(target))
+                .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    private static Set<String> targets(RowSet<Row> rows) {
+        Set<String> held = new HashSet<>();
+        rows.forEach(row -> held.add(row.getString(0)));
+        return Set.copyOf(held);
     }
 }

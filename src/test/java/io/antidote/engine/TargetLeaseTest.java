@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.antidote.store.EventStore;
 import io.antidote.store.RunSummaries;
+import io.antidote.store.TargetLeases;
 import io.antidote.workflow.FailureKind;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunCommand.Advance;
@@ -18,8 +19,6 @@ import io.antidote.workflow.RunState;
 import io.antidote.workflow.StepOutcome;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,11 +172,11 @@ class TargetLeaseTest {
         await(() -> engine.decideAndAppend(holdsElsewhere, s -> new Advance(AT, Set.of())));
         UUID run = request(engine, mine);
 
-        assertThat(await(() -> store.targetsLeased(run))).as("held targets this run would start")
+        assertThat(await(() -> TargetLeases.heldAgainst(pool, run))).as("held targets this run would start")
                 .containsExactly(mine);
-        assertThat(await(() -> store.targetsLeased(holdsMine))).as("its own lease is not busy for the holder")
+        assertThat(await(() -> TargetLeases.heldAgainst(pool, holdsMine))).as("its own lease is not busy for the holder")
                 .isEmpty();
-        assertThat(await(() -> store.targetsLeased(List.of(mine, elsewhere, "lease-free"))))
+        assertThat(await(() -> TargetLeases.held(pool, List.of(mine, elsewhere, "lease-free"))))
                 .as("which of these targets any run holds").containsExactlyInAnyOrder(mine, elsewhere);
     }
 
@@ -206,13 +205,6 @@ class TargetLeaseTest {
     }
 
     private Optional<UUID> holder(String target) {
-        return await(() -> pool.preparedQuery("select run_id from target_lease where target = $1")
-                .execute(Tuple.of(target))
-                .map(rows -> {
-                    for (Row row : rows) {
-                        return Optional.of(row.getUUID(0));
-                    }
-                    return Optional.<UUID>empty();
-                }));
+        return await(() -> TargetLeases.holder(pool, target));
     }
 }
