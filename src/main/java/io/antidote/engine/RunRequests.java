@@ -286,8 +286,7 @@ public class RunRequests {
             }
         }
         if (!defaults.labels().isEmpty()) {
-            List<String> matched = inventory.all().stream().filter(t -> defaults.matches(t.labels()))
-                    .map(Target::name).sorted().toList();
+            List<String> matched = matching(defaults);
             if (matched.isEmpty()) {
                 violations.add(new InvalidRequestException.Violation("targets", "playbook '" + playbook.name()
                         + "' targets the labels " + defaults.describeLabels() + " by default, and no target in the"
@@ -315,13 +314,17 @@ public class RunRequests {
             return List.of();
         }
         TargetSelector selector = new TargetSelector(List.of(), labels);
-        List<String> matched = inventory.all().stream().filter(t -> selector.matches(t.labels())).map(Target::name)
-                .sorted().toList();
+        List<String> matched = matching(selector);
         if (matched.isEmpty()) {
             violations.add(new InvalidRequestException.Violation(field, "no target in the inventory has the labels "
                     + printable(selector.describeLabels()) + "; GET /api/v1/targets lists targets and their labels"));
         }
         return matched;
+    }
+
+    /** The inventory's targets carrying every label of the selector, in name order. */
+    private List<String> matching(TargetSelector selector) {
+        return inventory.all().stream().filter(t -> selector.matches(t.labels())).map(Target::name).sorted().toList();
     }
 
     private void validTargets(Request request) {
