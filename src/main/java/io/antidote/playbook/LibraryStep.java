@@ -10,7 +10,7 @@ import java.util.Optional;
  * library"): a script with typed inputs, what a good outcome looks like, and defaults for timeout, retry
  * and idempotence that a step using it may override.
  *
- * @param timeout null: the using step's default ({@link PlaybookParser#DEFAULT_TIMEOUT}) unless it sets one
+ * @param timeout null: the using step's default ({@link StepsReader#DEFAULT_TIMEOUT}) unless it sets one
  * @param source  the exact text of the library file, part of every using playbook's identity
  */
 public record LibraryStep(String name, String description, List<Param> inputs, String powershell, Duration timeout,
@@ -31,6 +31,6 @@ public record LibraryStep(String name, String description, List<Param> inputs, S
 
     /** Lowercase hex SHA-256 of the file's text. */
     public String digest() {
-        return PlaybookParser.sha256(source);
+        return Sha256.hex(source);
     }
 }

@@ -49,11 +49,11 @@ public record Playbook(String name, String description, int version, Map<String,
 
     /**
      * Everything this version of the playbook is made of, as stored by digest so that a run requested with
-     * it can be reproduced exactly: the source itself, or a {@link PlaybookBundle} of the source and the
-     * text of every library step it uses.
+     * it can be reproduced exactly: the source itself, or a bundle of the source and the text of every
+     * library step it uses ({@link VersionText}).
      */
     public String versionText() {
-        return library.isEmpty() ? source : PlaybookBundle.encode(source, library);
+        return VersionText.of(source, library);
     }
 
     public Optional<Step> step(String id) {

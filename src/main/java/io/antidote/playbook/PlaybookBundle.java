@@ -3,22 +3,17 @@ package io.antidote.playbook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The canonical text of a playbook version that uses library steps: one JSON object holding the
- * playbook's source and the source of each library step it uses, by name in name order, so that the
- * same files always give the same text and digest, and the text alone is enough to parse that version
- * again. A plain playbook is never mistaken for a bundle: a bundle's first key is not a playbook key.
+ * Reads a stored playbook version again from its text ({@link VersionText}): a plain playbook, or a
+ * bundle of the playbook's source and the source of each library step it uses.
  */
 public final class PlaybookBundle {
 
-    static final String FORMAT = "antidote-playbook-bundle/1";
-    private static final String PREFIX = "{\"bundle\":\"" + FORMAT + "\",";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a bundle holds: the playbook's text and each library step's text by name. */
@@ -28,22 +23,9 @@ public final class PlaybookBundle {
     private PlaybookBundle() {
     }
 
-    static String encode(String playbookSource, Map<String, LibraryStep> library) {
-        ObjectNode bundle = JSON.createObjectNode();
-        bundle.put("bundle", FORMAT);
-        bundle.put("playbook", playbookSource);
-        ObjectNode steps = bundle.putObject("steps");
-        new TreeMap<>(library).forEach((name, step) -> steps.put(name, step.source()));
-        try {
-            return JSON.writeValueAsString(bundle);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a bundle of strings always serializes", e);
-        }
-    }
-
     /** The contents of a stored version's text, or empty when it is a plain playbook. */
     public static Optional<Contents> decode(String text) {
-        if (text == null || !text.startsWith(PREFIX)) {
+        if (text == null || !text.startsWith(VersionText.BUNDLE_PREFIX)) {
             return Optional.empty();
         }
         try {

@@ -126,7 +126,7 @@ public class PlaybookCatalog {
                     lastValidByFile.put(file, playbook);
                 } else {
                     lastValidByFile.remove(file);
-                    int[] position = PlaybookParser.positionOfTopLevelValue(playbook.source(), "name");
+                    int[] position = YamlDocument.positionOfTopLevelValue(playbook.source(), "name");
                     result = new ParseResult.Invalid(file, List.of(new PlaybookError(file, position[0], position[1],
                             "playbook name '" + playbook.name() + "' is already used by " + first.file())));
                 }

@@ -89,7 +89,7 @@ public final class ScriptRenderer {
     private static List<String> declarations(List<Param> declared, Map<String, Object> values, boolean redacted) {
         List<String> lines = new ArrayList<>();
         for (Param param : declared) {
-            if (!PlaybookParser.PARAM_NAME.matcher(param.name()).matches()) {
+            if (!ParamsReader.PARAM_NAME.matcher(param.name()).matches()) {
                 throw new IllegalArgumentException("parameter name '" + Text.shorten(param.name(), 100)
                         + "' is not a PowerShell variable name");
             }
@@ -136,7 +136,7 @@ public final class ScriptRenderer {
     /** The PowerShell variable name of a captured output, e.g. {@code steps_pre_check_build}. */
     public static String outputVariable(String stepId, String output) {
         String variable = "steps_" + stepId.replace('-', '_') + "_" + output;
-        if (!PlaybookParser.PARAM_NAME.matcher(variable).matches()) {
+        if (!ParamsReader.PARAM_NAME.matcher(variable).matches()) {
             throw new IllegalArgumentException("'" + Text.shorten(variable, 100) + "' is not a PowerShell variable name");
         }
         return variable;

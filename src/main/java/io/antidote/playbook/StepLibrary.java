@@ -32,7 +32,7 @@ public record StepLibrary(Map<String, LibraryStep> steps, Map<String, ParseResul
         Map<String, LibraryStep> valid = new TreeMap<>();
         Map<String, ParseResult.Invalid> invalid = new TreeMap<>();
         files.forEach((name, fileAndText) -> {
-            LibraryStepParse parsed = PlaybookParser.parseLibraryStep(fileAndText[0], name, fileAndText[1]);
+            LibraryStepParse parsed = readStep(fileAndText[0], name, fileAndText[1]);
             if (parsed.step() != null) {
                 valid.put(name, parsed.step());
             } else {
@@ -40,6 +40,13 @@ public record StepLibrary(Map<String, LibraryStep> steps, Map<String, ParseResul
             }
         });
         return new StepLibrary(valid, invalid);
+    }
+
+    /** Reads one library file; {@code name} is the name playbooks use it by (its file name). */
+    static LibraryStepParse readStep(String file, String name, String source) {
+        YamlDocument document = new YamlDocument(file, source);
+        LibraryStep step = LibraryStepReader.read(document, name);
+        return step == null ? new LibraryStepParse(null, document.invalid()) : new LibraryStepParse(step, null);
     }
 
     /** One library file read: the step, or its errors. */

@@ -1,0 +1,176 @@
+package io.antidote.playbook;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a playbook's {@code steps}: each step's own script or library step, timeout, expectation,
+ * condition, outputs and policies, then what the steps say about each other (conditions on earlier
+ * outputs, compensations).
+ */
+final class StepsReader {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
+            "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
+            "uses", "with");
+
+    private final YamlValues yaml;
+    private final List<Param> declaredParams;
+    private final ScriptReader scripts;
+    private final ExpectReader expectations;
+    private final ConditionReader conditions;
+    private final PolicyReader policies;
+    private final UsesReader uses;
+
+    StepsReader(YamlValues yaml, StepLibrary library, List<Param> declaredParams) {
+        this.yaml = yaml;
+        this.declaredParams = declaredParams;
+        this.scripts = new ScriptReader(yaml);
+        this.expectations = new ExpectReader(yaml);
+        this.conditions = new ConditionReader(yaml, expectations);
+        this.policies = new PolicyReader(yaml);
+        this.uses = new UsesReader(yaml, library, declaredParams);
+    }
+
+    /** The library steps the steps read so far use, by name. */
+    Map<String, LibraryStep> usedLibrarySteps() {
+        return uses.used();
+    }
+
+    List<Step> read(Node node) {
+        SequenceNode list = yaml.list(node, "'steps'");
+        if (list == null) {
+            return List.of();
+        }
+        if (list.getValue().isEmpty()) {
+            yaml.error(node, "'steps' must list at least one step");
+        }
+        List<Step> steps = new ArrayList<>();
+        Map<String, Node> ids = new HashMap<>();
+        int index = 0;
+        for (Node item : list.getValue()) {
+            index++;
+            Step step = step(item, index, ids);
+            if (step != null) {
+                steps.add(step);
+            }
+        }
+        conditions.checkReferences(steps, ids.keySet(), declaredParams);
+        return steps;
+    }
+
+    /** Each 'compensate' names another step of {@code steps}: called once, with every step of the playbook. */
+    void checkCompensations(List<Step> steps) {
+        policies.checkCompensations(steps);
+    }
+
+    private Step step(Node node, int index, Map<String, Node> ids) {
+        if (!(node instanceof MappingNode mapping)) {
+            yaml.error(node, "step " + index + " must be a mapping with at least 'id' and 'powershell', found "
+                    + yaml.kind(node));
+            return null;
+        }
+        String peekedId = YamlValues.peekText(mapping, "id");
+        String label = peekedId != null && YamlValues.NAME.matcher(peekedId).matches()
+                && peekedId.length() <= YamlValues.MAX_NAME_LENGTH ? "step '" + peekedId + "'" : "step " + index;
+        String where = "in " + label;
+        Map<String, NodeTuple> keys = yaml.keys(mapping, where, STEP_KEYS);
+        int before = yaml.errorCount();
+
+        String id = null;
+        if (!keys.containsKey("id")) {
+            yaml.error(mapping, "missing required key 'id' " + where);
+        } else {
+            Node idNode = keys.get("id").getValueNode();
+            id = yaml.name(idNode, "'id' " + where);
+            if (id != null) {
+                Node first = ids.putIfAbsent(id, idNode);
+                if (first != null) {
+                    yaml.error(idNode, "duplicate step id '" + id + "'; the first step with this id is at line "
+                            + YamlDocument.line(first));
+                }
+            }
+        }
+        String description = yaml.optionalText(keys, "description", "'description' " + where);
+
+        Uses library = null;
+        String powershell = null;
+        if (keys.containsKey("uses")) {
+            if (keys.containsKey("powershell")) {
+                yaml.error(keys.get("powershell").getKeyNode(), "'powershell' " + where + " cannot go with 'uses': a step"
+                        + " runs its own script or a library step's, not both");
+            }
+            if (keys.containsKey("expect")) {
+                yaml.error(keys.get("expect").getKeyNode(), "'expect' " + where + " cannot go with 'uses': what a good"
+                        + " outcome looks like is part of the library step");
+            }
+            library = uses.read(keys.get("uses").getValueNode(), keys.get("with"), where);
+            powershell = library == null ? null : library.step().powershell();
+        } else {
+            if (keys.containsKey("with")) {
+                yaml.error(keys.get("with").getKeyNode(), "'with' " + where + " sets the inputs of a library step,"
+                        + " so it needs 'uses'");
+            }
+            powershell = scripts.read(keys, mapping, where);
+        }
+
+        Duration timeout = library != null && library.step().timeout() != null ? library.step().timeout() : DEFAULT_TIMEOUT;
+        if (keys.containsKey("timeout")) {
+            Duration parsed = yaml.duration(keys.get("timeout").getValueNode(), "'timeout' " + where);
+            timeout = parsed != null ? parsed : timeout;
+        }
+        Expectation expect = library != null ? library.step().expect() : Expectation.SUCCESS;
+        if (keys.containsKey("expect") && library == null) {
+            expect = expectations.read(keys.get("expect").getValueNode(), label);
+        }
+        Condition when = keys.containsKey("when") ? conditions.read(keys.get("when").getValueNode(), where) : null;
+        Map<String, String> outputs = keys.containsKey("outputs")
+                ? outputs(keys.get("outputs").getValueNode(), where) : Map.of();
+        StepPolicy policy = policies.read(keys, where, id);
+        if (library != null) {
+            // The library step's retry and idempotence hold unless this step sets its own.
+            policy = new StepPolicy(keys.containsKey("retry") ? policy.retry() : library.step().retry(),
+                    policy.approval(), policy.compensate(), policy.keepOnFailure(), policy.compensationOnly(),
+                    keys.containsKey("idempotent") ? policy.idempotent() : library.step().idempotent());
+        }
+        if (yaml.errorCount() > before || id == null || powershell == null || expect == null) {
+            return null;
+        }
+        return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library);
+    }
+
+    /** {@code outputs: { name: jsonField }}: names are PowerShell variable names, fields are top-level JSON fields. */
+    private Map<String, String> outputs(Node node, String where) {
+        MappingNode mapping = yaml.mapping(node, "'outputs' " + where);
+        if (mapping == null) {
+            return Map.of();
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        yaml.keys(mapping, "in 'outputs' " + where, null).forEach((name, tuple) -> {
+            if (!ParamsReader.PARAM_NAME.matcher(name).matches() || name.length() > YamlValues.MAX_NAME_LENGTH) {
+                yaml.error(tuple.getKeyNode(), "output name '" + Text.shorten(name) + "' " + where + " must be letters,"
+                        + " digits and underscores, not starting with a digit, at most " + YamlValues.MAX_NAME_LENGTH
+                        + " characters");
+                return;
+            }
+            String field = yaml.text(tuple.getValueNode(), "the JSON field of output '" + name + "' " + where);
+            if (field != null && field.isEmpty()) {
+                yaml.error(tuple.getValueNode(), "the JSON field of output '" + name + "' " + where + " must not be empty");
+            } else if (field != null) {
+                outputs.put(name, field);
+            }
+        });
+        return outputs;
+    }
+}
