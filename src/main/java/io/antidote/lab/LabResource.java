@@ -26,7 +26,7 @@ public class LabResource {
 
     /** Body of {@code POST /lab/hosts}. */
     public record HostSpec(String name, String version, String cu, List<String> compromise, Set<String> faults,
-                           String dag) {
+                           String dag, List<String> updates) {
     }
 
     private final LabFleet fleet;
@@ -61,7 +61,7 @@ public class LabResource {
         try {
             serverSpec = new ServerSpec(spec.version(), spec.cu(),
                     spec.compromise() == null ? List.of() : spec.compromise(),
-                    spec.faults() == null ? Set.of() : spec.faults(), spec.dag());
+                    spec.faults() == null ? Set.of() : spec.faults(), spec.dag(), spec.updates());
             LabHost host = fleet.create(spec.name(), serverSpec, 0);
             return Response.status(201).entity(host.server().describe()).build();
         } catch (ServerSpec.Invalid e) {

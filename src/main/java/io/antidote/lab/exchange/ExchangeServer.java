@@ -28,6 +28,8 @@ public final class ExchangeServer {
     public static final String INSTALL_PATH = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\";
     public static final String EXSETUP_PATH = INSTALL_PATH + "Bin\\ExSetup.exe";
     public static final String PATCH_SHARE = "C:\\Patches";
+    /** The out-of-band March updates for CUs too old for the share's package, one per CU. */
+    public static final String OUT_OF_BAND_SHARE = PATCH_SHARE + "\\OutOfBand";
     public static final String SETUP_REGISTRY_KEY = "HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup";
     public static final String UPDATES_REGISTRY_KEY = "HKLM:\\SOFTWARE\\Microsoft\\Updates";
 
@@ -71,10 +73,17 @@ public final class ExchangeServer {
         installFirewallDefaults();
         installFiles();
         installComponentsAndAppPools();
+        for (String kb : spec.updates()) {
+            // Installed and rebooted before the lab's story starts: the day after Microsoft released it.
+            applySecurityUpdate(kb, cu.fixedBuild(), SECURITY_UPDATE_RELEASED.plusDays(1));
+            pendingReboot = false;
+        }
         for (String c : spec.compromise()) {
             Compromise.fromName(c).plant(this);
         }
     }
+
+    private static final LocalDateTime SECURITY_UPDATE_RELEASED = LocalDateTime.of(2021, 3, 2, 18, 0, 0);
 
     /**
      * A fresh server named {@code name} (the host name; Windows reports it upper-cased as
@@ -175,8 +184,23 @@ public final class ExchangeServer {
         files.createDirectory("C:\\Users\\Administrator\\Documents", INSTALLED);
         for (String version : List.of("2013", "2016", "2019")) {
             files.writeFile(PATCH_SHARE + "\\Exchange" + version + "-" + ProxyLogonFix.KB + "-x64-en.msp",
-                    Msiexec.packageContent(ProxyLogonFix.KB, version), INSTALLED);
+                    PatchPackage.content(ProxyLogonFix.KB, version, null), INSTALLED);
         }
+        for (CumulativeUpdate old : CumulativeUpdate.values()) {
+            if (old.hasOutOfBandUpdate()) {
+                files.writeFile(outOfBandPackage(old), PatchPackage.content(ProxyLogonFix.KB, old.version(), old.cuName()),
+                        INSTALLED);
+            }
+        }
+        // IIS's own request log of the default site: evidence a responder keeps before anything changes.
+        files.writeFile("C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex210303.log", "#Software: Microsoft Internet Information Services 10.0\r\n"
+                + "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip sc-status\r\n"
+                + "2021-03-03 04:12:30 10.0.0.5 POST /ecp/y.js - 443 - 86.105.18.116 200\r\n", INSTALLED);
+    }
+
+    /** Where the lab keeps the out-of-band March update of an old CU: {@code C:\\Patches\\OutOfBand\\Exchange2016-KB5000871-CU17-x64-en.msp}. */
+    public static String outOfBandPackage(CumulativeUpdate old) {
+        return OUT_OF_BAND_SHARE + "\\Exchange" + old.version() + "-" + ProxyLogonFix.KB + "-" + old.cuName() + "-x64-en.msp";
     }
 
     private static String legitimatePage(String page) {
@@ -237,6 +261,11 @@ public final class ExchangeServer {
 
     public void realTimeSleep(boolean real) {
         this.realTimeSleep = real;
+    }
+
+    /** Whether a remote session on the host gets an elevated token (the High Mandatory Level label). */
+    public boolean elevated() {
+        return !faults.containsKey(Fault.NON_ELEVATED);
     }
 
     public synchronized boolean hasFault(Fault fault) {
@@ -568,6 +597,7 @@ public final class ExchangeServer {
         d.put("compromise", spec.compromise());
         d.put("faults", spec.faultSettings().stream().map(Fault.Setting::specName).collect(Collectors.toList()));
         d.put("dag", spec.dag());
+        d.put("elevated", elevated());
         d.put("componentStates", new LinkedHashMap<>(components));
         Map<String, Object> pools = new LinkedHashMap<>();
         for (AppPool p : appPools.values()) {

@@ -34,12 +34,23 @@ public enum Fault {
      * the build is raised, but OWA answers 500 and ECP fails to load Microsoft.Exchange.Common.
      */
     NON_ELEVATED_INSTALL("non-elevated-install", null),
-    /** After a restart the host refuses connections for a while (default 30s). */
+    /**
+     * Remote sessions get a filtered (medium integrity) token, as when UAC remote restrictions apply
+     * to the account: {@code whoami /groups} shows the Medium Mandatory Level label, not the High one.
+     */
+    NON_ELEVATED("non-elevated", null),
+    /**
+     * After a restart the host refuses connections for a while (default 30s), up to
+     * {@link #MAX_UNREACHABLE}: longer than the patience of a playbook's retries, as a real host stuck
+     * in a long boot or a failed one is.
+     */
     UNREACHABLE_AFTER_REBOOT("unreachable-after-reboot", Duration.ofSeconds(30));
 
     /** Longest duration a fault may be given: a lab that waits longer is no use for a rehearsal. */
     public static final Duration MAX_DURATION = Duration.ofMinutes(10);
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m)");
+    /** Longest a host may stay unreachable after a restart: past any retry window a playbook sets. */
+    public static final Duration MAX_UNREACHABLE = Duration.ofHours(2);
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
     private final String specName;
     private final Duration defaultDuration;
@@ -89,16 +100,18 @@ public enum Fault {
         Matcher m = DURATION.matcher(entry.substring(colon + 1).toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("fault '" + fault.specName
-                    + "' takes a duration such as 500ms, 2s or 1m");
+                    + "' takes a duration such as 500ms, 2s, 1m or 1h");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
+            case "h" -> Duration.ofHours(n);
             default -> Duration.ofMinutes(n);
         };
-        if (d.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("fault '" + fault.specName + "' lasts at most 10m");
+        Duration max = fault == UNREACHABLE_AFTER_REBOOT ? MAX_UNREACHABLE : MAX_DURATION;
+        if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("fault '" + fault.specName + "' lasts at most " + Setting.format(max));
         }
         return new Setting(fault, d);
     }

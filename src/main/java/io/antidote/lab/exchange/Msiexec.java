@@ -4,8 +4,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What {@code msiexec.exe} does with a command line on the simulated server. Only patch
@@ -22,14 +20,6 @@ final class Msiexec {
     static final int INVALID_COMMAND_LINE = 1639;
     static final int PATCH_TARGET_NOT_FOUND = 1642;
     static final int SUCCESS_REBOOT_REQUIRED = 3010;
-
-    /** The lab's stand-in for an .msp file's content: which update, for which Exchange version. */
-    private static final Pattern PACKAGE = Pattern.compile(
-            "Windows Installer patch (KB\\d+) for Microsoft Exchange Server (2013|2016|2019)\\b.*", Pattern.DOTALL);
-
-    static String packageContent(String kb, String version) {
-        return "Windows Installer patch " + kb + " for Microsoft Exchange Server " + version + "\r\n";
-    }
 
     private Msiexec() {
     }
@@ -69,14 +59,16 @@ final class Msiexec {
         if (file.isEmpty() || file.get().directory()) {
             return PACKAGE_OPEN_FAILED;
         }
-        Matcher m = PACKAGE.matcher(file.get().content());
-        if (!m.matches()) {
+        var found = PatchPackage.read(file.get().content());
+        if (found.isEmpty()) {
             return PATCH_PACKAGE_INVALID;
         }
-        String kb = m.group(1);
-        String version = m.group(2);
+        String kb = found.get().kb();
         CumulativeUpdate cu = server.cumulativeUpdate();
-        if (!version.equals(cu.version()) || !cu.targetedByMarchUpdatePackage()) {
+        // The package of the supported CUs installs on each of them; an out-of-band one only on its own old CU.
+        boolean fits = found.get().cu() == null ? cu.targetedByMarchUpdatePackage()
+                : cu.hasOutOfBandUpdate() && found.get().cu().equals(cu.cuName());
+        if (!found.get().version().equals(cu.version()) || !fits) {
             return PATCH_TARGET_NOT_FOUND;
         }
         if (server.hasUpdate(kb)) {

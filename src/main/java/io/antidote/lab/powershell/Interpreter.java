@@ -814,14 +814,16 @@ final class Interpreter {
                 return new NativeResult(0, List.of(server.computerName()));
             case "whoami":
                 if (commandLine.toLowerCase(java.util.Locale.ROOT).contains("/groups")) {
-                    // A remote session of an administrator is elevated: its token has the High label.
+                    // A remote session of an administrator is elevated (the High label) unless UAC filters its token.
                     return new NativeResult(0, List.of("", "GROUP INFORMATION", "-----------------", "",
                             "Group Name                                 Type             SID          Attributes",
                             "========================================== ================ ============ ==================================================",
                             "Everyone                                   Well-known group S-1-1-0      Mandatory group, Enabled by default, Enabled group",
                             "BUILTIN\\Administrators                     Alias            S-1-5-32-544 Mandatory group, Enabled by default, Enabled group, Group owner",
                             "CONTOSO\\Organization Management           Group            S-1-5-21-1004336348-1177238915-682003330-1117 Mandatory group, Enabled by default, Enabled group",
-                            "Mandatory Label\\High Mandatory Level       Label            S-1-16-12288"));
+                            server.elevated()
+                                    ? "Mandatory Label\\High Mandatory Level       Label            S-1-16-12288"
+                                    : "Mandatory Label\\Medium Mandatory Level     Label            S-1-16-8192"));
                 }
                 return new NativeResult(0, List.of("contoso\\administrator"));
             default:

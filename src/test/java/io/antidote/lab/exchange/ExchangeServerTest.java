@@ -86,6 +86,68 @@ class ExchangeServerTest {
     }
 
     @Test
+    void each_old_cu_installs_only_its_own_out_of_band_update_to_its_fixed_build() {
+        for (CumulativeUpdate old : List.of(CumulativeUpdate.EX2013_CU21, CumulativeUpdate.EX2013_CU22,
+                CumulativeUpdate.EX2016_CU17, CumulativeUpdate.EX2019_CU6)) {
+            ExchangeServer s = server(old.version(), old.cuName(), Set.of());
+            String own = ExchangeServer.outOfBandPackage(old);
+            CumulativeUpdate other = old == CumulativeUpdate.EX2013_CU21 ? CumulativeUpdate.EX2013_CU22
+                    : CumulativeUpdate.EX2013_CU21;
+
+            assertThat(s.msiexec("/update \"" + ExchangeServer.outOfBandPackage(other) + "\" /quiet", DOCS, NOW))
+                    .as("%s given %s's out-of-band update", old, other).isEqualTo(1642);
+            assertThat(s.isPatched()).isFalse();
+            assertThat(s.msiexec("/update \"" + own + "\" /quiet /norestart", DOCS, NOW)).as("%s", old).isEqualTo(3010);
+            assertThat(s.build()).as("%s", old).isEqualTo(old.fixedBuild());
+            assertThat(s.isPatched()).isTrue();
+            assertThat(s.hasUpdate("KB5000871")).isTrue();
+        }
+        assertThat(server("2016", "CU19", Set.of()).msiexec("/update \"" + ExchangeServer.outOfBandPackage(
+                CumulativeUpdate.EX2016_CU17) + "\" /quiet", DOCS, NOW)).as("an out-of-band update on a supported CU")
+                .isEqualTo(1642);
+    }
+
+    @Test
+    void a_server_specified_with_the_update_starts_on_the_fixed_build_of_its_cu_with_no_reboot_pending() {
+        ExchangeServer s = ExchangeServer.create("lab-ex01",
+                new ServerSpec("2016", "CU17", List.of(), Set.of(), null, List.of("KB5000871")));
+
+        assertThat(s.build().fileVersion()).isEqualTo("15.01.2044.013");
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.pendingReboot()).isFalse();
+        assertThat(s.rebootCount()).isZero();
+        assertThat(s.registrySubkeys("HKLM:\\SOFTWARE\\Microsoft\\Updates\\Exchange 2016")).containsExactly("KB5000871");
+        assertThatThrownBy(() -> new ServerSpec("2019", "CU9", List.of(), Set.of(), null, List.of("KB5000871")))
+                .isInstanceOf(ServerSpec.Invalid.class).hasMessageContaining("updates: Exchange 2019 CU9 ships the fix");
+        assertThatThrownBy(() -> new ServerSpec("2019", "CU8", List.of(), Set.of(), null, List.of("KB9999999")))
+                .isInstanceOf(ServerSpec.Invalid.class).hasMessageStartingWith("updates: ");
+    }
+
+    @Test
+    void a_package_is_signed_by_microsoft_and_an_altered_one_is_not_valid() {
+        ExchangeServer s = server("2016", "CU19", Set.of());
+        String content = s.files().get(MSP_2016).orElseThrow().content();
+
+        assertThat(PatchPackage.signature(content)).isEqualTo(new PatchPackage.Signature("Valid", PatchPackage.MICROSOFT));
+        assertThat(PatchPackage.signature(content.replace("2016", "2019")).status()).isEqualTo("HashMismatch");
+        assertThat(PatchPackage.signature("Windows Installer patch KB5000871 for Microsoft Exchange Server 2016\r\n").status())
+                .isEqualTo("NotSigned");
+        assertThat(PatchPackage.fileHash(content)).matches("[0-9A-F]{64}")
+                .isNotEqualTo(PatchPackage.fileHash(s.files().get("C:\\Patches\\Exchange2019-KB5000871-x64-en.msp")
+                        .orElseThrow().content()));
+    }
+
+    @Test
+    void durations_of_faults_are_bounded_but_a_host_may_stay_unreachable_for_longer_than_ten_minutes() {
+        assertThat(Fault.parse("unreachable-after-reboot:30m").duration()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(Fault.parse("unreachable-after-reboot:2h").duration()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThatThrownBy(() -> Fault.parse("unreachable-after-reboot:3h")).hasMessageContaining("at most 120m");
+        assertThatThrownBy(() -> Fault.parse("latency:11m")).hasMessageContaining("at most 10m");
+        assertThat(server("2016", "CU19", Set.of("non-elevated")).elevated()).isFalse();
+        assertThat(server("2016", "CU19", Set.of()).elevated()).isTrue();
+    }
+
+    @Test
     void the_refuse_update_fault_fails_the_install_with_1603_and_leaves_the_server_as_it_was() {
         ExchangeServer s = server("2016", "CU19", Set.of("refuse-update"));
 

@@ -47,6 +47,15 @@ class LabCmdletsTest {
     }
 
     @Test
+    void whoami_shows_the_high_label_in_an_elevated_session_and_the_medium_one_when_uac_filters_the_token() {
+        String check = "[bool](whoami /groups | Select-String -SimpleMatch 'S-1-16-12288')";
+        assertThat(out(check)).isEqualTo("True\n");
+        ExchangeServer filtered = ExchangeServer.create("lab-ex02", new ServerSpec("2016", "CU19", List.of(), Set.of("non-elevated")));
+        ScriptResult r = new PowerShell(filtered, CLOCK).run(check + "; whoami /groups | Select-String 'Mandatory Level'");
+        assertThat(r.stdout().replace("\r\n", "\n")).startsWith("False\n").contains("Medium Mandatory Level").contains("S-1-16-8192");
+    }
+
+    @Test
     void get_exchange_server_reports_the_cu_level_version() {
         run("msiexec /update C:\\Patches\\Exchange2016-KB5000871-x64-en.msp /quiet /norestart");
 
@@ -165,10 +174,11 @@ class LabCmdletsTest {
     @Test
     void get_child_item_lists_recurses_filters_and_reports_a_missing_path() {
         assertThat(out("Get-ChildItem C:\\Patches -Filter '*.msp' | ForEach-Object { $_.Name + ' ' + $_.Length }"))
-                .isEqualTo("Exchange2013-KB5000871-x64-en.msp 70\nExchange2016-KB5000871-x64-en.msp 70\n"
-                        + "Exchange2019-KB5000871-x64-en.msp 70\n");
+                .as("the signed package's length").isEqualTo("Exchange2013-KB5000871-x64-en.msp 245\nExchange2016-KB5000871-x64-en.msp 245\n"
+                        + "Exchange2019-KB5000871-x64-en.msp 245\n");
         assertThat(out("Get-ChildItem C:\\inetpub -Recurse -File | ForEach-Object { $_.FullName }"))
-                .isEqualTo("C:\\inetpub\\wwwroot\\iisstart.htm\nC:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx\n");
+                .isEqualTo("C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex210303.log\nC:\\inetpub\\wwwroot\\iisstart.htm\n"
+                        + "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx\n");
         assertThat(out("(Get-ChildItem 'C:\\inetpub\\wwwroot\\aspnet_client' -Recurse -Directory).Name -join ','"))
                 .isEqualTo("system_web,4_0_30319\n");
         assertThat(out("Get-ChildItem C:\\Patches\\*2019*.msp | ForEach-Object { \"$_\" }; Get-ChildItem C:\\root -Name"))
@@ -206,7 +216,7 @@ class LabCmdletsTest {
     @Test
     void files_can_be_read_quarantined_and_removed() {
         String shell = "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx";
-        assertThat(out("(Get-Content " + shell + ").Length -gt 10; (Get-Content C:\\Patches\\Exchange2016-KB5000871-x64-en.msp -Raw).Trim()"))
+        assertThat(out("(Get-Content " + shell + ").Length -gt 10; (Get-Content C:\\Patches\\Exchange2016-KB5000871-x64-en.msp -TotalCount 1)"))
                 .isEqualTo("True\nWindows Installer patch KB5000871 for Microsoft Exchange Server 2016\n");
 
         out("New-Item -ItemType Directory C:\\Quarantine | Out-Null; Move-Item " + shell + " C:\\Quarantine\\; "

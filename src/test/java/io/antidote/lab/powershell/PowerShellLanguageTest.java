@@ -350,7 +350,7 @@ class PowerShellLanguageTest {
 
         @Test
         void set_location_moves_relative_paths() {
-            assertThat(out("Set-Location C:\\Patches; (Get-ChildItem).Count; Test-Path .\\Exchange2016-KB5000871-x64-en.msp; "
+            assertThat(out("Set-Location C:\\Patches; (Get-ChildItem -File).Count; Test-Path .\\Exchange2016-KB5000871-x64-en.msp; "
                     + "Get-Location")).isEqualTo("3\nTrue\n\nPath\n----\nC:\\Patches\n\n\n");
         }
 
