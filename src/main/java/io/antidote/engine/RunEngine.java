@@ -1,9 +1,9 @@
 package io.antidote.engine;
 
-import io.antidote.playbook.Conditions;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
+import io.antidote.playbook.StepOutputs;
 import io.antidote.store.EventStore;
 import io.antidote.store.StoredEvent;
 import io.antidote.store.TargetLeases;
@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -298,7 +297,7 @@ public class RunEngine {
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
         // renders the same values; they are data in the param block, never part of the script text.
         String script = ScriptRenderer.renderWithOutputs(step, params, playbook.params(),
-                outputsBefore(playbook, step, state.target(started.target()).orElseThrow().outputs()));
+                StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()));
         // The transport gives up at the same deadline, so a host that never answers frees this worker too.
         ScriptResult result = shell.runPowerShell(target, script, step.timeout());
         SecretMask mask = SecretMask.of(playbook.params(), params);
@@ -307,30 +306,7 @@ public class RunEngine {
         String stdout = mask.apply(result.stdout());
         // Captured from the masked output: a secret the host echoed never becomes an output either.
         return new StepOutcome.Completed(result.exitCode(), stdout, mask.apply(result.stderr()), unmet,
-                unmet.isEmpty() ? Conditions.capture(step, stdout) : Map.of());
-    }
-
-    /**
-     * The outputs a step's script receives: every output declared by the steps before it in the playbook,
-     * with the value its target recorded, or null when that step captured nothing there (it was skipped,
-     * or printed no JSON), so that a script can always refer to them.
-     */
-    static Map<String, Map<String, Object>> outputsBefore(Playbook playbook, Step step,
-                                                         Map<String, Map<String, Object>> recorded) {
-        Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
-        for (Step earlier : playbook.steps()) {
-            if (earlier.id().equals(step.id())) {
-                break;
-            }
-            if (earlier.outputs().isEmpty()) {
-                continue;
-            }
-            Map<String, Object> captured = recorded.getOrDefault(earlier.id(), Map.of());
-            Map<String, Object> values = new LinkedHashMap<>();
-            earlier.outputs().keySet().forEach(name -> values.put(name, captured.get(name)));
-            outputs.put(earlier.id(), values);
-        }
-        return outputs;
+                unmet.isEmpty() ? StepOutputs.capture(step, stdout) : Map.of());
     }
 
     static StepOutcome failureOutcome(Throwable failure, Duration timeout) {

@@ -1,16 +1,14 @@
 package io.antidote.engine;
 
-import io.antidote.playbook.Condition;
 import io.antidote.playbook.InvalidParamsException;
 import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
 import io.antidote.playbook.ScriptRenderer;
-import io.antidote.playbook.Rollout;
+import io.antidote.playbook.RunPlanner;
 import io.antidote.playbook.Step;
+import io.antidote.playbook.StepOutputs;
 import io.antidote.playbook.TargetSelector;
-import io.antidote.playbook.StepPolicy;
-import io.antidote.workflow.FailureKind;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.antidote.workflow.RunCommand.RequestRun;
@@ -104,7 +102,7 @@ public class RunRequests {
         List<Preview.StepPreview> steps = playbook.steps().stream()
                 .map(step -> new Preview.StepPreview(step.id(), step.description(), step.timeout().toString(),
                         ScriptRenderer.renderRedacted(step, params, playbook.params()),
-                        step.when() == null ? null : when(step.when()).text(), step.outputs(),
+                        step.when() == null ? null : RunPlanner.when(step.when()).text(), step.outputs(),
                         receives(playbook, step)))
                 .toList();
         // Scripts do not depend on the target today (targets never reach a script); listed per target so
@@ -119,7 +117,7 @@ public class RunRequests {
      */
     private static Map<String, String> receives(Playbook playbook, Step step) {
         Map<String, String> receives = new java.util.LinkedHashMap<>();
-        RunEngine.outputsBefore(playbook, step, Map.of()).forEach((stepId, outputs) -> outputs.keySet().forEach(
+        StepOutputs.visibleTo(playbook, step, Map.of()).forEach((stepId, outputs) -> outputs.keySet().forEach(
                 name -> receives.put("$" + ScriptRenderer.outputVariable(stepId, name), "output '" + name
                         + "' of step '" + stepId + "' (JSON field '" + playbook.step(stepId).orElseThrow().outputs()
                         .get(name) + "'), known once that step succeeds on the target; $null if it was skipped")));
@@ -141,7 +139,7 @@ public class RunRequests {
             return Uni.createFrom().failure(e);
         }
         // The selection is resolved now and the plan records the names: inventory edits never change a requested run.
-        RunPlan plan = planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList(),
+        RunPlan plan = RunPlanner.planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList(),
                 "REFUSE".equals(request.onBusy()) ? RunPlan.OnBusy.REFUSE : RunPlan.OnBusy.WAIT);
         UUID runId = UUID.randomUUID();
         Map<String, Object> kept = params;
@@ -174,62 +172,6 @@ public class RunRequests {
             throw new InvalidRequestException(e.errors().stream()
                     .map(p -> new InvalidRequestException.Violation("params." + p.param(), p.message())).toList());
         }
-    }
-
-    /**
-     * The plan a run of this playbook on these targets follows: each step's policy, the strategy, and the
-     * targets ordered by the strategy's {@code orderBy} label (stable: request order among equals) and
-     * grouped by its {@code groupBy} label. Targets without the label keep their place and their own group.
-     */
-    static RunPlan planOf(Playbook playbook, List<Target> targets) {
-        return planOf(playbook, targets, RunPlan.OnBusy.WAIT);
-    }
-
-    static RunPlan planOf(Playbook playbook, List<Target> targets, RunPlan.OnBusy onBusy) {
-        Rollout rollout = playbook.rollout();
-        List<Target> ordered = new ArrayList<>(targets);
-        if (rollout.orderBy() != null) {
-            ordered.sort(java.util.Comparator.comparing(t -> t.labels().getOrDefault(rollout.orderBy(), "\uffff")));
-        }
-        Map<String, String> groups = new java.util.LinkedHashMap<>();
-        if (rollout.groupBy() != null) {
-            ordered.forEach(t -> {
-                String group = t.labels().get(rollout.groupBy());
-                if (group != null) {
-                    groups.put(t.name(), rollout.groupBy() + "=" + group);
-                }
-            });
-        }
-        List<RunPlan.PlannedStep> steps = playbook.steps().stream().map(RunRequests::plannedStep).toList();
-        return new RunPlan(playbook.name(), playbook.digest(), steps, ordered.stream().map(Target::name).toList(),
-                new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups,
-                onBusy);
-    }
-
-    private static RunPlan.PlannedStep plannedStep(Step step) {
-        StepPolicy policy = step.policy();
-        StepPolicy.Retry r = policy.retry();
-        Set<FailureKind> kinds = new HashSet<>();
-        r.on().forEach(kind -> kinds.add(kind.equals("timeout") ? FailureKind.TIMEOUT : FailureKind.CONNECTION));
-        RunPlan.Retry retry = new RunPlan.Retry(r.attempts(), r.exponential() ? RunPlan.Backoff.EXPONENTIAL
-                : RunPlan.Backoff.FIXED, r.delay().toMillis(), r.maxDelay().toMillis(), kinds, r.exitCodes());
-        RunPlan.Approval approval = policy.approval() == null ? null : new RunPlan.Approval(policy.approval().role(),
-                policy.approval().timeout() == null ? 0 : policy.approval().timeout().toMillis(),
-                policy.approval().requesterMayApprove());
-        return new RunPlan.PlannedStep(step.id(), retry, step.timeout().toMillis(), approval, policy.compensate(),
-                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent(), when(step.when()));
-    }
-
-    /** The playbook's condition as the plan records it, for the decider to evaluate. */
-    static RunPlan.When when(Condition condition) {
-        if (condition == null) {
-            return null;
-        }
-        if (condition.subject() instanceof Condition.ParamValue param) {
-            return new RunPlan.When(param.param(), null, null, condition.expected(), condition.negated());
-        }
-        Condition.StepOutput output = (Condition.StepOutput) condition.subject();
-        return new RunPlan.When(null, output.step(), output.output(), condition.expected(), condition.negated());
     }
 
     private Playbook validPlaybook(Request request) {

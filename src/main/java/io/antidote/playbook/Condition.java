@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * When a step runs: one value, a parameter or an earlier step's captured output, compared with a
- * literal. Evaluated by Antidote ({@link Conditions#evaluate}), never by PowerShell.
+ * literal. Evaluated by Antidote, never by PowerShell: planned as a
+ * {@link io.antidote.workflow.RunPlan.When} ({@link RunPlanner#when}), which the workflow decider evaluates.
  *
  * @param expected a {@link String}, {@link Long}, {@link Boolean} or {@code null}
  * @param negated  {@code true} for {@code notEquals}

@@ -106,7 +106,7 @@ public final class ScriptRenderer {
     }
 
     /**
-     * As {@link #render}, with the outputs captured from earlier steps ({@link Conditions#capture}) declared
+     * As {@link #render}, with the outputs captured from earlier steps ({@link StepOutputs#capture}) declared
      * too, as {@code $steps_<step id, - as _>_<output name>}: data in the same param block, never script text.
      *
      * @param outputs captured outputs by step id, in the order the steps ran

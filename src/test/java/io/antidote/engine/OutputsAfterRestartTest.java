@@ -10,8 +10,10 @@ import io.antidote.lab.powershell.ScriptResult;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookParser;
+import io.antidote.playbook.RunPlanner;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
+import io.antidote.playbook.StepOutputs;
 import io.antidote.store.NewEvent;
 import io.antidote.store.StoredEvent;
 import io.antidote.winrm.Target;
@@ -65,7 +67,7 @@ class OutputsAfterRestartTest {
         Instant at = Instant.parse("2021-03-03T08:00:00Z");
         Target ex01 = new Target("ex01", "10.0.0.1", 5985, Target.Scheme.HTTP, Target.AuthScheme.NTLM, "ref", Map.of());
         List<RunEvent> history = new ArrayList<>();
-        decide(history, new RunCommand.RequestRun(runId, RunRequests.planOf(PLAYBOOK, List.of(ex01)), Map.of(), null,
+        decide(history, new RunCommand.RequestRun(runId, RunPlanner.planOf(PLAYBOOK, List.of(ex01)), Map.of(), null,
                 null, "alice", at));
         decide(history, new RunCommand.Advance(at));
         String hostile = "15.01.2176.002'; Stop-Service W3SVC; '$(whoami)\n`\"";
@@ -92,7 +94,7 @@ class OutputsAfterRestartTest {
         RunState resumed = RunDecider.fold(restored);
         Step report = PLAYBOOK.step("report").orElseThrow();
         String script = ScriptRenderer.renderWithOutputs(report, Map.of(), PLAYBOOK.params(),
-                RunEngine.outputsBefore(PLAYBOOK, report, resumed.target("ex01").orElseThrow().outputs()));
+                StepOutputs.visibleTo(PLAYBOOK, report, resumed.target("ex01").orElseThrow().outputs()));
 
         ScriptResult result = new PowerShell(ExchangeServer.create("ex01", new ServerSpec("2016", "CU19"))).run(script);
         assertThat(result.stderr()).isEmpty();

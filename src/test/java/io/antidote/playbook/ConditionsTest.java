@@ -10,7 +10,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code when} conditions and {@code outputs}: parsed with positions, evaluated by Antidote over typed values. */
+/**
+ * {@code when} conditions and {@code outputs}: parsed with positions, captured typed, and evaluated over typed
+ * values by the plan's condition ({@link RunPlanner#when}), the one evaluator the run uses.
+ */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ConditionsTest {
 
@@ -51,6 +54,12 @@ class ConditionsTest {
         return ((ParseResult.Invalid) result).errors();
     }
 
+    /** As the run decides: the plan's copy of the condition, evaluated by the workflow. */
+    private static boolean holds(Condition condition, Map<String, Object> params,
+                                 Map<String, Map<String, Object>> outputs) {
+        return RunPlanner.when(condition).holds(params, outputs);
+    }
+
     @Test
     void conditions_and_outputs_are_read_from_the_playbook() {
         Playbook playbook = playbook(PLAYBOOK);
@@ -67,30 +76,30 @@ class ConditionsTest {
     @Test
     void outputs_are_captured_typed_from_the_json_a_step_printed_and_conditions_compare_them_typed() {
         Playbook playbook = playbook(PLAYBOOK);
-        Map<String, Object> captured = Conditions.capture(playbook.step("precheck").orElseThrow(),
+        Map<String, Object> captured = StepOutputs.capture(playbook.step("precheck").orElseThrow(),
                 "warming up\r\n{\"dag\":true,\"build\":\"15.1.2176.9\",\"count\":2}\r\n");
         Map<String, Object> expectedCapture = new HashMap<>(Map.of("isDagMember", true, "build", "15.1.2176.9", "count", 2L));
         expectedCapture.put("missing", null);
         assertThat(captured).isEqualTo(expectedCapture);
 
         Map<String, Map<String, Object>> outputs = Map.of("precheck", captured);
-        assertThat(Conditions.evaluate(playbook.step("leave-dag").orElseThrow().when(), Map.of(), outputs)).isTrue();
-        assertThat(Conditions.evaluate(playbook.step("not-two").orElseThrow().when(), Map.of(), outputs)).isFalse();
+        assertThat(holds(playbook.step("leave-dag").orElseThrow().when(), Map.of(), outputs)).isTrue();
+        assertThat(holds(playbook.step("not-two").orElseThrow().when(), Map.of(), outputs)).isFalse();
         Condition fullScan = playbook.step("full-scan").orElseThrow().when();
-        assertThat(Conditions.evaluate(fullScan, Map.of("mode", "audit"), outputs)).isFalse();
-        assertThat(Conditions.evaluate(fullScan, Map.of("mode", "full"), outputs)).isTrue();
-        assertThat(Conditions.evaluate(new Condition(new Condition.ParamValue("mode"), "true", false),
+        assertThat(holds(fullScan, Map.of("mode", "audit"), outputs)).isFalse();
+        assertThat(holds(fullScan, Map.of("mode", "full"), outputs)).isTrue();
+        assertThat(holds(new Condition(new Condition.ParamValue("mode"), "true", false),
                 Map.of("mode", true), outputs)).as("the string 'true' is not the boolean true").isFalse();
-        assertThat(Conditions.evaluate(null, Map.of(), Map.of())).as("no condition: the step runs").isTrue();
+        assertThat(RunPlanner.when(null)).as("no condition: the planned step has none and always runs").isNull();
     }
 
     @Test
     void output_that_is_not_json_captures_nulls_and_a_condition_on_it_is_false() {
         Playbook playbook = playbook(PLAYBOOK);
-        Map<String, Object> captured = Conditions.capture(playbook.step("precheck").orElseThrow(), "oops; not json");
+        Map<String, Object> captured = StepOutputs.capture(playbook.step("precheck").orElseThrow(), "oops; not json");
 
         assertThat(captured).containsKeys("isDagMember", "build").allSatisfy((k, v) -> assertThat(v).isNull());
-        assertThat(Conditions.evaluate(playbook.step("leave-dag").orElseThrow().when(), Map.of(),
+        assertThat(holds(playbook.step("leave-dag").orElseThrow().when(), Map.of(),
                 Map.of("precheck", captured))).isFalse();
     }
 

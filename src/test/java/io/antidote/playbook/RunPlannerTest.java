@@ -1,8 +1,5 @@
-package io.antidote.engine;
+package io.antidote.playbook;
 
-import io.antidote.playbook.ParseResult;
-import io.antidote.playbook.Playbook;
-import io.antidote.playbook.PlaybookParser;
 import io.antidote.winrm.Target;
 import io.antidote.workflow.FailureKind;
 import io.antidote.workflow.RunPlan;
@@ -18,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A playbook and its targets become the plan a run carries: step policies, strategy, order and groups. */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class RunPlanMappingTest {
+class RunPlannerTest {
 
     static final Playbook PLAYBOOK = ((ParseResult.Valid) PlaybookParser.parse("demo.yaml", """
             name: demo
@@ -56,7 +53,7 @@ class RunPlanMappingTest {
 
     @Test
     void each_step_carries_its_policy_into_the_plan() {
-        RunPlan plan = RunRequests.planOf(PLAYBOOK, List.of(target("ex01", Map.of())));
+        RunPlan plan = RunPlanner.planOf(PLAYBOOK, List.of(target("ex01", Map.of())));
         assertThat(plan.step("isolate")).isEqualTo(new RunPlan.PlannedStep("isolate", RunPlan.Retry.NONE, 120_000,
                 null, "restore", true, false, true));
         RunPlan.PlannedStep patch = plan.step("patch");
@@ -69,7 +66,7 @@ class RunPlanMappingTest {
 
     @Test
     void targets_are_ordered_by_the_order_label_and_grouped_by_the_group_label() {
-        RunPlan plan = RunRequests.planOf(PLAYBOOK, List.of(
+        RunPlan plan = RunPlanner.planOf(PLAYBOOK, List.of(
                 target("ex03", Map.of("site", "paris", "dag", "dag1")),
                 target("ex01", Map.of("site", "berlin", "dag", "dag1")),
                 target("ex09", Map.of()),
@@ -102,36 +99,35 @@ class RunPlanMappingTest {
 
     @Test
     void a_steps_condition_goes_into_the_plan_for_the_decider_to_evaluate() {
-        RunPlan plan = RunRequests.planOf(CONDITIONAL, List.of(target("ex01", Map.of())));
+        RunPlan plan = RunPlanner.planOf(CONDITIONAL, List.of(target("ex01", Map.of())));
         assertThat(plan.step("precheck").when()).isNull();
         assertThat(plan.step("patch").when()).isEqualTo(new RunPlan.When(null, "precheck", "patched", true, true));
         assertThat(plan.step("scan").when()).isEqualTo(new RunPlan.When("mode", null, null, "full", false));
     }
 
     @Test
-    void the_plans_condition_decides_as_the_playbooks_own_evaluation_does() {
-        // Conditions.evaluate is the documented meaning; the plan's copy must never drift from it.
-        List<Object> values = java.util.Arrays.asList("full", "audit", "3", 3, 3L, true, false, null);
-        List<io.antidote.playbook.Condition> conditions = new java.util.ArrayList<>();
-        for (Object expected : java.util.Arrays.asList("full", "3", 3L, true, false, null)) {
-            for (boolean negated : List.of(false, true)) {
-                conditions.add(new io.antidote.playbook.Condition(
-                        new io.antidote.playbook.Condition.ParamValue("mode"), expected, negated));
-                conditions.add(new io.antidote.playbook.Condition(
-                        new io.antidote.playbook.Condition.StepOutput("precheck", "build"), expected, negated));
-            }
-        }
-        for (io.antidote.playbook.Condition condition : conditions) {
-            for (Object value : values) {
-                Map<String, Object> params = new java.util.HashMap<>();
-                params.put("mode", value);
-                Map<String, Object> captured = new java.util.HashMap<>();
-                captured.put("build", value);
-                Map<String, Map<String, Object>> outputs = Map.of("precheck", captured);
-                assertThat(RunRequests.when(condition).holds(params, outputs))
-                        .as("%s on %s", condition, value)
-                        .isEqualTo(io.antidote.playbook.Conditions.evaluate(condition, params, outputs));
-            }
-        }
+    void a_playbook_condition_planned_holds_as_docs_playbooks_md_says() {
+        RunPlan.When full = RunPlanner.when(new Condition(new Condition.ParamValue("mode"), "full", false));
+        assertThat(full.holds(Map.of("mode", "full"), Map.of())).isTrue();
+        assertThat(full.holds(Map.of("mode", "audit"), Map.of())).isFalse();
+        assertThat(full.holds(Map.of(), Map.of())).as("a parameter not given is null").isFalse();
+
+        RunPlan.When three = RunPlanner.when(new Condition(new Condition.ParamValue("copies"), 3L, false));
+        assertThat(three.holds(Map.of("copies", 3), Map.of())).as("integers compare as integers").isTrue();
+        assertThat(three.holds(Map.of("copies", "3"), Map.of())).as("the string '3' is not the integer 3").isFalse();
+
+        RunPlan.When notPatched = RunPlanner.when(
+                new Condition(new Condition.StepOutput("precheck", "patched"), true, true));
+        assertThat(notPatched.holds(Map.of(), Map.of("precheck", Map.of("patched", true)))).isFalse();
+        assertThat(notPatched.holds(Map.of(), Map.of("precheck", Map.of("patched", false)))).isTrue();
+        assertThat(notPatched.holds(Map.of(), Map.of())).as("an output not captured is null, not true").isTrue();
+
+        Map<String, Object> nothing = new java.util.HashMap<>();
+        nothing.put("build", null);
+        RunPlan.When buildIsNull = RunPlanner.when(
+                new Condition(new Condition.StepOutput("precheck", "build"), null, false));
+        assertThat(buildIsNull.holds(Map.of(), Map.of("precheck", nothing))).isTrue();
+        assertThat(buildIsNull.holds(Map.of(), Map.of("precheck", Map.of("build", "15.1")))).isFalse();
+        assertThat(RunPlanner.when(null)).as("no condition: the planned step has none and always runs").isNull();
     }
 }
