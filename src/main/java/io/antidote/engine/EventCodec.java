@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.antidote.store.NewEvent;
 import io.antidote.store.StoredEvent;
 import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -12,31 +13,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Turns workflow events into stored envelopes and back. The stored type is a stable name listed here,
- * never a Java class name, so classes can move without rewriting history. Envelope fields (actor,
- * time, target, step, attempt) live in their own columns and are left out of {@code data}. Events stored
- * before approvals, skips, compensations and target failures had their step column filled keep it in
+ * Turns workflow events into stored envelopes and back. The stored type is the stable name {@link
+ * RunEventTypes} gives each event, never a qualified class name, so classes can move without rewriting
+ * history. Envelope fields (actor, time, target, step, attempt) live in their own columns and are left out
+ * of {@code data}. Events stored before approvals, skips, compensations and target failures had their step column filled keep it in
  * {@code data}; they decode the same.
  */
 @ApplicationScoped
 public class EventCodec {
 
-    private static final List<Class<? extends RunEvent>> TYPES = List.of(
-            RunEvent.RunRequested.class, RunEvent.RunStarted.class, RunEvent.TargetStarted.class,
-            RunEvent.StepStarted.class, RunEvent.StepSucceeded.class, RunEvent.StepFailed.class,
-            RunEvent.TargetSucceeded.class, RunEvent.TargetFailed.class, RunEvent.TargetSkipped.class,
-            RunEvent.RunSucceeded.class, RunEvent.RunFailed.class,
-            RunEvent.StepTimedOut.class, RunEvent.StepInterrupted.class, RunEvent.StepRetryScheduled.class,
-            RunEvent.ApprovalRequested.class, RunEvent.ApprovalGranted.class, RunEvent.ApprovalRejected.class,
-            RunEvent.ApprovalTimedOut.class, RunEvent.CompensationStarted.class, RunEvent.StepCompensated.class,
-            RunEvent.CompensationFailed.class, RunEvent.TargetWaiting.class, RunEvent.TargetCancelled.class,
-            RunEvent.CancelRequested.class, RunEvent.RunCancelled.class, RunEvent.StepSkipped.class);
-
-    private static final Map<String, Class<? extends RunEvent>> BY_NAME = TYPES.stream()
-            .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
+    private static final Map<String, Class<? extends RunEvent>> BY_NAME = RunEventTypes.ALL.stream()
+            .collect(Collectors.toMap(RunEventTypes::nameOf, Function.identity()));
 
     private final ObjectMapper mapper;
 
@@ -45,12 +34,8 @@ public class EventCodec {
     }
 
     public static String typeOf(RunEvent event) {
-        return event.getClass().getSimpleName();
+        return RunEventTypes.nameOf(event);
     }
-
-    /** Stored type names of the events that end a run. */
-    public static final java.util.Set<String> TERMINAL_TYPES = Stream.of(RunEvent.RunSucceeded.class,
-            RunEvent.RunFailed.class, RunEvent.RunCancelled.class).map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
 
     public NewEvent encode(RunEvent event) {
         ObjectNode data = mapper.valueToTree(event);

@@ -163,9 +163,9 @@ public class RunCommands {
         for (RunEvent e : events) {
             if (e instanceof RunEvent.TargetStarted started) {
                 done = done.chain(() -> TargetLeases.take(connection, runId, started.target()));
-            } else if (e instanceof RunEvent.OfTarget ended && RunEngine.TARGET_ENDED.contains(EventCodec.typeOf(e))) {
+            } else if (e instanceof RunEvent.EndsTarget ended) {
                 done = done.chain(() -> TargetLeases.release(connection, runId, ended.target()));
-            } else if (EventCodec.TERMINAL_TYPES.contains(EventCodec.typeOf(e))) {
+            } else if (e instanceof RunEvent.EndsRun) {
                 done = done.chain(() -> TargetLeases.releaseAll(connection, runId));
             }
         }

@@ -18,6 +18,7 @@ import io.antidote.workflow.RunCommand.Advance;
 import io.antidote.workflow.RunCommand.RecordOutcome;
 import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunState;
 import io.antidote.workflow.FailureKind;
@@ -80,10 +81,6 @@ public class RunEngine {
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
     private final Map<UUID, Set<CompletableFuture<StepOutcome>>> interrupts = new ConcurrentHashMap<>();
 
-    /** Stored types of the events after which a target is no longer held by its run. */
-    static final Set<String> TARGET_ENDED = Set.of("TargetSucceeded", "TargetFailed", "TargetCancelled",
-            "TargetSkipped");
-
     RunEngine(EventStore store, Pool pool, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
               RunCommands commands) {
@@ -140,7 +137,7 @@ public class RunEngine {
 
     /** Resumes runs that were in flight when the process stopped. */
     void resumeOnStart(@Observes StartupEvent start) {
-        VertxContexts.onNewContext(vertx, () -> store.runsWithout(EventCodec.TERMINAL_TYPES))
+        VertxContexts.onNewContext(vertx, () -> store.runsWithout(RunEventTypes.ENDING_RUN))
                 .subscribe().with(runs -> runs.forEach(this::resume),
                         e -> LOG.errorf("Runs in flight could not be resumed: %s", e.getMessage()));
     }
@@ -183,8 +180,8 @@ public class RunEngine {
             } else if (e instanceof RunEvent.TargetWaiting waiting) {
                 advanceIfLetGo(runId, waiting.target());
             }
-            if (e instanceof RunEvent.OfTarget ofTarget && TARGET_ENDED.contains(EventCodec.typeOf(e))) {
-                released.add(ofTarget.target());
+            if (e instanceof RunEvent.EndsTarget ended) {
+                released.add(ended.target());
             }
         }
         if (!released.isEmpty()) {

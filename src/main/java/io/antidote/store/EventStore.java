@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.DatabaseException;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.hibernate.JDBCException;
 import org.hibernate.exception.ConstraintViolationException;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -159,6 +162,15 @@ public class EventStore {
     }
 
     /**
+     * For {@link #runsWaitingFor}, from the workflow's one list of event names: the event a run records
+     * when it waits for a target, and those after which it no longer waits (it started or ended it).
+     */
+    private static final String WAITING = RunEventTypes.nameOf(RunEvent.TargetWaiting.class);
+    private static final String[] WAITING_OVER = Stream.concat(
+                    Stream.of(RunEventTypes.nameOf(RunEvent.TargetStarted.class)), RunEventTypes.ENDING_TARGET.stream())
+            .toArray(String[]::new);
+
+    /**
      * Runs that recorded waiting for one of these targets (a {@code TargetWaiting} event) and have not
      * started, finished, skipped or cancelled it since: the ones to wake when the target is let go.
      */
@@ -169,12 +181,11 @@ public class EventStore {
         }
         return pool.preparedQuery("""
                         select distinct w.run_id from run_event w
-                         where w.type = 'TargetWaiting' and w.target = any($1)
+                         where w.type = $2 and w.target = any($1)
                            and not exists (select 1 from run_event e
                                             where e.run_id = w.run_id and e.target = w.target
-                                              and e.type in ('TargetStarted', 'TargetSucceeded', 'TargetFailed',
-                                                             'TargetCancelled', 'TargetSkipped'))""")
-                .execute(Tuple.of(targets.toArray(String[]::new)))
+                                              and e.type = any($3))""")
+                .execute(Tuple.of(targets.toArray(String[]::new), WAITING, WAITING_OVER))
                 .map(rows -> {
                     List<UUID> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(row.getUUID(0)));

@@ -37,6 +37,22 @@ public sealed interface RunEvent {
         int attempt();
     }
 
+    // The three markers below are the only record of which events end what: the engine takes and lets go
+    // targets by them, recovery looks for runs without an EndsRun, and the stored names the store and
+    // the migrations query by are read off them (RunEventTypes).
+
+    /** The attempt a {@link StepStarted} began is over: the step no longer runs on its target. */
+    sealed interface EndsStep extends OfStep {
+    }
+
+    /** The run is done with the target: it no longer holds it, and no step of the run starts on it again. */
+    sealed interface EndsTarget extends OfTarget {
+    }
+
+    /** The run is over: every target ended, and nothing more is decided for it. */
+    sealed interface EndsRun extends RunEvent {
+    }
+
     /** A run was asked for: the plan it will follow, fixed from now on, and who asked. */
     record RunRequested(UUID runId, RunPlan plan, Map<String, Object> params, String ticket,
                         String idempotencyKey, String actor, Instant at) implements RunEvent {
@@ -67,7 +83,7 @@ public sealed interface RunEvent {
      * after a restart renders later steps with the same values.
      */
     record StepSucceeded(String target, String step, int attempt, int exitCode, String stdout, String stderr,
-                         Map<String, Object> outputs, String actor, Instant at) implements OfStep {
+                         Map<String, Object> outputs, String actor, Instant at) implements EndsStep {
         public StepSucceeded {
             // Events recorded before outputs existed have none; null values are outputs not captured.
             outputs = Values.copy(outputs);
@@ -96,17 +112,17 @@ public sealed interface RunEvent {
      * not run or finish at all ({@code exitCode} null, e.g. connection refused or timed out).
      */
     record StepFailed(String target, String step, int attempt, Integer exitCode, List<String> reasons,
-                      String stdout, String stderr, String actor, Instant at) implements OfStep {
+                      String stdout, String stderr, String actor, Instant at) implements EndsStep {
     }
 
     /** The attempt ran past the step's timeout; its outcome, if it ever comes, is not recorded. */
     record StepTimedOut(String target, String step, int attempt, String reason, String actor, Instant at)
-            implements OfStep {
+            implements EndsStep {
     }
 
     /** The service stopped while the attempt ran, so its outcome is unknown and will never be recorded. */
     record StepInterrupted(String target, String step, int attempt, String reason, String actor, Instant at)
-            implements OfStep {
+            implements EndsStep {
     }
 
     /** The attempt failed in a way the step's retry policy covers: {@code attempt} starts at {@code dueAt}. */
@@ -155,7 +171,7 @@ public sealed interface RunEvent {
     }
 
     /** The target was stopped by a cancel, after its undo steps ran. */
-    record TargetCancelled(String target, String reason, String actor, Instant at) implements OfTarget {
+    record TargetCancelled(String target, String reason, String actor, Instant at) implements EndsTarget {
     }
 
     /** Someone asked the run to stop: no new step starts; the running one finishes or is interrupted. */
@@ -163,26 +179,27 @@ public sealed interface RunEvent {
     }
 
     /** The run stopped after a cancel; every target ended. */
-    record RunCancelled(String reason, String actor, Instant at) implements RunEvent {
+    record RunCancelled(String reason, String actor, Instant at) implements EndsRun {
     }
 
     /** Every step of the target succeeded. */
-    record TargetSucceeded(String target, String actor, Instant at) implements OfTarget {
+    record TargetSucceeded(String target, String actor, Instant at) implements EndsTarget {
     }
 
     /** The target stopped at a failed step; later steps never ran on it. */
-    record TargetFailed(String target, String step, String reason, String actor, Instant at) implements AtStep {
+    record TargetFailed(String target, String step, String reason, String actor, Instant at)
+            implements AtStep, EndsTarget {
     }
 
     /** The target was never started because the rollout stopped before reaching it. */
-    record TargetSkipped(String target, String reason, String actor, Instant at) implements OfTarget {
+    record TargetSkipped(String target, String reason, String actor, Instant at) implements EndsTarget {
     }
 
     /** Every target succeeded. */
-    record RunSucceeded(String actor, Instant at) implements RunEvent {
+    record RunSucceeded(String actor, Instant at) implements EndsRun {
     }
 
     /** At least one target failed; the rollout stopped there. */
-    record RunFailed(String reason, String actor, Instant at) implements RunEvent {
+    record RunFailed(String reason, String actor, Instant at) implements EndsRun {
     }
 }

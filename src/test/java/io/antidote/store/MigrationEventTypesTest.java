@@ -1,0 +1,82 @@
+package io.antidote.store;
+
+import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Migrations name event types in SQL, and a migration that ran is never edited (Flyway checks every applied
+ * file's checksum), so they cannot read the workflow's list: this reads them and holds them to it instead.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class MigrationEventTypesTest {
+
+    /** {@code type = 'X'} or {@code type in ('X', 'Y')}, with any table alias before {@code type}. */
+    private static final Pattern TYPE_TEST = Pattern.compile(
+            "\\btype\\s*(?:=\\s*'([^']*)'|in\\s*\\(([^)]*)\\))", Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void every_event_type_a_migration_names_is_one_the_workflow_stores() throws Exception {
+        Map<String, String> migrations = migrations();
+        assertThat(migrations).as("migrations on the class path").containsKey("V5__target_lease.sql");
+        migrations.forEach((file, sql) -> assertThat(typeTests(sql).stream().flatMap(List::stream))
+                .as("event types named in %s", file)
+                .allMatch(name -> RunEventTypes.ALL.stream().map(RunEventTypes::nameOf).anyMatch(name::equals)));
+    }
+
+    /**
+     * The lease back-fill took the targets started and not ended. If an event that ends a target is added
+     * later, V5 stays as it is (no database it migrated holds that event): change this expectation then,
+     * never V5.
+     */
+    @Test
+    void the_lease_back_fill_ends_targets_by_the_events_the_workflow_says_end_them() throws Exception {
+        List<List<String>> tests = typeTests(migrations().get("V5__target_lease.sql"));
+        assertThat(tests).containsExactly(
+                List.of(RunEventTypes.nameOf(RunEvent.TargetStarted.class)),
+                RunEventTypes.ENDING_TARGET.stream().sorted().toList());
+    }
+
+    /** The names each {@code type} comparison in the SQL tests for, in the order they appear (each sorted). */
+    private static List<List<String>> typeTests(String sql) {
+        String code = sql.replaceAll("--[^\n]*", "");
+        List<List<String>> tests = new ArrayList<>();
+        Matcher m = TYPE_TEST.matcher(code);
+        while (m.find()) {
+            Stream<String> names = m.group(1) != null ? Stream.of(m.group(1))
+                    : Arrays.stream(m.group(2).split(",")).map(String::strip).map(s -> s.replaceAll("^'|'$", ""));
+            tests.add(names.sorted().toList());
+        }
+        return tests;
+    }
+
+    private static Map<String, String> migrations() throws IOException, URISyntaxException {
+        Path dir = Path.of(Objects.requireNonNull(MigrationEventTypesTest.class.getResource("/db/migration"),
+                "db/migration on the class path").toURI());
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> paths = Files.list(dir)) {
+            for (Path p : paths.filter(p -> p.toString().endsWith(".sql")).toList()) {
+                files.put(p.getFileName().toString(), Files.readString(p));
+            }
+        }
+        return files;
+    }
+}
