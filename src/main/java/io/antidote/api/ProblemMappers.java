@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.antidote.engine.InvalidRequestException;
-import io.antidote.engine.RunRequests;
+import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -66,7 +66,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response busy(RunRequests.TargetBusyException e) {
+    public Response busy(TargetBusyException e) {
         return Problem.response(409, "Target busy", e.getMessage(), List.of());
     }
 

@@ -4,7 +4,7 @@ import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
 import io.antidote.playbook.PlaybookBundle;
-import io.antidote.store.EventStore;
+import io.antidote.store.PlaybookVersionStore;
 import io.antidote.workflow.RunPlan;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class PlaybookVersions {
 
     private final PlaybookCatalog catalog;
-    private final EventStore store;
+    private final PlaybookVersionStore store;
     private final Map<String, Playbook> byDigest = new ConcurrentHashMap<>();
 
-    PlaybookVersions(PlaybookCatalog catalog, EventStore store) {
+    PlaybookVersions(PlaybookCatalog catalog, PlaybookVersionStore store) {
         this.catalog = catalog;
         this.store = store;
     }
@@ -32,7 +32,7 @@ public class PlaybookVersions {
     /** Keeps the playbook's text so that its runs can find it after the file changes. */
     public Uni<Void> remember(Playbook playbook) {
         byDigest.put(playbook.digest(), playbook);
-        return store.savePlaybookVersion(playbook.digest(), playbook.name(), playbook.versionText());
+        return store.save(playbook.digest(), playbook.name(), playbook.versionText());
     }
 
     public Uni<Playbook> of(RunPlan plan) {
@@ -45,7 +45,7 @@ public class PlaybookVersions {
             byDigest.put(plan.digest(), current.get());
             return Uni.createFrom().item(current.get());
         }
-        return store.playbookSource(plan.digest()).map(source -> {
+        return store.source(plan.digest()).map(source -> {
             String text = source.orElseThrow(() -> new IllegalStateException(
                     "playbook " + plan.playbook() + " version " + plan.digest() + " is not stored"));
             // The stored text holds the library steps the version used, so it parses exactly as it did.

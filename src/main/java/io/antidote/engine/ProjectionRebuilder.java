@@ -1,6 +1,7 @@
 package io.antidote.engine;
 
 import io.antidote.store.EventStore;
+import io.antidote.store.RunQueries;
 import io.antidote.store.RunSummaries;
 import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
@@ -25,13 +26,15 @@ public class ProjectionRebuilder {
 
     private final Mutiny.SessionFactory sessionFactory;
     private final EventStore store;
+    private final RunQueries queries;
     private final EventCodec codec;
     private final RunSummaries runList;
 
-    ProjectionRebuilder(Mutiny.SessionFactory sessionFactory, EventStore store, EventCodec codec,
+    ProjectionRebuilder(Mutiny.SessionFactory sessionFactory, EventStore store, RunQueries queries, EventCodec codec,
                         RunSummaries runList) {
         this.sessionFactory = sessionFactory;
         this.store = store;
+        this.queries = queries;
         this.codec = codec;
         this.runList = runList;
     }
@@ -39,7 +42,7 @@ public class ProjectionRebuilder {
     /** Rebuilds the run list; answers how many runs it holds afterwards. Call on a Vert.x context. */
     public Uni<Integer> rebuildRunList() {
         return sessionFactory.withTransaction(session -> runList.clear(session)
-                .chain(() -> store.runsWithout(Set.of()))
+                .chain(() -> queries.runsWithout(Set.of()))
                 // Runs one after the other: store calls join this transaction's single session.
                 .chain(runs -> Multi.createFrom().iterable(runs)
                         .onItem().transformToUniAndConcatenate(runId -> store.load(runId).chain(stored -> {

@@ -2,10 +2,8 @@ package io.antidote.engine;
 
 import io.antidote.store.ConcurrencyConflictException;
 import io.antidote.store.EventStore;
-import io.antidote.store.RunSummaries;
+import io.antidote.store.ReadModels;
 import io.antidote.store.TargetBusyException;
-import io.antidote.store.TargetLeases;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.antidote.workflow.CommandRejected;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunDecider;
@@ -47,23 +45,21 @@ public class RunCommands {
 
     private final EventStore store;
     private final EventCodec codec;
-    private final RunSummaries runList;
     private final AppendListener listener;
     private final AtomicLong conflicts = new AtomicLong();
     /** Runs in flight as last appended or loaded here; see the class comment for why this is safe. */
     private final Map<UUID, RunState> inFlight = new ConcurrentHashMap<>();
 
     /** A writer nobody listens to, such as a second engine in a test. */
-    RunCommands(EventStore store, EventCodec codec, RunSummaries runList) {
-        this(store, codec, runList, new NoAppendListener());
+    RunCommands(EventStore store, EventCodec codec) {
+        this(store, codec, new NoAppendListener());
     }
 
     @Inject
-    RunCommands(EventStore store, EventCodec codec, RunSummaries runList, AppendListener listener) {
+    RunCommands(EventStore store, EventCodec codec, AppendListener listener) {
         this.store = store;
         this.listener = listener;
         this.codec = codec;
-        this.runList = runList;
     }
 
     /** What a command decided, and the state after it. */
@@ -95,8 +91,7 @@ public class RunCommands {
         UUID runId = next.runId();
         var row = RunListProjection.of(next, events.get(events.size() - 1).at());
         return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                        connection -> runList.upsert(connection, row)
-                                .chain(() -> leases(connection, runId, events)))
+                        models -> models.upsert(row).chain(() -> leases(models, runId, events)))
                 .invoke(appended -> keep(next))
                 .invoke(appended -> listener.committed(runId, events))
                 .map(appended -> new Decided(next, events));
@@ -135,11 +130,11 @@ public class RunCommands {
             return decideAndAppend(runId, commandFor, retries - 1, refused);
         }).onFailure(TargetBusyException.class).recoverWithUni(busy -> {
             TargetBusyException held = (TargetBusyException) busy;
-            if (refused.contains(held.target())) {
+            if (refused.containsAll(held.targets())) {
                 return Uni.createFrom().failure(busy);
             }
             Set<String> more = new HashSet<>(refused);
-            more.add(held.target());
+            more.addAll(held.targets());
             return decideAndAppend(runId, commandFor, retries, Set.copyOf(more));
         });
     }
@@ -158,15 +153,15 @@ public class RunCommands {
      * Takes and lets go targets in the append's transaction, as its events start and end them: the
      * database then refuses a second run on a target whatever the run decided on.
      */
-    private static Uni<Void> leases(SqlConnection connection, UUID runId, List<RunEvent> events) {
+    private static Uni<Void> leases(ReadModels models, UUID runId, List<RunEvent> events) {
         Uni<Void> done = Uni.createFrom().voidItem();
         for (RunEvent e : events) {
             if (e instanceof RunEvent.TargetStarted started) {
-                done = done.chain(() -> TargetLeases.take(connection, runId, started.target()));
+                done = done.chain(() -> models.take(runId, started.target()));
             } else if (e instanceof RunEvent.EndsTarget ended) {
-                done = done.chain(() -> TargetLeases.release(connection, runId, ended.target()));
+                done = done.chain(() -> models.release(runId, ended.target()));
             } else if (e instanceof RunEvent.EndsRun) {
-                done = done.chain(() -> TargetLeases.releaseAll(connection, runId));
+                done = done.chain(() -> models.releaseAll(runId));
             }
         }
         return done;

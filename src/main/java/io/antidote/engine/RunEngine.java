@@ -4,8 +4,9 @@ import io.antidote.playbook.Playbook;
 import io.antidote.playbook.ScriptRenderer;
 import io.antidote.playbook.Step;
 import io.antidote.playbook.StepOutputs;
+import io.antidote.engine.RunCommands.Decided;
 import io.antidote.store.EventStore;
-import io.antidote.store.StoredEvent;
+import io.antidote.store.RunQueries;
 import io.antidote.store.TargetLeases;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.RemoteShell;
@@ -28,7 +29,6 @@ import io.antidote.workflow.StepOutcome;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -66,7 +66,8 @@ public class RunEngine {
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
 
     private final EventStore store;
-    private final Pool pool;
+    private final RunQueries queries;
+    private final TargetLeases leases;
     private final RunCommands commands;
     private final EventCodec codec;
     private final PlaybookVersions playbooks;
@@ -81,10 +82,12 @@ public class RunEngine {
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
     private final Map<UUID, Set<CompletableFuture<StepOutcome>>> interrupts = new ConcurrentHashMap<>();
 
-    RunEngine(EventStore store, Pool pool, EventCodec codec, PlaybookVersions playbooks, Inventory targets,
+    RunEngine(EventStore store, RunQueries queries, TargetLeases leases, EventCodec codec, PlaybookVersions playbooks,
+              Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
               RunCommands commands) {
-        this.pool = pool;
+        this.queries = queries;
+        this.leases = leases;
         this.commands = commands;
         this.secrets = secrets;
         this.store = store;
@@ -115,7 +118,7 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
-        return TargetLeases.heldAgainst(pool, runId)
+        return leases.heldAgainst(runId)
                 .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
                 .chain(this::carryOut);
     }
@@ -132,12 +135,12 @@ public class RunEngine {
 
     /** Which of these targets a run holds now. */
     public Uni<Set<String>> busyTargets(Collection<String> targets) {
-        return TargetLeases.held(pool, targets);
+        return leases.held(targets);
     }
 
     /** Resumes runs that were in flight when the process stopped. */
     void resumeOnStart(@Observes StartupEvent start) {
-        VertxContexts.onNewContext(vertx, () -> store.runsWithout(RunEventTypes.ENDING_RUN))
+        VertxContexts.onNewContext(vertx, () -> queries.runsWithout(RunEventTypes.ENDING_RUN))
                 .subscribe().with(runs -> runs.forEach(this::resume),
                         e -> LOG.errorf("Runs in flight could not be resumed: %s", e.getMessage()));
     }
@@ -146,14 +149,14 @@ public class RunEngine {
         LOG.infof("Resuming run %s", runId);
         // Attempts shown as running lost their outcome with the process: the decider closes them and runs
         // again those that are idempotent (Recover), then the run goes on and its timers are set again.
-        VertxContexts.onNewContext(vertx, () -> TargetLeases.heldAgainst(pool, runId)
+        VertxContexts.onNewContext(vertx, () -> leases.heldAgainst(runId)
                         .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return commands.decideAndAppend(runId, commandFor).map(d -> new Decided(d.state(), d.events()));
+        return commands.decideAndAppend(runId, commandFor);
     }
 
     /** Starts the executions that the new events ask for, sets the run's timer, wakes runs that wait. */
@@ -210,7 +213,7 @@ public class RunEngine {
      * every unfinished run on every release made each release cost a command per run in flight.
      */
     private void wakeWaiting(UUID released, Set<String> targets) {
-        VertxContexts.onNewContext(vertx, () -> store.runsWaitingFor(targets))
+        VertxContexts.onNewContext(vertx, () -> queries.runsWaitingFor(targets))
                 .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).forEach(this::advanceLater),
                         e -> LOG.errorf("Waiting runs could not be woken: %s", e.getMessage()));
     }
@@ -220,7 +223,7 @@ public class RunEngine {
      * the holder's wake-up did not see this run waiting: look again now, after the commit, and go on at once.
      */
     private void advanceIfLetGo(UUID runId, String target) {
-        VertxContexts.onNewContext(vertx, () -> TargetLeases.holder(pool, target))
+        VertxContexts.onNewContext(vertx, () -> leases.holder(target))
                 .subscribe().with(holder -> {
                     if (holder.isEmpty()) {
                         advanceLater(runId);
@@ -331,8 +334,4 @@ public class RunEngine {
             "SocketException", "SocketTimeoutException", "UnknownHostException", "ConnectTimeoutException",
             "Connection refused", "Connection reset", "ConnectionClosedException", "Connection is closed",
             "circuit open for");
-
-    /** What a command decided, and the state after it. */
-    record Decided(RunState state, List<RunEvent> events) {
-    }
 }

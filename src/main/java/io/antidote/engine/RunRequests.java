@@ -9,6 +9,7 @@ import io.antidote.playbook.RunPlanner;
 import io.antidote.playbook.Step;
 import io.antidote.playbook.StepOutputs;
 import io.antidote.playbook.TargetSelector;
+import io.antidote.store.TargetBusyException;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.antidote.workflow.RunCommand.RequestRun;
@@ -48,13 +49,6 @@ public class RunRequests {
         public Request(String playbook, List<String> targets, Map<String, Object> params, String ticket,
                        String idempotencyKey, String actor) {
             this(playbook, targets, params, ticket, idempotencyKey, actor, null, null);
-        }
-    }
-
-    /** A target of the request is held by another run and the request said REFUSE. */
-    public static class TargetBusyException extends RuntimeException {
-        public TargetBusyException(String message) {
-            super(message);
         }
     }
 
@@ -148,7 +142,7 @@ public class RunRequests {
                     List<String> held = targets.stream().filter(busy::contains).toList();
                     if (!held.isEmpty()) {
                         throw new TargetBusyException("another run holds " + String.join(", ", held)
-                                + "; the request asked to be refused rather than wait (onBusy: REFUSE)");
+                                + "; the request asked to be refused rather than wait (onBusy: REFUSE)", held);
                     }
                 }).replaceWithVoid()
                 : Uni.createFrom().voidItem();

@@ -66,7 +66,7 @@ public class RunSummaries {
     }
 
     /** As {@link #upsert(Mutiny.Session, RunSummary)}, on the append's connection (see {@link EventStore#append}). */
-    public Uni<Void> upsert(SqlConnection connection, RunSummary summary) {
+    Uni<Void> upsert(SqlConnection connection, RunSummary summary) {
         return connection.preparedQuery(UPSERT_ON_CONNECTION)
                 .execute(Tuple.of(toJson(summary)))
                 .replaceWithVoid();

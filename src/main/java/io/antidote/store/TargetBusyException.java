@@ -1,21 +1,30 @@
 package io.antidote.store;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
- * Another run holds the target this run's append wanted to start ({@code target_lease}). Nothing of
- * the append was written: decide again with the target busy, so that the run waits for it.
+ * Another run holds a target this run wanted: its append tried to start it ({@code target_lease}), and
+ * nothing of the append was written, so the run decides again with the target busy and waits; or its
+ * request asked to be refused rather than wait.
  */
 public class TargetBusyException extends RuntimeException {
 
-    private final String target;
+    private final List<String> targets;
 
+    /** The lease refused the run's start of {@code target}. */
     public TargetBusyException(UUID runId, String target) {
-        super("run " + runId + " cannot start '" + target + "': another run holds it");
-        this.target = target;
+        this("run " + runId + " cannot start '" + target + "': another run holds it", List.of(target));
     }
 
-    public String target() {
-        return target;
+    /** Other runs hold {@code targets}; the message says what was refused. */
+    public TargetBusyException(String message, List<String> targets) {
+        super(message);
+        this.targets = List.copyOf(targets);
+    }
+
+    /** The targets another run holds. */
+    public List<String> targets() {
+        return targets;
     }
 }

@@ -1,11 +1,12 @@
 package io.antidote.store;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Objects;
@@ -16,12 +17,16 @@ import java.util.UUID;
 /**
  * One run per target, held in {@code target_lease} (see {@code V5__target_lease.sql}): taken and let go
  * on the connection of the append whose events start and end the target, so that the lease and the
- * history never disagree. The primary key on the target is what makes a second run's start fail. Read on
- * any client (the pool) to decide which targets are busy.
+ * history never disagree (see {@link PostgresEventStore}'s {@link ReadModels}). The primary key on the
+ * target is what makes a second run's start fail. Read on the pool to decide which targets are busy.
  */
-public final class TargetLeases {
+@ApplicationScoped
+public class TargetLeases {
 
-    private TargetLeases() {
+    private final Pool pool;
+
+    public TargetLeases(Pool pool) {
+        this.pool = pool;
     }
 
     /**
@@ -29,7 +34,7 @@ public final class TargetLeases {
      * TargetBusyException} if another run holds it; a run holding it but not committed yet makes this
      * wait for that transaction, then decide.
      */
-    public static Uni<Void> take(SqlConnection connection, UUID runId, String target) {
+    Uni<Void> take(SqlConnection connection, UUID runId, String target) {
         return connection.preparedQuery("""
                         insert into target_lease (target, run_id) values ($1, $2)
                         on conflict (target) do update set run_id = excluded.run_id
@@ -44,14 +49,14 @@ public final class TargetLeases {
     }
 
     /** Lets the target go if the run holds it. */
-    public static Uni<Void> release(SqlConnection connection, UUID runId, String target) {
+    Uni<Void> release(SqlConnection connection, UUID runId, String target) {
         return connection.preparedQuery("delete from target_lease where target = $1 and run_id = $2")
                 .execute(Tuple.of(target, runId))
                 .replaceWithVoid();
     }
 
     /** Lets go every target the run still holds (it ended). */
-    public static Uni<Void> releaseAll(SqlConnection connection, UUID runId) {
+    Uni<Void> releaseAll(SqlConnection connection, UUID runId) {
         return connection.preparedQuery("delete from target_lease where run_id = $1")
                 .execute(Tuple.of(runId))
                 .replaceWithVoid();
@@ -62,9 +67,9 @@ public final class TargetLeases {
      * busy set a run is decided on. Only the run's own targets are read: every lease in the fleet, on every
      * advance, grew with the number of runs in flight.
      */
-    public static Uni<Set<String>> heldAgainst(SqlClient client, UUID runId) {
+    public Uni<Set<String>> heldAgainst(UUID runId) {
         Objects.requireNonNull(runId, "runId");
-        return client.preparedQuery("""
+        return pool.preparedQuery("""
                         select l.target from target_lease l
                          where l.run_id <> $1
                            and l.target in (select jsonb_array_elements_text(e.data -> 'plan' -> 'targets')
@@ -75,17 +80,17 @@ public final class TargetLeases {
     }
 
     /** Which of these targets some run holds now. */
-    public static Uni<Set<String>> held(SqlClient client, Collection<String> targets) {
+    public Uni<Set<String>> held(Collection<String> targets) {
         Objects.requireNonNull(targets, "targets");
-        return client.preparedQuery("select target from target_lease where target = any($1)")
+        return pool.preparedQuery("select target from target_lease where target = any($1)")
                 .execute(Tuple.of(targets.toArray(String[]::new)))
                 .map(TargetLeases::targets);
     }
 
     /** The run holding this target now, if any. */
-    public static Uni<Optional<UUID>> holder(SqlClient client, String target) {
+    public Uni<Optional<UUID>> holder(String target) {
         Objects.requireNonNull(target, "target");
-        return client.preparedQuery("select run_id from target_lease where target = $1")
+        return pool.preparedQuery("select run_id from target_lease where target = $1")
                 .execute(Tuple.of(target))
                 .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
     }

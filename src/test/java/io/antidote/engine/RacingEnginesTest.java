@@ -56,8 +56,8 @@ class RacingEnginesTest {
     @Test
     void two_engines_driving_the_same_runs_leave_gap_free_chained_streams_with_one_outcome_per_attempt()
             throws Exception {
-        RunCommands first = new RunCommands(store, codec, runList);
-        RunCommands second = new RunCommands(store, codec, runList);
+        RunCommands first = new RunCommands(store, codec);
+        RunCommands second = new RunCommands(store, codec);
         RandomRuns setup = new RandomRuns(31L, Instant.parse("2021-03-04T00:00:00Z"));
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {

@@ -4,7 +4,6 @@ import static io.antidote.engine.RandomRuns.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.antidote.store.EventStore;
-import io.antidote.store.RunSummaries;
 import io.antidote.store.TargetLeases;
 import io.antidote.workflow.FailureKind;
 import io.antidote.workflow.RunCommand;
@@ -18,7 +17,6 @@ import io.antidote.workflow.RunPlan;
 import io.antidote.workflow.RunState;
 import io.antidote.workflow.StepOutcome;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,16 +53,13 @@ class TargetLeaseTest {
     EventCodec codec;
 
     @Inject
-    RunSummaries runList;
-
-    @Inject
-    Pool pool;
+    TargetLeases leases;
 
     @Test
     void two_engines_starting_one_target_for_two_runs_start_it_once_and_the_loser_waits_until_it_is_let_go()
             throws Exception {
-        RunCommands first = new RunCommands(store, codec, runList);
-        RunCommands second = new RunCommands(store, codec, runList);
+        RunCommands first = new RunCommands(store, codec);
+        RunCommands second = new RunCommands(store, codec);
         ExecutorService engines = Executors.newFixedThreadPool(2);
         try {
             for (int race = 0; race < RACES; race++) {
@@ -105,7 +100,7 @@ class TargetLeaseTest {
 
     @Test
     void a_run_told_a_held_target_is_free_by_any_command_still_does_not_start_it() {
-        RunCommands engine = new RunCommands(store, codec, runList);
+        RunCommands engine = new RunCommands(store, codec);
         String held = "lease-" + UUID.randomUUID();
         String other = "lease-" + UUID.randomUUID();
         UUID holderRun = request(engine, held);
@@ -129,7 +124,7 @@ class TargetLeaseTest {
 
     @Test
     void a_run_recovered_after_a_crash_keeps_its_target_until_it_ends_it() {
-        RunCommands beforeCrash = new RunCommands(store, codec, runList);
+        RunCommands beforeCrash = new RunCommands(store, codec);
         String target = "lease-" + UUID.randomUUID();
         UUID run = UUID.randomUUID();
         // An idempotent step: recovery runs the lost attempt again, so the run goes on holding its target.
@@ -139,7 +134,7 @@ class TargetLeaseTest {
         await(() -> beforeCrash.decideAndAppend(run, s -> new Advance(AT, Set.of())));
 
         // A new process, nothing in memory: the lease is still the crashed run's, and recovery keeps it.
-        RunCommands afterCrash = new RunCommands(store, codec, runList);
+        RunCommands afterCrash = new RunCommands(store, codec);
         assertThat(holder(target)).as("lease after the crash").contains(run);
         await(() -> afterCrash.decideAndAppend(run, s -> new Recover(AT, Set.of())));
         assertThat(types(run)).as("events of the recovered run").contains("StepInterrupted")
@@ -163,7 +158,7 @@ class TargetLeaseTest {
 
     @Test
     void a_run_looks_only_at_the_leases_on_its_own_targets() {
-        RunCommands engine = new RunCommands(store, codec, runList);
+        RunCommands engine = new RunCommands(store, codec);
         String mine = "lease-" + UUID.randomUUID();
         String elsewhere = "lease-" + UUID.randomUUID();
         UUID holdsMine = request(engine, mine);
@@ -172,11 +167,11 @@ class TargetLeaseTest {
         await(() -> engine.decideAndAppend(holdsElsewhere, s -> new Advance(AT, Set.of())));
         UUID run = request(engine, mine);
 
-        assertThat(await(() -> TargetLeases.heldAgainst(pool, run))).as("held targets this run would start")
+        assertThat(await(() -> leases.heldAgainst(run))).as("held targets this run would start")
                 .containsExactly(mine);
-        assertThat(await(() -> TargetLeases.heldAgainst(pool, holdsMine))).as("its own lease is not busy for the holder")
+        assertThat(await(() -> leases.heldAgainst(holdsMine))).as("its own lease is not busy for the holder")
                 .isEmpty();
-        assertThat(await(() -> TargetLeases.held(pool, List.of(mine, elsewhere, "lease-free"))))
+        assertThat(await(() -> leases.held(List.of(mine, elsewhere, "lease-free"))))
                 .as("which of these targets any run holds").containsExactlyInAnyOrder(mine, elsewhere);
     }
 
@@ -205,6 +200,6 @@ class TargetLeaseTest {
     }
 
     private Optional<UUID> holder(String target) {
-        return await(() -> TargetLeases.holder(pool, target));
+        return await(() -> leases.holder(target));
     }
 }

@@ -19,8 +19,8 @@ class ConflictTranslationTest {
     void a_taken_seq_is_a_conflict_however_deeply_it_is_wrapped() {
         PgException taken = new PgException(
                 "duplicate key value violates unique constraint \"run_event_stream_seq_key\"", "ERROR", "23505", null);
-        assertThat(EventStore.isConflict(taken)).as("a taken seq").isTrue();
-        assertThat(EventStore.isConflict(new CompletionException(new IllegalStateException("flush failed", taken))))
+        assertThat(PostgresEventStore.isConflict(taken)).as("a taken seq").isTrue();
+        assertThat(PostgresEventStore.isConflict(new CompletionException(new IllegalStateException("flush failed", taken))))
                 .as("a taken seq inside two wrappers").isTrue();
     }
 
@@ -28,18 +28,18 @@ class ConflictTranslationTest {
     void a_refusal_by_the_chain_trigger_is_a_conflict() {
         PgException unchained = new PgException("run_event chain broken: run x has no seq 3 to follow with seq 4",
                 "ERROR", "AN002", null);
-        assertThat(EventStore.isConflict(unchained)).as("an insert the chain trigger refused").isTrue();
+        assertThat(PostgresEventStore.isConflict(unchained)).as("an insert the chain trigger refused").isTrue();
     }
 
     @Test
     void a_recorded_event_id_and_other_errors_are_not_conflicts() {
         PgException duplicateEvent = new PgException(
                 "duplicate key value violates unique constraint \"run_event_event_id_key\"", "ERROR", "23505", null);
-        assertThat(EventStore.isConflict(duplicateEvent)).as("an event id already recorded").isFalse();
-        assertThat(EventStore.isConflict(new PgException("run_event is append-only: UPDATE refused", "ERROR", "AN001", null)))
+        assertThat(PostgresEventStore.isConflict(duplicateEvent)).as("an event id already recorded").isFalse();
+        assertThat(PostgresEventStore.isConflict(new PgException("run_event is append-only: UPDATE refused", "ERROR", "AN001", null)))
                 .as("a refused history edit").isFalse();
-        assertThat(EventStore.isConflict(new PgException("connection reset", "FATAL", "08006", null)))
+        assertThat(PostgresEventStore.isConflict(new PgException("connection reset", "FATAL", "08006", null)))
                 .as("a lost connection").isFalse();
-        assertThat(EventStore.isConflict(new IllegalStateException("no database involved"))).as("a plain failure").isFalse();
+        assertThat(PostgresEventStore.isConflict(new IllegalStateException("no database involved"))).as("a plain failure").isFalse();
     }
 }

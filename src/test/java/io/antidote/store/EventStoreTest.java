@@ -52,6 +52,12 @@ class EventStoreTest {
     EventStore store;
 
     @Inject
+    RunQueries queries;
+
+    @Inject
+    PlaybookVersionStore playbooks;
+
+    @Inject
     Mutiny.SessionFactory sessionFactory;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
@@ -307,14 +313,14 @@ class EventStoreTest {
         await(() -> store.append(cancelled, 0, events("RunRequested", "CancelRequested", "RunCancelled")));
         await(() -> store.append(justRequested, 0, events("RunRequested")));
 
-        List<UUID> unfinished = await(() -> store.runsWithout(Set.of("RunSucceeded", "RunFailed", "RunCancelled")));
+        List<UUID> unfinished = await(() -> queries.runsWithout(Set.of("RunSucceeded", "RunFailed", "RunCancelled")));
         assertThat(unfinished).as("runs without a terminal event")
                 .contains(running, justRequested)
                 .doesNotContain(succeeded, cancelled)
                 .doesNotHaveDuplicates();
         assertThat(unfinished.indexOf(running)).as("the older unfinished run comes first")
                 .isLessThan(unfinished.indexOf(justRequested));
-        assertThat(await(() -> store.runsWithout(Set.of()))).as("runs without any of no types")
+        assertThat(await(() -> queries.runsWithout(Set.of()))).as("runs without any of no types")
                 .contains(succeeded, running, cancelled, justRequested)
                 .doesNotHaveDuplicates();
     }
@@ -324,16 +330,16 @@ class EventStoreTest {
         String digest = UUID.randomUUID().toString().replace("-", "").repeat(2);
         String source = "name: isolate\nsteps:\n  - id: stop-iis\n    run: Stop-Service W3SVC  # é\n";
 
-        await(() -> store.savePlaybookVersion(digest, "isolate", source));
-        await(() -> store.savePlaybookVersion(digest, "isolate", source));
-        assertThat(await(() -> store.playbookSource(digest))).as("source stored under the digest").hasValue(source);
-        assertThat(await(() -> store.playbookSource("0".repeat(63) + "1"))).as("source under an unknown digest").isEmpty();
-        assertThat(await(() -> store.playbookSource("not a digest"))).as("source under a malformed digest").isEmpty();
+        await(() -> playbooks.save(digest, "isolate", source));
+        await(() -> playbooks.save(digest, "isolate", source));
+        assertThat(await(() -> playbooks.source(digest))).as("source stored under the digest").hasValue(source);
+        assertThat(await(() -> playbooks.source("0".repeat(63) + "1"))).as("source under an unknown digest").isEmpty();
+        assertThat(await(() -> playbooks.source("not a digest"))).as("source under a malformed digest").isEmpty();
 
-        assertThatThrownBy(() -> await(() -> store.savePlaybookVersion(digest, "isolate", source + "# changed\n")))
+        assertThatThrownBy(() -> await(() -> playbooks.save(digest, "isolate", source + "# changed\n")))
                 .as("another text under a stored digest")
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> await(() -> store.savePlaybookVersion("ABC", "isolate", source)))
+        assertThatThrownBy(() -> await(() -> playbooks.save("ABC", "isolate", source)))
                 .as("a malformed digest")
                 .isInstanceOf(IllegalArgumentException.class);
 
@@ -348,7 +354,7 @@ class EventStoreTest {
                         .hasMessageContaining("playbook_version is append-only");
             }
         }
-        assertThat(await(() -> store.playbookSource(digest))).as("source after the refused edits").hasValue(source);
+        assertThat(await(() -> playbooks.source(digest))).as("source after the refused edits").hasValue(source);
     }
 
     // --- helpers ---

@@ -1,0 +1,348 @@
+package io.antidote.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.DatabaseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.JDBCException;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * The system of record: the only writer of {@code run_event} (see {@code docs/event-store.md}). Streams
+ * are read and written on the reactive PostgreSQL pool, each method in a transaction of its own: an
+ * append is one statement (see {@link #append(UUID, long, List, Projector)}), together with its
+ * projector's writes when there is one, never joined to a caller's session.
+ *
+ * <p>The database enforces the same rules as this class (see {@code V1__event_store.sql}): it
+ * refuses updates, deletes and truncation, and any insert that does not continue its stream's
+ * chain. The hashes themselves are computed here, by {@link EventHash}.
+ */
+@ApplicationScoped
+public class PostgresEventStore implements EventStore {
+
+    private static final String STREAM_SEQ_KEY = "run_event_stream_seq_key";
+    private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
+    private static final String SQLSTATE_CHAIN_BROKEN = "AN002";
+
+    /** Tips remembered at most; more are runs long finished, and forgetting them is harmless. */
+    private static final int MAX_TIPS = 100_000;
+
+    private final Pool pool;
+    private final ObjectMapper objectMapper;
+    private final RunSummaries runList;
+    private final TargetLeases leases;
+    private final Map<UUID, Tip> tips = new ConcurrentHashMap<>();
+
+    @Inject
+    public PostgresEventStore(Pool pool, ObjectMapper objectMapper, RunSummaries runList, TargetLeases leases) {
+        this.pool = pool;
+        this.objectMapper = objectMapper;
+        this.runList = runList;
+        this.leases = leases;
+    }
+
+    @Override
+    public Uni<List<StoredEvent>> load(UUID runId) {
+        Objects.requireNonNull(runId, "runId");
+        // data as text: jsonb's own text is parsed here, and the hash recomputed from the parsed data.
+        return pool.preparedQuery("""
+                        select position, event_id, seq, type, occurred_at, actor, target, step, attempt, data::text,
+                               prev_hash, hash
+                          from run_event where run_id = $1 order by seq""")
+                .execute(Tuple.of(runId))
+                .map(rows -> {
+                    List<StoredEvent> stored = new ArrayList<>(rows.size());
+                    rows.forEach(row -> stored.add(toStored(runId, row)));
+                    return List.copyOf(stored);
+                })
+                .invoke(stored -> remember(runId, stored));
+    }
+
+    @Override
+    public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events,
+                                         Projector projector) {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(projector, "projector");
+        return Uni.createFrom().item(() -> prepare(runId, expectedVersion, events))
+                .flatMap(batch -> batch.isEmpty()
+                        ? Uni.createFrom().item(List.<StoredEvent>of())
+                        : pool.withConnection(connection -> hashToFollow(connection, runId, expectedVersion)
+                                .chain(first -> projector == Projector.NONE
+                                        // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+                                        ? insert(connection, runId, expectedVersion, batch, first)
+                                        : pipelinedTransaction(connection,
+                                                insert(connection, runId, expectedVersion, batch, first),
+                                                projector.project(new OnConnection(connection))))))
+                .invoke(stored -> remember(runId, stored))
+                .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
+                .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
+    }
+
+    /** An event ready to insert once the hash it follows is known. */
+    private record Pending(long seq, NewEvent event, String canonicalJson, String dataJson) {}
+
+    private static List<Pending> prepare(UUID runId, long expectedVersion, List<NewEvent> events) {
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion is 0 for a new stream, never negative: " + expectedVersion);
+        }
+        List<Pending> batch = new ArrayList<>(events.size());
+        long seq = expectedVersion;
+        for (NewEvent event : events) {
+            Objects.requireNonNull(event, "events must not contain null");
+            seq++;
+            String dataJson = CanonicalJson.write(event.data());
+            if (dataJson.length() > MAX_DATA_CHARS) {
+                throw new IllegalArgumentException("event " + event.eventId() + " carries " + dataJson.length()
+                        + " characters of data, more than the " + MAX_DATA_CHARS + " an event may hold");
+            }
+            batch.add(new Pending(seq, event, EventHash.canonicalJson(runId, seq, event), dataJson));
+        }
+        return batch;
+    }
+
+    /**
+     * The hash of seq {@code expectedVersion}, which the first new event chains to: from the tip this
+     * store last wrote or read for the run, otherwise from the database (one extra round trip). A
+     * remembered tip is never wrong in what it says, because a stored event never changes; it may
+     * only be behind the stream, and then it is not used.
+     */
+    private Uni<String> hashToFollow(SqlConnection connection, UUID runId, long expectedVersion) {
+        if (expectedVersion == 0) {
+            return Uni.createFrom().item(EventHash.GENESIS);
+        }
+        Tip tip = tips.get(runId);
+        if (tip != null && tip.seq() == expectedVersion) {
+            return Uni.createFrom().item(tip.hash());
+        }
+        return connection.preparedQuery("select hash from run_event where run_id = $1 and seq = $2")
+                .execute(Tuple.of(runId, expectedVersion))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ConcurrencyConflictException(runId, expectedVersion,
+                                new IllegalStateException("the run has no seq " + expectedVersion));
+                    }
+                    return rows.iterator().next().getString(0);
+                });
+    }
+
+    /**
+     * One statement inserts the whole batch, and it is the expected-version check too: seq {@code
+     * expectedVersion + 1} is taken if the stream moved on (unique key on (run_id, seq)), and the chain
+     * trigger refuses it if seq {@code expectedVersion} is missing or has another hash; either way the
+     * statement, and so the whole batch, fails. Rows go in in seq order (a row trigger sees the rows its
+     * statement inserted before), so positions follow seqs.
+     */
+    private static Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
+                                                 List<Pending> batch, String first) {
+        return Uni.createFrom().deferred(() -> {
+            int n = batch.size();
+            UUID[] ids = new UUID[n];
+            Long[] seqs = new Long[n];
+            String[] types = new String[n];
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] actors = new String[n];
+            String[] targets = new String[n];
+            String[] steps = new String[n];
+            Integer[] attempts = new Integer[n];
+            String[] data = new String[n];
+            String[] prevHashes = new String[n];
+            String[] hashes = new String[n];
+            String prevHash = first;
+            for (int i = 0; i < n; i++) {
+                Pending pending = batch.get(i);
+                NewEvent event = pending.event();
+                ids[i] = event.eventId();
+                seqs[i] = pending.seq();
+                types[i] = event.type();
+                times[i] = event.occurredAt().atOffset(ZoneOffset.UTC);
+                actors[i] = event.actor();
+                targets[i] = event.target();
+                steps[i] = event.step();
+                attempts[i] = event.attempt();
+                data[i] = pending.dataJson();
+                prevHashes[i] = prevHash;
+                hashes[i] = EventHash.hash(prevHash, pending.canonicalJson());
+                prevHash = hashes[i];
+            }
+            Tuple params = Tuple.tuple(List.of(runId, ids, seqs, types, times, actors, targets, steps, attempts,
+                    data, prevHashes, hashes));
+            return connection.preparedQuery(INSERT).execute(params).map(rows -> {
+                long[] positions = new long[n];
+                for (Row row : rows) {
+                    positions[(int) (row.getLong("seq") - expectedVersion - 1)] = row.getLong("position");
+                }
+                List<StoredEvent> stored = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    NewEvent event = batch.get(i).event();
+                    stored.add(new StoredEvent(positions[i], event.eventId(), runId, seqs[i], event.type(),
+                            event.occurredAt(), event.actor(), event.target(), event.step(), event.attempt(),
+                            event.data().deepCopy(), prevHashes[i], hashes[i]));
+                }
+                return List.copyOf(stored);
+            });
+        });
+    }
+
+    /**
+     * {@code work} and {@code after} in one transaction, sent one behind the other without waiting:
+     * BEGIN, the insert and the projector's first statement share a round trip; COMMIT goes only once
+     * every one of them succeeded, ROLLBACK otherwise (a statement after a failed one fails too, as
+     * the transaction is aborted; the first failure is the one reported). Vert.x's own transaction API
+     * would wait for BEGIN, and for each statement, before sending the next.
+     */
+    private static <T> Uni<T> pipelinedTransaction(SqlConnection connection, Uni<T> work, Uni<Void> after) {
+        AtomicReference<T> result = new AtomicReference<>();
+        return Uni.combine().all()
+                .unis(failureOf(connection.query("begin").execute()), failureOf(work.invoke(result::set)),
+                        failureOf(after))
+                .with(outcomes -> outcomes.stream().map(o -> (Optional<?>) o).filter(Optional::isPresent)
+                        .map(o -> (Throwable) o.get()).findFirst())
+                .chain(failure -> failure.isPresent()
+                        ? connection.query("rollback").execute().onFailure().recoverWithNull()
+                                .chain(() -> Uni.createFrom().<T>failure(failure.get()))
+                        : connection.query("commit").execute().map(committed -> result.get()));
+    }
+
+    private static Uni<Optional<Throwable>> failureOf(Uni<?> statement) {
+        return statement.onItemOrFailure().transform((item, failure) -> Optional.ofNullable(failure));
+    }
+
+    private static final String INSERT = """
+            insert into run_event (event_id, run_id, seq, type, occurred_at, actor, target, step, attempt, data,
+                                   prev_hash, hash)
+            select e.event_id, $1, e.seq, e.type, e.occurred_at, e.actor, e.target, e.step, e.attempt,
+                   cast(e.data as jsonb), e.prev_hash, e.hash
+              from unnest($2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                          $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])
+                   as e(event_id, seq, type, occurred_at, actor, target, step, attempt, data, prev_hash, hash)
+             order by e.seq
+            returning position, seq""";
+
+    /** Remembers the newest event of a run this store saw, so that the next append chains to it at once. */
+    private void remember(UUID runId, List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        StoredEvent last = events.get(events.size() - 1);
+        if (tips.size() >= MAX_TIPS && !tips.containsKey(runId)) {
+            // Mostly finished runs, never appended to again; forgetting a live one costs it one lookup.
+            tips.clear();
+        }
+        tips.merge(runId, new Tip(last.seq(), last.hash()), (old, now) -> now.seq() >= old.seq() ? now : old);
+    }
+
+    /** The last seq of a run and its hash, as this store last saw them. */
+    private record Tip(long seq, String hash) {}
+
+    private StoredEvent toStored(UUID runId, Row row) {
+        long seq = row.getLong("seq");
+        return new StoredEvent(row.getLong("position"), row.getUUID("event_id"), runId, seq, row.getString("type"),
+                row.getOffsetDateTime("occurred_at").toInstant(), row.getString("actor"), row.getString("target"),
+                row.getString("step"), row.getInteger("attempt"), parseData(runId, seq, row.getString("data")),
+                row.getString("prev_hash"), row.getString("hash"));
+    }
+
+    private ObjectNode parseData(UUID runId, long seq, String json) {
+        try {
+            JsonNode node = objectMapper.readTree(json);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+            throw new IllegalStateException("run " + runId + " seq " + seq + " holds data that is not a JSON object");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run " + runId + " seq " + seq + " holds data that is not readable JSON", e);
+        }
+    }
+
+    /** The read models as the append's connection writes them, in its transaction. */
+    private final class OnConnection implements ReadModels {
+
+        private final SqlConnection connection;
+
+        OnConnection(SqlConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public Uni<Void> upsert(RunSummary summary) {
+            return runList.upsert(connection, summary);
+        }
+
+        @Override
+        public Uni<Void> take(UUID runId, String target) {
+            return leases.take(connection, runId, target);
+        }
+
+        @Override
+        public Uni<Void> release(UUID runId, String target) {
+            return leases.release(connection, runId, target);
+        }
+
+        @Override
+        public Uni<Void> releaseAll(UUID runId) {
+            return leases.releaseAll(connection, runId);
+        }
+    }
+
+    /**
+     * Whether the database refused the append because the stream moved on: a second writer took
+     * the same seq (unique key on (run_id, seq)), or the row to chain to is not there (chain trigger).
+     */
+    static boolean isConflict(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            String state = sqlState(t);
+            if (SQLSTATE_CHAIN_BROKEN.equals(state)) {
+                return true;
+            }
+            if (SQLSTATE_UNIQUE_VIOLATION.equals(state) && names(t, STREAM_SEQ_KEY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sqlState(Throwable t) {
+        if (t instanceof DatabaseException database) {
+            return database.getSqlState();
+        }
+        if (t instanceof JDBCException jdbc) {
+            return jdbc.getSQLState();
+        }
+        if (t instanceof SQLException sql) {
+            return sql.getSQLState();
+        }
+        return null;
+    }
+
+    private static boolean names(Throwable t, String constraint) {
+        if (t instanceof PgException pg && pg.getConstraint() != null) {
+            return constraint.equals(pg.getConstraint());
+        }
+        if (t instanceof ConstraintViolationException violation && violation.getConstraintName() != null) {
+            return constraint.equalsIgnoreCase(violation.getConstraintName());
+        }
+        return t.getMessage() != null && t.getMessage().contains(constraint);
+    }
+}

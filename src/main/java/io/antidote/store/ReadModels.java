@@ -1,0 +1,27 @@
+package io.antidote.store;
+
+import io.smallrye.mutiny.Uni;
+import java.util.UUID;
+
+/**
+ * What a {@link Projector} may write in an append's transaction: the run list row and the target
+ * leases. Each event store hands its own, so the engine's projection is the same whichever store it
+ * runs on.
+ */
+public interface ReadModels {
+
+    /** Inserts or replaces the run's row; a row that already folds as many events or more is kept. */
+    Uni<Void> upsert(RunSummary summary);
+
+    /**
+     * Takes the target for the run, or confirms the run already holds it. Fails with {@link
+     * TargetBusyException} if another run holds it.
+     */
+    Uni<Void> take(UUID runId, String target);
+
+    /** Lets the target go if the run holds it. */
+    Uni<Void> release(UUID runId, String target);
+
+    /** Lets go every target the run still holds (it ended). */
+    Uni<Void> releaseAll(UUID runId);
+}

@@ -1,0 +1,77 @@
+package io.antidote.store;
+
+import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Questions across runs that the engine asks of {@code run_event}: which runs are unfinished, which wait
+ * for a target. Reads only, on the reactive pool; a stream itself is read and written by {@link
+ * EventStore}.
+ */
+@ApplicationScoped
+public class RunQueries {
+
+    private final Pool pool;
+
+    public RunQueries(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Ids of runs whose stream has no event of the given terminal types, oldest run first. */
+    public Uni<List<UUID>> runsWithout(Set<String> terminalTypes) {
+        Objects.requireNonNull(terminalTypes, "terminalTypes");
+        return pool.preparedQuery("""
+                        select e.run_id from run_event e
+                         where e.seq = 1
+                           and not exists (select 1 from run_event t where t.run_id = e.run_id and t.type = any($1))
+                         order by e.position""")
+                .execute(Tuple.of(terminalTypes.toArray(String[]::new)))
+                .map(RunQueries::runIds);
+    }
+
+    /**
+     * For {@link #runsWaitingFor}, from the workflow's one list of event names: the event a run records
+     * when it waits for a target, and those after which it no longer waits (it started or ended it).
+     */
+    private static final String WAITING = RunEventTypes.nameOf(RunEvent.TargetWaiting.class);
+    private static final String[] WAITING_OVER = Stream.concat(
+                    Stream.of(RunEventTypes.nameOf(RunEvent.TargetStarted.class)), RunEventTypes.ENDING_TARGET.stream())
+            .toArray(String[]::new);
+
+    /**
+     * Runs that recorded waiting for one of these targets (a {@code TargetWaiting} event) and have not
+     * started, finished, skipped or cancelled it since: the ones to wake when the target is let go.
+     */
+    public Uni<List<UUID>> runsWaitingFor(Set<String> targets) {
+        Objects.requireNonNull(targets, "targets");
+        if (targets.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("""
+                        select distinct w.run_id from run_event w
+                         where w.type = $2 and w.target = any($1)
+                           and not exists (select 1 from run_event e
+                                            where e.run_id = w.run_id and e.target = w.target
+                                              and e.type = any($3))""")
+                .execute(Tuple.of(targets.toArray(String[]::new), WAITING, WAITING_OVER))
+                .map(RunQueries::runIds);
+    }
+
+    private static List<UUID> runIds(RowSet<Row> rows) {
+        List<UUID> runs = new ArrayList<>();
+        rows.forEach(row -> runs.add(row.getUUID(0)));
+        return List.copyOf(runs);
+    }
+}
