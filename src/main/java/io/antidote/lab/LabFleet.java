@@ -7,8 +7,8 @@ import io.antidote.lab.wsman.WsManFaults;
 import io.antidote.lab.wsman.WsManServer;
 import io.antidote.winrm.Credential;
 import io.antidote.winrm.CredentialResolver;
-import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
+import io.antidote.winrm.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -41,14 +41,14 @@ public class LabFleet {
 
     private final LabConfig config;
     private final Vertx vertx;
-    private final Inventory inventory;
+    private final TargetRegistry targets;
     private final CredentialResolver credentials;
     private final Map<String, LabHost> hosts = new ConcurrentSkipListMap<>();
 
-    LabFleet(LabConfig config, Vertx vertx, Inventory inventory, CredentialResolver credentials) {
+    LabFleet(LabConfig config, Vertx vertx, TargetRegistry targets, CredentialResolver credentials) {
         this.config = config;
         this.vertx = vertx;
-        this.inventory = inventory;
+        this.targets = targets;
         this.credentials = credentials;
     }
 
@@ -81,7 +81,7 @@ public class LabFleet {
 
     /** Starts a host and registers it as a target. Blocks until it listens: call from a worker thread. */
     public synchronized LabHost create(String name, ServerSpec spec, int port) {
-        if (hosts.containsKey(name) || inventory.find(name).isPresent()) {
+        if (hosts.containsKey(name) || targets.find(name).isPresent()) {
             throw new IllegalArgumentException("a target named '" + name + "' already exists");
         }
         Credential credential = credentials.resolve(config.credential());
@@ -105,7 +105,7 @@ public class LabFleet {
         if (spec.dag() != null) {
             labels.put("dag", spec.dag()); // so that runs can select a DAG's members by label
         }
-        inventory.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.NTLM,
+        targets.register(new Target(name, "127.0.0.1", bound, Target.Scheme.HTTP, Target.AuthScheme.NTLM,
                 config.credential(), labels));
         LOG.infof("Lab host %s (Exchange %s %s) listens on http://127.0.0.1:%d/wsman", name, spec.version(),
                 spec.cu(), bound);
@@ -117,7 +117,7 @@ public class LabFleet {
         if (host == null) {
             return false;
         }
-        inventory.remove(name);
+        targets.remove(name);
         host.endpoint().stop();
         return true;
     }

@@ -28,13 +28,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The targets Antidote knows: from the YAML file {@code antidote.inventory.file} (see {@link InventoryFile}),
  * from properties {@code antidote.targets.<name>.*} (which win over the file for the same name, and which
- * the environment overrides), and, in the lab, from simulated hosts that register themselves. An invalid
- * entry is logged with where it is and left out; it never stops the others or the service. The file is
- * read again when it changes (polled every {@code antidote.inventory.reload-interval}) or on
- * {@link #reload()}.
+ * the environment overrides), and from hosts that register themselves through {@link TargetRegistry}
+ * (the lab's). An invalid entry is logged with where it is and left out; it never stops the others or the
+ * service. The file is read again when it changes (polled every
+ * {@code antidote.inventory.reload-interval}) or on {@link #reload()}.
  */
 @ApplicationScoped
-public class Inventory {
+public class Inventory implements TargetRegistry {
 
     private static final Logger LOG = Logger.getLogger(Inventory.class);
     static final String CONFIGURATION = "configuration";
@@ -150,14 +150,17 @@ public class Inventory {
     }
 
     /** Adds a target that is not configured (lab hosts). */
+    @Override
     public void register(Target target) {
         registered.put(target.name(), target);
     }
 
+    @Override
     public void remove(String name) {
         registered.remove(name);
     }
 
+    @Override
     public Optional<Target> find(String name) {
         Target target = configured.get(name);
         return Optional.ofNullable(target != null ? target : registered.get(name));
