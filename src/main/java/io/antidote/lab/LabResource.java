@@ -1,6 +1,5 @@
 package io.antidote.lab;
 
-import io.antidote.engine.InvalidRequestException;
 import io.antidote.lab.exchange.ServerSpec;
 import io.antidote.winrm.Target;
 import io.smallrye.common.annotation.Blocking;
@@ -19,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Lab control API: only when the lab is enabled (lab and test profiles); 404 otherwise. */
+/**
+ * Lab control API: only when the lab is enabled (lab and test profiles); 404 otherwise. A spec it cannot
+ * serve is answered 422 with the field at fault ({@link LabProblem}).
+ */
 @Path("/lab/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 public class LabResource {
@@ -55,7 +57,7 @@ public class LabResource {
     public Response create(HostSpec spec) {
         enabled();
         if (spec == null || spec.name() == null || !Target.NAME.matcher(spec.name()).matches()) {
-            throw new InvalidRequestException("name", "a host name matching " + Target.NAME.pattern() + " is required");
+            return LabProblem.invalid("name", "a host name matching " + Target.NAME.pattern() + " is required");
         }
         ServerSpec serverSpec;
         try {
@@ -65,9 +67,9 @@ public class LabResource {
             LabHost host = fleet.create(spec.name(), serverSpec, 0);
             return Response.status(201).entity(host.server().describe()).build();
         } catch (ServerSpec.Invalid e) {
-            throw new InvalidRequestException(e.field(), e.reason());
+            return LabProblem.invalid(e.field(), e.reason());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("name", e.getMessage());
+            return LabProblem.invalid("name", e.getMessage());
         }
     }
 
