@@ -13,6 +13,7 @@ import io.antidote.winrm.RemoteShell;
 import io.antidote.winrm.ScriptResult;
 import io.antidote.winrm.Target;
 import io.antidote.winrm.TransportException;
+import io.antidote.winrm.TransportFailure;
 import io.antidote.workflow.CommandRejected;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunCommand.Advance;
@@ -291,8 +292,8 @@ public class RunEngine {
     }
 
     private StepOutcome runOn(RunState state, StepStarted started, Playbook playbook, Step step) {
-        Target target = targets.find(started.target()).orElseThrow(() -> new TransportException(
-                "target '" + started.target() + "' is no longer in the inventory", null));
+        Target target = targets.find(started.target()).orElseThrow(() -> new TransportException(started.target(),
+                new TransportFailure.NotInInventory()));
         Map<String, Object> params = secrets.restore(state.runId(), playbook.params(), state.params());
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
         // renders the same values; they are data in the param block, never part of the script text.
@@ -313,25 +314,14 @@ public class RunEngine {
         if (failure instanceof TimeoutException) {
             return new StepOutcome.Errored(FailureKind.TIMEOUT, "timed out after " + timeout);
         }
-        if (failure instanceof TransportException) {
-            return new StepOutcome.Errored(connectionFailure(failure.getMessage()) ? FailureKind.CONNECTION
-                    : FailureKind.FAULT, failure.getMessage());
+        if (failure instanceof TransportException transport) {
+            // A kind the transport calls retryable (the host not reached, the connection broken, its circuit open)
+            // is one a step's policy may retry; an answer from the host (a refused logon, an HTTP error, a
+            // WS-Management fault) never is.
+            return new StepOutcome.Errored(transport.failure().retryable() ? FailureKind.CONNECTION : FailureKind.FAULT,
+                    failure.getMessage());
         }
         return new StepOutcome.Errored(FailureKind.FAULT, "could not run: " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
     }
-
-    /**
-     * The WinRM adapter names the root cause's type in its message: these are failures to reach the host or
-     * keep the connection, worth a retry; an HTTP 401 or a SOAP fault is not. An open circuit is one too: it
-     * stands for the connection failures that opened it, and a later attempt may find the host back.
-     */
-    static boolean connectionFailure(String message) {
-        return message != null && CONNECTION_FAILURES.stream().anyMatch(message::contains);
-    }
-
-    private static final List<String> CONNECTION_FAILURES = List.of("ConnectException", "NoRouteToHostException",
-            "SocketException", "SocketTimeoutException", "UnknownHostException", "ConnectTimeoutException",
-            "Connection refused", "Connection reset", "ConnectionClosedException", "Connection is closed",
-            "circuit open for");
 }

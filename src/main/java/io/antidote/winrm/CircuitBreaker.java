@@ -58,8 +58,7 @@ final class CircuitBreaker {
     /** Fails fast: the target failed too often lately to be worth a connection attempt. */
     public static final class CircuitOpenException extends TransportException {
         CircuitOpenException(String target, Instant until, int failures) {
-            super("circuit open for '" + target + "' until " + until + " after " + failures
-                    + " consecutive connection failures", null);
+            super(target, new TransportFailure.CircuitOpen(target, until, failures));
         }
     }
 }

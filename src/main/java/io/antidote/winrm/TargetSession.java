@@ -60,6 +60,8 @@ final class TargetSession {
     static TargetSession open(Target target, Credential credential, WinRmSettings settings, WinRmClientContext context,
                               long deadlineNanos) {
         AtomicLong deadline = new AtomicLong(deadlineNanos);
+        // A failure to open is read from what this thread sends from here on, not from an earlier call.
+        WsManCalls.reset();
         String host = target.address().contains(":") ? "[" + target.address() + "]" : target.address();
         String url = (target.scheme() == Target.Scheme.HTTPS ? "https" : "http") + "://" + host + ":" + target.port()
                 + "/wsman";

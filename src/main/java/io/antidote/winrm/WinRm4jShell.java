@@ -6,12 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import javax.xml.ws.soap.SOAPFaultException;
 import java.io.Writer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -32,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WinRm4jShell.class);
-    /** WSManFault code for a shell the host no longer knows (it timed out or was deleted there). */
-    private static final String UNKNOWN_SHELL = "2150858843";
 
     private final CredentialResolver credentials;
     private final WinRmSettings settings;
@@ -110,21 +106,17 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 session = borrow(target, credential, deadline);
             } catch (RuntimeException e) {
                 breaker.failed(target.name());
-                String failure = Redaction.describe(e, secret);
-                if (isAuthenticationFailure(failure)) {
-                    // Retrying a wrong password only brings the account closer to lock-out.
-                    throw new TransportException("WinRM to '" + target.name() + "': authentication failed for credential '"
-                            + target.credential() + "' (" + target.auth() + ")", null, false);
-                }
-                // A WS-Management fault is the host's answer (a shell quota, say): asking again at once changes
-                // nothing. WinRM4j itself retries nothing (TargetSession), so one connection failure costs two tries.
-                if (attempt == 1 && !isWsManFault(e) && System.nanoTime() - deadline < 0) {
-                    LOG.debugf("WinRM to '%s' could not connect, trying once more: %s", target.name(), failure);
+                TransportFailure failure = WinRmFailures.classify(e, target, WsManCalls.current().status(), false, secret);
+                // A refused logon is never tried again: that only brings the account closer to lock-out. Nor is
+                // the host's answer (a WS-Management fault such as the shell quota, an HTTP status): asking again
+                // at once changes nothing. WinRM4j itself retries nothing (TargetSession), so one connection
+                // failure costs two tries.
+                if (attempt == 1 && failure.retryable() && !timedOut(deadline)) {
+                    LOG.debugf("WinRM to '%s' could not connect, trying once more: %s", target.name(), failure.describe());
                     continue;
                 }
-                throw new TransportException(timedOut(deadline)
-                        ? "WinRM to '" + target.name() + "': no connection within " + timeout + ": " + failure
-                        : "WinRM to '" + target.name() + "' failed before the script started: " + failure, null, false);
+                throw new TransportException(target.name(), timedOut(deadline) && failure.retryable()
+                        ? new TransportFailure.TimedOutBeforeCommand(timeout, failure) : failure);
             }
             boolean reused = session.reused();
             boolean runningScript = false;
@@ -133,8 +125,8 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                     CappedOutput err = new CappedOutput(4096);
                     int code = session.run(write, new CappedOutput(4096), err, deadline);
                     if (code != 0) {
-                        throw new TransportException("WinRM to '" + target.name() + "': the script could not be written"
-                                + " to a temporary file (exit code " + code + "): " + err.text(secret).strip(), null, false);
+                        throw new TransportException(target.name(),
+                                new TransportFailure.ScriptNotWritten(code, err.text(secret).strip()));
                     }
                 }
                 CappedOutput out = new CappedOutput(settings.maxOutputChars());
@@ -156,7 +148,9 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 // policy may run it again, whatever failed afterwards (a Receive, the connection).
                 boolean answered = runningScript && session.commandAnswered();
                 boolean started = runningScript && session.commandSent();
-                if (reused && attempt == 1 && !answered && isStaleSession(e)) {
+                TransportFailure failure = WinRmFailures.classify(e, target, WsManCalls.current().status(), started,
+                        secret);
+                if (reused && attempt == 1 && !answered && isStaleSession(failure)) {
                     // The host refused the Command outright, or closed the kept connection without answering
                     // it: the command never ran there. Typically the kept connection closed and its NTLM
                     // security context with it; a fresh session authenticates again.
@@ -164,11 +158,10 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                     continue;
                 }
                 if (timedOut(deadline)) {
-                    throw new TransportException("WinRM to '" + target.name() + "': the script did not finish within "
-                            + timeout, null, started);
+                    throw new TransportException(target.name(), started ? new TransportFailure.TimedOutAfterCommand(timeout)
+                            : new TransportFailure.TimedOutBeforeCommand(timeout, failure));
                 }
-                throw new TransportException("WinRM to '" + target.name() + "' failed: " + Redaction.describe(e, secret),
-                        null, started);
+                throw new TransportException(target.name(), failure);
             }
         }
     }
@@ -225,12 +218,11 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     private static void acquire(Semaphore permits, Target target, long deadline, Duration timeout, String scope) {
         try {
             if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new TransportException("WinRM to '" + target.name() + "': no session free " + scope + " within "
-                        + timeout, null, false);
+                throw new TransportException(target.name(), new TransportFailure.NoSessionFree(scope, timeout));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransportException("WinRM to '" + target.name() + "': interrupted waiting for a session", null, false);
+            throw new TransportException(target.name(), new TransportFailure.Interrupted());
         }
     }
 
@@ -239,48 +231,14 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     }
 
     /**
-     * Basic answers a bare 401 (WinRM4j: "401: Unauthorized"); NTLM ends in "Invalid credentials ..." or, when
-     * CXF gives up first, "Authorization loop detected".
+     * A shell the host forgot, an HTTP 400 or 401 refusal of a request on a kept connection, or a kept connection
+     * the host closed while idle (the next request then fails unanswered).
      */
-    static boolean isAuthenticationFailure(String failure) {
-        String text = failure.toLowerCase(Locale.ROOT);
-        return text.contains("401") || text.contains("invalid credentials") || text.contains("unauthorized")
-                || text.contains("authorization loop");
-    }
-
-    /** A shell the host forgot, or an HTTP 400/401 refusal of a request on a kept connection. */
-    private static boolean isStaleSession(Throwable e) {
-        String failure = Redaction.describe(e, null);
-        // A kept connection the host closed while idle fails the next request as ConnectionClosedException,
-        // just as one the host refused fails it with 400 or 401.
-        return isUnknownShell(e) || failure.contains("HTTP response '400") || failure.contains("HTTP response '401")
-                || failure.contains("ConnectionClosedException");
-    }
-
-    private static boolean isWsManFault(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SOAPFaultException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isUnknownShell(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SOAPFaultException fault && fault.getFault() != null && fault.getFault().getDetail() != null
-                    && fault.getFault().getDetail().getTextContent() != null) {
-                var children = fault.getFault().getDetail().getChildNodes();
-                for (int i = 0; i < children.getLength(); i++) {
-                    var code = children.item(i).getAttributes() == null ? null
-                            : children.item(i).getAttributes().getNamedItem("Code");
-                    if (code != null && UNKNOWN_SHELL.equals(code.getNodeValue())) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+    private static boolean isStaleSession(TransportFailure failure) {
+        return WinRmFailures.isUnknownShell(failure)
+                || failure instanceof TransportFailure.HttpStatus status && status.code() == 400
+                || failure instanceof TransportFailure.AuthenticationRefused
+                || failure instanceof TransportFailure.ConnectionLost lost && !lost.reset();
     }
 
     @PreDestroy

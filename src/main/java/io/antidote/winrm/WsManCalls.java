@@ -23,6 +23,8 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
     static final class Sent {
         private boolean command;
         private String last;
+        /** The HTTP status of the reply to the latest request, 0 while none came. */
+        private int status;
 
         /** Whether a Command went out and something after it: its reply came, so the command runs there. */
         boolean commandAnswered() {
@@ -33,22 +35,40 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
         boolean command() {
             return command;
         }
+
+        /**
+         * The HTTP status the latest request was answered with, 0 when no answer came. CXF reads an HTTP 500
+         * as a SOAP fault and, when its body is empty, reports only the XML parser's end of file: the status
+         * is known here alone.
+         */
+        int status() {
+            return status;
+        }
     }
 
     private WsManCalls() {
         super(Phase.PREPARE_SEND);
     }
 
-    /** Records the operations of every WinRM client built on this context. */
+    /** Records the operations of every WinRM client built on this context, and the status of their replies. */
     static void install(WinRmClientContext context) {
         try {
             // WinRM4j keeps the bus to itself (package-private); the interceptor must be on it.
             Method getBus = WinRmClientContext.class.getDeclaredMethod("getBus");
             getBus.setAccessible(true);
-            ((Bus) getBus.invoke(context)).getOutInterceptors().add(new WsManCalls());
+            Bus bus = (Bus) getBus.invoke(context);
+            bus.getOutInterceptors().add(new WsManCalls());
+            // A synchronous call reads its reply on the calling thread, whichever chain (reply or fault) reads it.
+            bus.getInInterceptors().add(new Replies());
+            bus.getInFaultInterceptors().add(new Replies());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("WinRM4j's client context has no CXF bus to watch", e);
         }
+    }
+
+    /** The calling thread's current record. */
+    static Sent current() {
+        return SENT.get();
     }
 
     /** Starts a new record for the calling thread and returns it. */
@@ -60,6 +80,7 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
 
     @Override
     public void handleMessage(Message message) {
+        SENT.get().status = 0;
         BindingOperationInfo operation = message.getExchange() == null ? null
                 : message.getExchange().getBindingOperationInfo();
         if (operation == null) {
@@ -69,6 +90,21 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
         sent.last = operation.getName().getLocalPart();
         if ("Command".equals(sent.last)) {
             sent.command = true;
+        }
+    }
+
+    /** Notes the HTTP status of each reply, before anything parses its body. */
+    private static final class Replies extends AbstractPhaseInterceptor<Message> {
+
+        Replies() {
+            super(Phase.RECEIVE);
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            if (message.get(Message.RESPONSE_CODE) instanceof Integer code) {
+                SENT.get().status = code;
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ class HostFaultsApiTest {
         List<Map<String, Object>> failed = ofType(events, "StepFailed", "precheck");
         assertThat(failed).hasSize(1);
         assertThat(data(failed.get(0)).get("reasons").toString())
-                .contains("authentication failed for credential 'lab'")
+                .contains("failed before the script started: authentication refused for credential 'lab' (NTLM)")
                 .doesNotContain("Lab-Passw0rd!");
         assertThat(LabHosts.model(host)).as("nothing changed on the host").containsEntry("isolated", false);
     }
@@ -111,7 +111,8 @@ class HostFaultsApiTest {
         assertThat(run.getString("status")).as("events: %s", events).isEqualTo("FAILED");
         List<Map<String, Object>> failed = ofType(events, "StepFailed", "precheck");
         assertThat(failed).as("one attempt of precheck: a SOAP fault is no connection failure").hasSize(1);
-        assertThat(data(failed.get(0)).get("reasons").toString()).contains("concurrent shells");
+        assertThat(data(failed.get(0)).get("reasons").toString()).contains("concurrent shells")
+                .contains("failed before the script started: host answered WS-Management fault 2150859174 (QuotaLimit): ");
         assertThat(runTime(events)).as("from request to failure: no stacked WinRM4j and transport retries")
                 .isLessThan(Duration.ofSeconds(15));
     }
@@ -154,7 +155,8 @@ class HostFaultsApiTest {
         List<Map<String, Object>> failed = ofType(events, "StepFailed", "wait-for-services");
         assertThat(failed).hasSize(WAIT_ATTEMPTS);
         assertThat(data(failed.get(failed.size() - 1)).get("reasons").toString())
-                .as("the last attempt's reason").containsAnyOf("Connection refused", "circuit open for '" + host + "'");
+                .as("the last attempt's reason").containsAnyOf("failed before the script started: connection refused",
+                        "circuit open for '" + host + "'");
         assertThat(events).as("target failed at wait-for-services")
                 .anySatisfy(e -> {
                     assertThat(e).containsEntry("type", "TargetFailed");

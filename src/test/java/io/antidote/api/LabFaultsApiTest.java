@@ -42,17 +42,20 @@ class LabFaultsApiTest {
 
     @Test
     void a_broken_listener_answering_500_fails_the_run_with_the_transport_error() {
-        assertThat(failureOfTheFirstStep("http-500")).contains("WinRM to").contains("failed");
+        assertThat(failureOfTheFirstStep("http-500")).contains("WinRM to").contains("failed")
+                .contains("failed before the script started: host answered HTTP 500").doesNotContain("EOF");
     }
 
     @Test
     void a_host_refusing_connections_fails_the_run_with_the_refusal() {
-        assertThat(failureOfTheFirstStep("refuse-connections")).containsIgnoringCase("refused");
+        assertThat(failureOfTheFirstStep("refuse-connections")).containsIgnoringCase("refused")
+                .contains("failed before the script started: connection refused");
     }
 
     @Test
     void a_host_resetting_connections_fails_the_run_with_the_transport_error() {
-        assertThat(failureOfTheFirstStep("reset")).contains("WinRM to").contains("failed");
+        assertThat(failureOfTheFirstStep("reset")).contains("WinRM to").contains("failed")
+                .contains("the host closed the connection without answering");
     }
 
     @Test

@@ -82,7 +82,7 @@ class WinRm4jShellTest {
             assertThatThrownBy(() -> shell.runPowerShell(target, "Write-Output x"))
                     .isInstanceOf(TransportException.class)
                     .satisfies(e -> assertThat(e.getMessage()).as("failure with a wrong password over " + target.auth())
-                            .contains("authentication failed for credential 'lab'"))
+                            .contains("authentication refused for credential 'lab'"))
                     .hasMessageNotContaining(wrong)
                     .satisfies(e -> assertThat(((TransportException) e).commandStarted()).as("started").isFalse());
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to report bad credentials on " + target.auth())
