@@ -81,10 +81,7 @@ public class PostgresEventStore implements EventStore {
     @Override
     public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events,
                                          Projector projector) {
-        Objects.requireNonNull(runId, "runId");
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(projector, "projector");
-        return Uni.createFrom().item(() -> prepare(runId, expectedVersion, events))
+        return AppendBatch.of(runId, expectedVersion, events, projector)
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(List.<StoredEvent>of())
                         : pool.withConnection(connection -> hashToFollow(connection, runId, expectedVersion)
@@ -97,28 +94,6 @@ public class PostgresEventStore implements EventStore {
                 .invoke(stored -> remember(runId, stored))
                 .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
-    }
-
-    /** An event ready to insert once the hash it follows is known. */
-    private record Pending(long seq, NewEvent event, String canonicalJson, String dataJson) {}
-
-    private static List<Pending> prepare(UUID runId, long expectedVersion, List<NewEvent> events) {
-        if (expectedVersion < 0) {
-            throw new IllegalArgumentException("expectedVersion is 0 for a new stream, never negative: " + expectedVersion);
-        }
-        List<Pending> batch = new ArrayList<>(events.size());
-        long seq = expectedVersion;
-        for (NewEvent event : events) {
-            Objects.requireNonNull(event, "events must not contain null");
-            seq++;
-            String dataJson = CanonicalJson.write(event.data());
-            if (dataJson.length() > MAX_DATA_CHARS) {
-                throw new IllegalArgumentException("event " + event.eventId() + " carries " + dataJson.length()
-                        + " characters of data, more than the " + MAX_DATA_CHARS + " an event may hold");
-            }
-            batch.add(new Pending(seq, event, EventHash.canonicalJson(runId, seq, event), dataJson));
-        }
-        return batch;
     }
 
     /**
@@ -154,7 +129,7 @@ public class PostgresEventStore implements EventStore {
      * statement inserted before), so positions follow seqs.
      */
     private static Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
-                                                 List<Pending> batch, String first) {
+                                                 List<AppendBatch.Pending> batch, String first) {
         return Uni.createFrom().deferred(() -> {
             int n = batch.size();
             UUID[] ids = new UUID[n];
@@ -170,7 +145,7 @@ public class PostgresEventStore implements EventStore {
             String[] hashes = new String[n];
             String prevHash = first;
             for (int i = 0; i < n; i++) {
-                Pending pending = batch.get(i);
+                AppendBatch.Pending pending = batch.get(i);
                 NewEvent event = pending.event();
                 ids[i] = event.eventId();
                 seqs[i] = pending.seq();
@@ -194,10 +169,7 @@ public class PostgresEventStore implements EventStore {
                 }
                 List<StoredEvent> stored = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    NewEvent event = batch.get(i).event();
-                    stored.add(new StoredEvent(positions[i], event.eventId(), runId, seqs[i], event.type(),
-                            event.occurredAt(), event.actor(), event.target(), event.step(), event.attempt(),
-                            event.data().deepCopy(), prevHashes[i], hashes[i]));
+                    stored.add(batch.get(i).stored(positions[i], runId, prevHashes[i], hashes[i]));
                 }
                 return List.copyOf(stored);
             });

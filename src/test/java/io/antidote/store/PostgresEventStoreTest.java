@@ -1,7 +1,6 @@
 package io.antidote.store;
 
 import static io.antidote.store.Events.data;
-import static io.antidote.store.Events.event;
 import static io.antidote.store.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,17 +20,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,12 +37,13 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The event store against a real PostgreSQL: what the engine relies on (gap-free, chained streams
- * and safe races) and what auditors rely on (the database itself refuses to rewrite history).
+ * The event store against a real PostgreSQL: the contract every store keeps ({@link EventStoreContract}:
+ * gap-free, chained streams and safe races, what the engine relies on), and what auditors rely on (the
+ * database itself refuses to rewrite history), with the other PostgreSQL roles of the store.
  */
 @QuarkusTest
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class EventStoreTest {
+class PostgresEventStoreTest extends EventStoreContract {
 
     @Inject
     EventStore store;
@@ -58,6 +55,12 @@ class EventStoreTest {
     PlaybookVersionStore playbooks;
 
     @Inject
+    TargetLeases leases;
+
+    @Inject
+    RunSummaries runList;
+
+    @Inject
     Mutiny.SessionFactory sessionFactory;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
@@ -65,30 +68,6 @@ class EventStoreTest {
 
     @ConfigProperty(name = "quarkus.datasource.username")
     String user;
-
-    @Test
-    void a_new_stream_grows_gap_free_from_seq_1_each_event_chained_to_the_one_before() {
-        UUID run = UUID.randomUUID();
-
-        List<StoredEvent> first = await(() -> store.append(run, 0, events("RunRequested", "RunStarted")));
-        List<StoredEvent> second = await(() -> store.append(run, 2, events("TargetStarted", "StepStarted", "StepSucceeded")));
-        List<StoredEvent> loaded = await(() -> store.load(run));
-
-        assertThat(loaded).extracting(StoredEvent::seq).as("seqs of the run").containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(loaded).extracting(StoredEvent::type).as("types in order")
-                .containsExactly("RunRequested", "RunStarted", "TargetStarted", "StepStarted", "StepSucceeded");
-        assertThat(loaded.get(0).prevHash()).as("prev hash of the first event").isEqualTo(EventHash.GENESIS);
-        for (int i = 1; i < loaded.size(); i++) {
-            assertThat(loaded.get(i).prevHash()).as("prev hash of seq %d", i + 1).isEqualTo(loaded.get(i - 1).hash());
-        }
-        assertThat(loaded).extracting(StoredEvent::position).as("global positions in commit order").isSorted();
-        assertThat(HashChain.verify(loaded)).as("first broken seq of the loaded run").isEmpty();
-
-        List<StoredEvent> returned = new ArrayList<>(first);
-        returned.addAll(second);
-        assertThat(returned).as("what append returned, compared with what load reads back").isEqualTo(loaded);
-        assertThat(await(() -> store.load(UUID.randomUUID()))).as("events of a run never written").isEmpty();
-    }
 
     @Test
     void data_is_stored_as_a_jsonb_object_and_the_hash_survives_postgresql_rewriting_it() throws Exception {
@@ -127,28 +106,6 @@ class EventStoreTest {
     }
 
     @Test
-    void an_append_after_a_stale_version_is_refused_and_writes_nothing() {
-        UUID run = UUID.randomUUID();
-        await(() -> store.append(run, 0, events("RunRequested", "RunStarted")));
-
-        assertThatThrownBy(() -> await(() -> store.append(run, 1, events("StepStarted", "StepSucceeded", "RunSucceeded"))))
-                .as("append of three events after version 1 when the run is at 2")
-                .isInstanceOfSatisfying(ConcurrencyConflictException.class, conflict -> {
-                    assertThat(conflict.runId()).as("run of the conflict").isEqualTo(run);
-                    assertThat(conflict.expectedVersion()).as("expected version of the conflict").isEqualTo(1);
-                });
-        assertThatThrownBy(() -> await(() -> store.append(run, 5, events("StepStarted"))))
-                .as("append after a version the run never reached")
-                .isInstanceOf(ConcurrencyConflictException.class);
-        assertThatThrownBy(() -> await(() -> store.append(run, 0, events("RunRequested"))))
-                .as("a second start of the same stream")
-                .isInstanceOf(ConcurrencyConflictException.class);
-
-        assertThat(await(() -> store.load(run))).extracting(StoredEvent::type).as("the run after the refused appends")
-                .containsExactly("RunRequested", "RunStarted");
-    }
-
-    @Test
     void a_writer_that_loses_the_race_for_a_seq_gets_a_conflict_and_none_of_its_batch_is_written() throws Exception {
         UUID run = UUID.randomUUID();
         // Another writer holds seq 1 of the run, not yet committed: our append cannot see it, passes
@@ -175,92 +132,6 @@ class EventStoreTest {
         }
         assertThat(await(() -> store.load(run))).extracting(StoredEvent::hash).as("hashes of the run: only the winner's event")
                 .containsExactly("a".repeat(64));
-    }
-
-    @Test
-    void a_batch_that_fails_on_a_later_event_leaves_none_of_its_events() {
-        UUID run = UUID.randomUUID();
-        List<StoredEvent> existing = await(() -> store.append(run, 0, events("RunRequested")));
-        List<NewEvent> batch = events("RunStarted", "TargetStarted");
-        batch.add(new NewEvent(existing.get(0).eventId(), "StepStarted", Instant.now(), "tester", null, null, null, data("{}")));
-
-        assertThatThrownBy(() -> await(() -> store.append(run, 1, batch)))
-                .as("a batch whose third event reuses a recorded event id")
-                .isNotInstanceOf(ConcurrencyConflictException.class)
-                .satisfies(failure -> assertThat(sqlStates(failure)).as("SQL states of the failure").contains("23505"));
-        assertThat(await(() -> store.load(run))).as("events of the run after the failed batch").hasSize(1);
-    }
-
-    @Test
-    void events_that_cannot_be_hashed_are_refused_before_anything_is_written() {
-        UUID run = UUID.randomUUID();
-        List<NewEvent> batch = events("RunRequested");
-        batch.add(new NewEvent(UUID.randomUUID(), "RunStarted", Instant.now(), "tester", null, null, null, data("{\"load\":0.75}")));
-
-        assertThatThrownBy(() -> await(() -> store.append(run, 0, batch)))
-                .as("a batch with a float in its second event")
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> await(() -> store.append(run, -1, events("RunRequested"))))
-                .as("a negative expected version")
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(await(() -> store.load(run))).as("events of the run").isEmpty();
-        assertThat(await(() -> store.append(run, 0, List.of()))).as("what an empty batch stores").isEmpty();
-    }
-
-    @Test
-    void two_appenders_racing_on_one_run_leave_one_gap_free_chain_with_every_event_exactly_once() throws Exception {
-        UUID run = UUID.randomUUID();
-        await(() -> store.append(run, 0, events("RunRequested")));
-        int perWriter = 40;
-        AtomicInteger conflicts = new AtomicInteger();
-        // Both writers load, wait for each other, then append: every round they hold the same
-        // version, so every round one of them must lose and retry.
-        Phaser lockstep = new Phaser(2);
-        ExecutorService writers = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<List<UUID>>> results = new ArrayList<>();
-            for (String writer : List.of("writer-a", "writer-b")) {
-                results.add(writers.submit(() -> {
-                    List<UUID> written = new ArrayList<>();
-                    try {
-                        for (int i = 0; i < perWriter; i++) {
-                            NewEvent next = new NewEvent(UUID.randomUUID(), "StepSucceeded", Instant.now(), writer, null,
-                                    "step-" + i, 1, data("{\"writer\":\"" + writer + "\",\"i\":" + i + "}"));
-                            while (true) {
-                                long version = await(() -> store.load(run)).size();
-                                lockstep.arriveAndAwaitAdvance();
-                                try {
-                                    await(() -> store.append(run, version, List.of(next)));
-                                    written.add(next.eventId());
-                                    break;
-                                } catch (ConcurrencyConflictException lost) {
-                                    conflicts.incrementAndGet();
-                                }
-                            }
-                        }
-                    } finally {
-                        lockstep.arriveAndDeregister();
-                    }
-                    return written;
-                }));
-            }
-            Set<UUID> written = new HashSet<>();
-            for (Future<List<UUID>> result : results) {
-                written.addAll(result.get(60, TimeUnit.SECONDS));
-            }
-
-            List<StoredEvent> loaded = await(() -> store.load(run));
-            assertThat(loaded).as("events of the raced run").hasSize(1 + 2 * perWriter);
-            assertThat(loaded).extracting(StoredEvent::seq).as("seqs of the raced run")
-                    .containsExactlyElementsOf(seqs(1 + 2 * perWriter));
-            assertThat(loaded.subList(1, loaded.size())).extracting(StoredEvent::eventId).as("event ids after the first")
-                    .doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(written);
-            assertThat(HashChain.verify(loaded)).as("first broken seq of the raced run").isEmpty();
-            assertThat(conflicts.get()).as("conflicts the losing writers saw").isGreaterThanOrEqualTo(perWriter);
-        } finally {
-            writers.shutdownNow();
-        }
     }
 
     @Test
@@ -357,10 +228,16 @@ class EventStoreTest {
         assertThat(await(() -> playbooks.source(digest))).as("source after the refused edits").hasValue(source);
     }
 
-    // --- helpers ---
+    // --- the contract's hooks ---
+
+    @Override
+    protected EventStore store() {
+        return store;
+    }
 
     /** Subscribes on a fresh Vert.x duplicated context, as callers outside Vert.x must. */
-    static <T> T await(Supplier<Uni<T>> work) {
+    @Override
+    protected <T> T await(Supplier<Uni<T>> work) {
         try {
             return VertxContextSupport.subscribeAndAwait(work);
         } catch (RuntimeException | Error e) {
@@ -369,6 +246,24 @@ class EventStoreTest {
             throw new IllegalStateException(t);
         }
     }
+
+    @Override
+    protected Optional<UUID> holder(String target) {
+        return await(() -> leases.holder(target));
+    }
+
+    @Override
+    protected Optional<RunSummary> summary(UUID runId) {
+        return await(() -> runList.all()).stream().filter(row -> row.runId().equals(runId)).findFirst();
+    }
+
+    /** PostgreSQL refuses it on the event id's unique key. */
+    @Override
+    protected void refusedAsADuplicateEvent(Throwable failure) {
+        assertThat(sqlStates(failure)).as("SQL states of the failure").contains("23505");
+    }
+
+    // --- helpers ---
 
     Connection jdbc() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, user, "");
@@ -417,13 +312,5 @@ class EventStoreTest {
             }
         }
         return states;
-    }
-
-    static List<Long> seqs(int count) {
-        List<Long> seqs = new ArrayList<>();
-        for (long s = 1; s <= count; s++) {
-            seqs.add(s);
-        }
-        return Collections.unmodifiableList(seqs);
     }
 }

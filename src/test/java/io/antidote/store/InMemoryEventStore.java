@@ -1,0 +1,142 @@
+package io.antidote.store;
+
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * An event store in memory, for tests of the engine where the database is not what they test: it keeps
+ * the promises of {@link EventStore} (gap-free chained streams, the expected-version check, a batch and its
+ * projection written whole or not at all, one run per target), which {@code EventStoreContract} checks
+ * for it and for {@link PostgresEventStore} alike.
+ *
+ * <p>A projector's writes are collected while it runs and applied with the events under one lock, after
+ * the version and the leases are checked again there: the lock is the transaction.
+ */
+public class InMemoryEventStore implements EventStore {
+
+    private final Map<UUID, List<StoredEvent>> streams = new HashMap<>();
+    private final Set<UUID> eventIds = new HashSet<>();
+    private final Map<UUID, RunSummary> summaries = new HashMap<>();
+    private final Map<String, UUID> leases = new HashMap<>();
+    private long position;
+
+    @Override
+    public Uni<List<StoredEvent>> load(UUID runId) {
+        Objects.requireNonNull(runId, "runId");
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                return List.copyOf(streams.getOrDefault(runId, List.of()).stream().map(InMemoryEventStore::copy).toList());
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events,
+                                         Projector projector) {
+        return AppendBatch.of(runId, expectedVersion, events, projector)
+                .chain(batch -> {
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(List.<StoredEvent>of());
+                    }
+                    Staged staged = new Staged();
+                    return projector.project(staged).map(projected -> commit(runId, expectedVersion, batch, staged));
+                });
+    }
+
+    /** The run list row of the run, as the projections wrote it. */
+    public synchronized Optional<RunSummary> summary(UUID runId) {
+        return Optional.ofNullable(summaries.get(runId));
+    }
+
+    /** The run holding this target now, if any. */
+    public synchronized Optional<UUID> holder(String target) {
+        return Optional.ofNullable(leases.get(target));
+    }
+
+    private synchronized List<StoredEvent> commit(UUID runId, long expectedVersion, List<AppendBatch.Pending> batch,
+                                                  Staged staged) {
+        List<StoredEvent> stream = streams.getOrDefault(runId, List.of());
+        if (stream.size() != expectedVersion) {
+            throw new ConcurrencyConflictException(runId, expectedVersion, stream.size());
+        }
+        Set<UUID> ids = new HashSet<>();
+        for (AppendBatch.Pending pending : batch) {
+            UUID id = pending.event().eventId();
+            if (eventIds.contains(id) || !ids.add(id)) {
+                throw new IllegalStateException("event " + id + " is already recorded");
+            }
+        }
+        Map<String, UUID> leasesAfter = new HashMap<>(leases);
+        staged.leaseChanges.forEach(change -> change.accept(leasesAfter));
+
+        String prevHash = stream.isEmpty() ? EventHash.GENESIS : stream.get(stream.size() - 1).hash();
+        List<StoredEvent> stored = new ArrayList<>(batch.size());
+        for (AppendBatch.Pending pending : batch) {
+            String hash = EventHash.hash(prevHash, pending.canonicalJson());
+            stored.add(pending.stored(++position, runId, prevHash, hash));
+            prevHash = hash;
+        }
+        List<StoredEvent> grown = new ArrayList<>(stream);
+        grown.addAll(stored);
+        streams.put(runId, List.copyOf(grown));
+        batch.forEach(pending -> eventIds.add(pending.event().eventId()));
+        leases.clear();
+        leases.putAll(leasesAfter);
+        staged.summaries.forEach(summary -> summaries.merge(summary.runId(), summary,
+                (old, now) -> old.lastSeq() < now.lastSeq() ? now : old));
+        return stored.stream().map(InMemoryEventStore::copy).toList();
+    }
+
+    private static StoredEvent copy(StoredEvent e) {
+        return new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(), e.actor(),
+                e.target(), e.step(), e.attempt(), e.data().deepCopy(), e.prevHash(), e.hash());
+    }
+
+    /** A projector's writes, kept until the append commits. */
+    private static final class Staged implements ReadModels {
+
+        final List<RunSummary> summaries = new ArrayList<>();
+        final List<Consumer<Map<String, UUID>>> leaseChanges = new ArrayList<>();
+
+        @Override
+        public Uni<Void> upsert(RunSummary summary) {
+            return later(() -> summaries.add(summary));
+        }
+
+        @Override
+        public Uni<Void> take(UUID runId, String target) {
+            return later(() -> leaseChanges.add(held -> {
+                UUID holder = held.putIfAbsent(target, runId);
+                if (holder != null && !holder.equals(runId)) {
+                    throw new TargetBusyException(runId, target);
+                }
+            }));
+        }
+
+        @Override
+        public Uni<Void> release(UUID runId, String target) {
+            return later(() -> leaseChanges.add(held -> held.remove(target, runId)));
+        }
+
+        @Override
+        public Uni<Void> releaseAll(UUID runId) {
+            return later(() -> leaseChanges.add(held -> held.values().removeIf(runId::equals)));
+        }
+
+        private static Uni<Void> later(Runnable write) {
+            return Uni.createFrom().item(() -> {
+                write.run();
+                return null;
+            });
+        }
+    }
+}
