@@ -4,6 +4,7 @@ import io.antidote.lab.exchange.ExchangeServer;
 import io.antidote.lab.exchange.Fault;
 import io.antidote.lab.powershell.PowerShell;
 import io.antidote.lab.powershell.ScriptResult;
+import io.antidote.lab.wsman.CliXmlStderr;
 import io.antidote.lab.wsman.CommandOutput;
 import io.antidote.lab.wsman.EncodedCommand;
 import io.antidote.lab.wsman.ShellHost;
@@ -17,7 +18,8 @@ import java.util.Locale;
 /**
  * One simulated Exchange server: its model, the PowerShell that acts on it, and the WS-Management
  * endpoint through which clients reach it. Command lines that are not PowerShell get what cmd.exe
- * would answer for the few commands admins type first, and "not recognized" otherwise.
+ * would answer for the few commands admins type first, and "not recognized" otherwise. An encoded
+ * PowerShell command's error stream comes as CLIXML, as powershell.exe sends it to a WinRM client.
  *
  * <p>The spec's protocol faults are switched on its endpoint; a restart with the
  * {@code unreachable-after-reboot} fault closes the listener for that long. Windows lets Restart-Computer
@@ -96,7 +98,8 @@ public final class LabHost implements ShellHost {
         return EncodedCommand.decode(commandLine)
                 .map(script -> {
                     ScriptResult r = powerShell.run(script);
-                    return new CommandOutput(r.stdout(), r.stderr(), r.exitCode());
+                    // powershell.exe -EncodedCommand sends its error stream to a WinRM client as CLIXML.
+                    return new CommandOutput(r.stdout(), CliXmlStderr.encode(r.stderr()), r.exitCode());
                 })
                 .orElseGet(() -> cmd(commandLine.trim()));
     }

@@ -138,7 +138,8 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 }
                 giveBack(session);
                 breaker.succeeded(target.name());
-                return new ScriptResult(exitCode, out.text(secret), err.text(secret));
+                // PowerShell sends its error stream as CLIXML; masked again once decoded, as escapes could hide a secret.
+                return new ScriptResult(exitCode, out.text(secret), Redaction.mask(CliXml.decode(err.text(secret)), secret));
             } catch (TransportException e) {
                 discard(session);
                 throw e;
