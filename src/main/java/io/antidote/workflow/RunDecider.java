@@ -158,27 +158,28 @@ public final class RunDecider {
             undoing.ifPresent(undone -> d.emit(new StepCompensated(cmd.target(), undone, cmd.step(), SYSTEM, at)));
             return;
         }
-        List<String> reasons;
+        String reason;
         if (cmd.outcome() instanceof StepOutcome.Completed done) {
-            reasons = done.unmet();
-            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), reasons, done.stdout(),
+            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.unmet(), done.stdout(),
                     done.stderr(), SYSTEM, at));
+            // The step's own words say what the exit code cannot.
+            reason = String.join("; ", done.unmet()) + StepMessage.of(done.stderr()).map(said -> ": " + said).orElse("");
         } else {
             StepOutcome.Errored errored = (StepOutcome.Errored) cmd.outcome();
-            reasons = List.of(errored.reason());
+            reason = errored.reason();
             if (errored.kind() == FailureKind.TIMEOUT) {
                 d.emit(new StepTimedOut(cmd.target(), cmd.step(), cmd.attempt(), errored.reason(), SYSTEM, at));
             } else {
-                d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, reasons, "", "", SYSTEM, at));
+                d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, List.of(reason), "", "", SYSTEM,
+                        at));
             }
         }
         if (undoing.isPresent()) {
-            d.emit(new CompensationFailed(cmd.target(), undoing.get(), cmd.step(), String.join("; ", reasons), SYSTEM,
-                    at));
+            d.emit(new CompensationFailed(cmd.target(), undoing.get(), cmd.step(), reason, SYSTEM, at));
             return;
         }
         afterFailedAttempt(d, cmd.target(), cmd.step(), cmd.attempt(), d.state.plan().step(cmd.step()).retry()
-                .covers(cmd.outcome()), String.join("; ", reasons), at);
+                .covers(cmd.outcome()), reason, at);
     }
 
     /** A failed attempt is retried when its policy covers it and attempts remain; else the target ends. */

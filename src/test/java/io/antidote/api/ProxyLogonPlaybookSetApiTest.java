@@ -68,7 +68,14 @@ class ProxyLogonPlaybookSetApiTest {
         assertThat(run.getString("status")).isEqualTo("FAILED");
         Map<String, Object> failed = failedStep(events);
         assertThat(failed).containsEntry("step", "precheck");
-        assertThat((String) data(failed).get("stderr")).contains("does not install on");
+        assertThat((String) data(failed).get("stderr")).as("the step's error stream, decoded from CLIXML")
+                .startsWith("Build 15.1.2044.4 is on a cumulative update that KB5000871 does not install on")
+                .doesNotContain("CLIXML");
+        Map<String, Object> targetFailed = events.stream().filter(e -> "TargetFailed".equals(e.get("type"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no TargetFailed among " + events));
+        assertThat((String) data(targetFailed).get("reason")).as("the target's reason, in the step's own words")
+                .startsWith("step 'precheck' failed: exit code 1, expected 0: Build 15.1.2044.4 is on a cumulative"
+                        + " update that KB5000871 does not install on: move it to");
         assertThat(LabHosts.model(host)).as("nothing changed").isEqualTo(before);
     }
 

@@ -133,6 +133,23 @@ class RunDeciderTest {
     }
 
     @Test
+    void a_target_failed_by_a_step_says_the_first_line_of_the_steps_error_and_not_where_powershell_threw_it() {
+        String errorView = "\r\nBuild 15.1.2044.4 is on a cumulative update that KB5000871 does not install on\r\n"
+                + "At line:12 char:9\r\n+         throw \"Build $build is on ...\"\r\n"
+                + "    + CategoryInfo          : OperationStopped: (Build 15.1.2044.4...:String) [], RuntimeException\r\n";
+        var failure = new StepOutcome.Completed(1, "", errorView, List.of("exit code 1, expected 0"));
+        var spec = givenEvents(startedThrough("ex01", "patch"))
+                .whenCommand(new RecordOutcome("ex01", "patch", 1, failure, T2));
+        assertThat(spec.thenState().target("ex01").orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
+        spec.thenEvents(
+                new StepFailed("ex01", "patch", 1, 1, List.of("exit code 1, expected 0"), "", errorView, SYSTEM, T2),
+                new TargetFailed("ex01", "patch", "step 'patch' failed: exit code 1, expected 0: Build 15.1.2044.4 is on"
+                        + " a cumulative update that KB5000871 does not install on", SYSTEM, T2),
+                new TargetSkipped("ex02", "rollout stopped after 'ex01' failed", SYSTEM, T2),
+                new RunFailed("1 of 2 targets failed", SYSTEM, T2));
+    }
+
+    @Test
     void a_failed_step_fails_its_target_so_the_steps_after_it_never_run_and_the_rollout_stops() {
         var failure = new StepOutcome.Completed(1, "", "msiexec exit code 1603", List.of("exit code 1, expected 0"));
         var spec = givenEvents(startedThrough("ex01", "patch"))
@@ -140,7 +157,8 @@ class RunDeciderTest {
         spec.thenEvents(
                 new StepFailed("ex01", "patch", 1, 1, List.of("exit code 1, expected 0"), "", "msiexec exit code 1603",
                         SYSTEM, T2),
-                new TargetFailed("ex01", "patch", "step 'patch' failed: exit code 1, expected 0", SYSTEM, T2),
+                new TargetFailed("ex01", "patch", "step 'patch' failed: exit code 1, expected 0: msiexec exit code 1603",
+                        SYSTEM, T2),
                 new TargetSkipped("ex02", "rollout stopped after 'ex01' failed", SYSTEM, T2),
                 new RunFailed("1 of 2 targets failed", SYSTEM, T2));
         RunState state = spec.thenState();
