@@ -13,6 +13,7 @@ import io.antidote.lab.wsman.WsManServer;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -36,6 +37,7 @@ public final class LabHost implements ShellHost {
     private final PowerShell powerShell;
     private final Vertx vertx;
     private final WsManFaults faults = new WsManFaults();
+    private final CommandLog commands = new CommandLog();
     private WsManServer endpoint;
 
     public LabHost(ExchangeServer server, Vertx vertx) {
@@ -56,6 +58,11 @@ public final class LabHost implements ShellHost {
     /** The endpoint's fault switches (tests flip them too). */
     public WsManFaults faults() {
         return faults;
+    }
+
+    /** What this host was asked to run, as it received it. */
+    public CommandLog commands() {
+        return commands;
     }
 
     WsManServer endpoint() {
@@ -91,6 +98,14 @@ public final class LabHost implements ShellHost {
             });
             vertx.setTimer(GOING_DOWN_AFTER.toMillis(), down -> faults.goDownIfPending());
         });
+    }
+
+    @Override
+    public CommandOutput execute(String shellId, String commandId, String commandLine) {
+        // Logged before it runs: a command that hangs or crashes the host has still reached it.
+        commands.add(new CommandLog.Entry(Instant.now(), shellId, commandId,
+                EncodedCommand.decode(commandLine).orElse(commandLine)));
+        return execute(commandLine);
     }
 
     @Override

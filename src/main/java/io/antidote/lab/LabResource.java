@@ -51,6 +51,16 @@ public class LabResource {
                 .orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
     }
 
+    /** The host's command log: every command it received, oldest first, with its shell and command ids. */
+    @GET
+    @Path("{name}/commands")
+    public Map<String, Object> commands(@PathParam("name") String name) {
+        enabled();
+        LabHost host = fleet.find(name).orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
+        CommandLog log = host.commands();
+        return Map.of("host", name, "dropped", log.dropped(), "commands", log.entries());
+    }
+
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)

@@ -105,7 +105,7 @@ final class RemoteShells {
         if (!shell.add(remote, limits.maxCommandsPerShell())) {
             throw WsManFault.commandQuota(limits.maxCommandsPerShell());
         }
-        start(remote, line.toString());
+        start(shell.id(), remote, line.toString());
         return WsManReply.ok(request.action(),
                 "<rsp:CommandResponse><rsp:CommandId>" + remote.id() + "</rsp:CommandId></rsp:CommandResponse>");
     }
@@ -210,12 +210,12 @@ final class RemoteShells {
         all.forEach(RemoteShell::close);
     }
 
-    private void start(RemoteCommand command, String commandLine) {
+    private void start(String shellId, RemoteCommand command, String commandLine) {
         if (commandLine.length() > COMMAND_LINE_LIMIT) {
             command.finish(new CommandOutput("", COMMAND_LINE_TOO_LONG, 1));
             return;
         }
-        context.<CommandOutput>executeBlocking(() -> shellHost.execute(commandLine), false)
+        context.<CommandOutput>executeBlocking(() -> shellHost.execute(shellId, command.id(), commandLine), false)
                 .onComplete(result -> {
                     if (result.succeeded()) {
                         command.finish(result.result() == null ? new CommandOutput("", "", 0) : result.result());

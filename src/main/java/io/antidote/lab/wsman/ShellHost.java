@@ -14,4 +14,12 @@ public interface ShellHost {
      * {@code powershell -encodedcommand <base64>}; {@link EncodedCommand#decode} recovers it.
      */
     CommandOutput execute(String commandLine);
+
+    /**
+     * The same, knowing which shell and command the client created for it (a host that keeps a log of
+     * what it ran records them; most hosts do not care).
+     */
+    default CommandOutput execute(String shellId, String commandId, String commandLine) {
+        return execute(commandLine);
+    }
 }
