@@ -78,6 +78,7 @@ public class RunEngine {
     private final Vertx vertx;
     private final RunSecrets secrets;
     private final Clock clock;
+    private final RunWriters writers;
     /** Per run: the Vert.x timer that advances it at its next due time. */
     private final Map<UUID, Long> timers = new ConcurrentHashMap<>();
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
@@ -86,9 +87,10 @@ public class RunEngine {
     RunEngine(EventStore store, RunQueries queries, TargetLeases leases, EventCodec codec, PlaybookVersions playbooks,
               Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
-              RunCommands commands) {
+              RunCommands commands, RunWriters writers) {
         this.queries = queries;
         this.leases = leases;
+        this.writers = writers;
         this.commands = commands;
         this.secrets = secrets;
         this.store = store;
@@ -103,7 +105,8 @@ public class RunEngine {
 
     /** Records a new run. It goes on by itself once this completes: see {@link #advanceLater(UUID)}. */
     public Uni<RunState> request(RunCommand.RequestRun command) {
-        return decideAndAppend(command.runId(), state -> command)
+        return writers.write(command.runId(), RunWriters.Kind.PERSON,
+                        () -> decideAndAppend(command.runId(), state -> command))
                 .map(Decided::state);
     }
 
@@ -119,9 +122,9 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
-        return leases.heldAgainst(runId)
+        return writers.write(runId, RunWriters.Kind.ADVANCE, () -> leases.heldAgainst(runId)
                 .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
-                .chain(this::carryOut);
+                .chain(this::carryOut));
     }
 
     /**
@@ -129,8 +132,8 @@ public class RunEngine {
      * {@link CommandRejected} when the run's state does not allow it.
      */
     public Uni<RunState> command(UUID runId, RunCommand command) {
-        return decideAndAppend(runId, state -> command)
-                .call(this::carryOut)
+        return writers.write(runId, RunWriters.Kind.PERSON, () -> decideAndAppend(runId, state -> command)
+                        .call(this::carryOut))
                 .map(Decided::state);
     }
 
@@ -142,6 +145,7 @@ public class RunEngine {
     /** Resumes runs that were in flight when the process stopped. */
     void resumeOnStart(@Observes StartupEvent start) {
         VertxContexts.onNewContext(vertx, () -> queries.runsWithout(RunEventTypes.ENDING_RUN))
+                .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
                 .subscribe().with(runs -> runs.forEach(this::resume),
                         e -> LOG.errorf("Runs in flight could not be resumed: %s", e.getMessage()));
     }
@@ -150,7 +154,7 @@ public class RunEngine {
         LOG.infof("Resuming run %s", runId);
         // Attempts shown as running lost their outcome with the process: the decider closes them and runs
         // again those that are idempotent (Recover), then the run goes on and its timers are set again.
-        VertxContexts.onNewContext(vertx, () -> leases.heldAgainst(runId)
+        writers.write(runId, RunWriters.Kind.RECOVERY, () -> leases.heldAgainst(runId)
                         .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
@@ -215,6 +219,8 @@ public class RunEngine {
      */
     private void wakeWaiting(UUID released, Set<String> targets) {
         VertxContexts.onNewContext(vertx, () -> queries.runsWaitingFor(targets))
+                // Lost, the wake-up would leave those runs waiting for good: tried until the database answers.
+                .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
                 .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).forEach(this::advanceLater),
                         e -> LOG.errorf("Waiting runs could not be woken: %s", e.getMessage()));
     }
@@ -225,6 +231,7 @@ public class RunEngine {
      */
     private void advanceIfLetGo(UUID runId, String target) {
         VertxContexts.onNewContext(vertx, () -> leases.holder(target))
+                .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
                 .subscribe().with(holder -> {
                     if (holder.isEmpty()) {
                         advanceLater(runId);
@@ -269,16 +276,18 @@ public class RunEngine {
                         inFlight.remove(outcome);
                         vertx.cancelTimer(deadline);
                     })
-                    .chain(recorded -> VertxContexts.onNewContext(vertx, () -> decideAndAppend(runId,
-                            s -> new RecordOutcome(started.target(), started.step(), started.attempt(), recorded,
-                                    clock.now()))
+                    // Through the run's writer, which keeps the outcome until the store has taken it: only the
+                    // decider may turn it down, when the attempt already has an outcome.
+                    .chain(recorded -> writers.write(runId, RunWriters.Kind.OUTCOME, () -> decideAndAppend(runId,
+                                    s -> new RecordOutcome(started.target(), started.step(), started.attempt(),
+                                            recorded, clock.now()))
+                                    .chain(this::carryOut))
                             .onFailure(CommandRejected.class).recoverWithItem(rejected -> {
                                 // Another engine recorded this attempt first; its outcome stands.
                                 LOG.warnf("Run %s: outcome of %s on %s not recorded: %s", runId, started.step(),
                                         started.target(), rejected.getMessage());
-                                return new Decided(RunState.NONE, List.of());
-                            })
-                            .chain(this::carryOut)));
+                                return null;
+                            }));
         });
     }
 

@@ -1,0 +1,133 @@
+package io.antidote.engine;
+
+import io.antidote.workflow.CommandRejected;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The per-run writer on its own, with work that stands in for a store: one piece of a run at a time,
+ * outcomes first, work the engine owes a run kept and tried again while the store fails, a person's
+ * command failed back at once. The end-to-end proofs are {@code api.FleetRunTest} and
+ * {@code api.DatabaseOutageTest}.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RunWritersTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final RunWriters writers = new RunWriters(vertx);
+    private final UUID run = UUID.randomUUID();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    @Test
+    void pieces_of_one_run_never_overlap_and_keep_their_order() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicBoolean overlapped = new AtomicBoolean();
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Integer>> done = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            done.add(writers.write(run, RunWriters.Kind.OUTCOME, () -> {
+                if (running.incrementAndGet() > 1) {
+                    overlapped.set(true);
+                }
+                return Uni.createFrom().item(n).onItem().delayIt().by(Duration.ofMillis(2))
+                        .invoke(() -> {
+                            order.add(n);
+                            running.decrementAndGet();
+                        });
+            }).subscribeAsCompletionStage());
+        }
+        for (CompletableFuture<Integer> f : done) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(overlapped).as("two pieces of one run carried out at once").isFalse();
+        assertThat(order).as("order in which the pieces were carried out")
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+    }
+
+    @Test
+    void an_outcome_the_store_refuses_is_kept_and_stored_when_the_store_is_back_and_goes_before_an_earlier_advance()
+            throws Exception {
+        AtomicBoolean storeUp = new AtomicBoolean(false);
+        List<String> stored = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<String> advance = writers.write(run, RunWriters.Kind.ADVANCE, store(storeUp, stored, "advance"))
+                .subscribeAsCompletionStage();
+        Thread.sleep(150);
+        CompletableFuture<String> outcome = writers.write(run, RunWriters.Kind.OUTCOME, store(storeUp, stored, "outcome"))
+                .subscribeAsCompletionStage();
+        Thread.sleep(500);
+        assertThat(writers.waitingOutcomes()).as("outcomes waiting while the store is down").isEqualTo(1);
+        assertThat(advance).as("the advance while the store is down").isNotDone();
+
+        storeUp.set(true);
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("outcome");
+        assertThat(advance.get(10, TimeUnit.SECONDS)).isEqualTo("advance");
+        assertThat(stored).as("what the store took, in order").containsExactly("outcome", "advance");
+        assertThat(writers.waitingOutcomes()).as("outcomes waiting once stored").isZero();
+    }
+
+    @Test
+    void an_advance_asked_while_one_waits_joins_it() throws Exception {
+        AtomicBoolean storeUp = new AtomicBoolean(false);
+        List<String> stored = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<String> first = writers.write(run, RunWriters.Kind.OUTCOME, store(storeUp, stored, "outcome"))
+                .subscribeAsCompletionStage();
+        CompletableFuture<String> a = writers.write(run, RunWriters.Kind.ADVANCE, store(storeUp, stored, "advance 1"))
+                .subscribeAsCompletionStage();
+        CompletableFuture<String> b = writers.write(run, RunWriters.Kind.ADVANCE, store(storeUp, stored, "advance 2"))
+                .subscribeAsCompletionStage();
+        storeUp.set(true);
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("advance 1");
+        assertThat(b.get(10, TimeUnit.SECONDS)).as("the second advance's result").isEqualTo("advance 1");
+        assertThat(stored).containsExactly("outcome", "advance 1");
+    }
+
+    @Test
+    void a_persons_command_fails_back_at_once_and_a_refused_outcome_is_not_tried_again() {
+        AtomicInteger tries = new AtomicInteger();
+        assertThatThrownBy(() -> writers.write(run, RunWriters.Kind.PERSON, () -> {
+            tries.incrementAndGet();
+            return Uni.createFrom().failure(new IllegalStateException("database down"));
+        }).await().atMost(Duration.ofSeconds(10))).hasMessageContaining("database down");
+        assertThatThrownBy(() -> writers.write(run, RunWriters.Kind.OUTCOME, () -> {
+            tries.incrementAndGet();
+            return Uni.createFrom().failure(new CommandRejected("already recorded"));
+        }).await().atMost(Duration.ofSeconds(10))).isInstanceOf(CommandRejected.class);
+        assertThat(tries).as("tries of the two pieces").hasValue(2);
+        assertThat(writers.waitingOutcomes()).isZero();
+    }
+
+    /** Work that fails like a database that is away until {@code up} is set, then records its name. */
+    private static Supplier<Uni<String>> store(AtomicBoolean up, List<String> stored, String name) {
+        return () -> {
+            if (!up.get()) {
+                return Uni.createFrom().failure(new IllegalStateException("Connection refused"));
+            }
+            stored.add(name);
+            return Uni.createFrom().item(name);
+        };
+    }
+}
