@@ -25,8 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * PostgreSQL stops for 30 s in the middle of a rollout of several runs. Outcomes that come back from the
  * hosts meanwhile wait in memory and are stored once the database is back; no step is turned into a
- * timeout although the outage is longer than each step's deadline; every run goes on by itself, without a
- * restart; readiness says DOWN while outcomes wait and UP once they are stored. The database is a cluster
+ * timeout; every run goes on by itself, without a restart; readiness says DOWN while outcomes wait and UP once they are stored. The database is a cluster
  * of the test's own ({@link OwnPostgres}), never the machine's. Hosts answer each WS-Management request
  * after 800 ms, so that steps are in flight when the database goes.
  */
