@@ -55,7 +55,7 @@ class DatabaseOutageTest {
 
     @AfterEach
     void deleteHosts() {
-        hosts.forEach(h -> given().when().delete("/lab/hosts/{name}", h));
+        LabHosts.delete(hosts);
     }
 
     @Test
@@ -107,15 +107,7 @@ class DatabaseOutageTest {
                     .hasSize(HOSTS_PER_RUN * STEPS).allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1L));
             assertThat(finished.getString("status")).as("run %s after the outage", run).isEqualTo("SUCCEEDED");
         }
-        for (String host : hosts) {
-            List<String> scripts = given().when().get("/lab/hosts/{name}/commands", host).then().statusCode(200)
-                    .extract().jsonPath().getList("commands.script", String.class);
-            for (int s = 1; s <= STEPS; s++) {
-                String line = "Write-Output 'outage-step-" + s + "'";
-                assertThat(scripts.stream().filter(script -> script.contains(line)).count())
-                        .as("times %s ran step-%d's script", host, s).isEqualTo(1L);
-            }
-        }
+        LabHosts.assertEachStepRanOnce(hosts, "Write-Output 'outage-step-%d'", STEPS);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "UP".equals(readiness().getString("status")));
         assertThat(storedCheck(readiness(), "data.outcomesWaiting")).as("outcomes waiting once all is stored")

@@ -47,7 +47,7 @@ class FleetRunTest {
 
     @AfterEach
     void deleteHosts() {
-        hosts.forEach(h -> given().when().delete("/lab/hosts/{name}", h));
+        LabHosts.delete(hosts);
     }
 
     @Test
@@ -77,15 +77,7 @@ class FleetRunTest {
         assertThat(outcomes.values()).as("times each step's outcome is recorded on its host").containsOnly(1L);
         assertThat(run.getString("status")).as("the run over the fleet").isEqualTo("SUCCEEDED");
 
-        for (String host : hosts) {
-            List<String> scripts = given().when().get("/lab/hosts/{name}/commands", host).then().statusCode(200)
-                    .extract().jsonPath().getList("commands.script", String.class);
-            for (int s = 1; s <= STEPS; s++) {
-                String line = "Write-Output 'fleet-step-" + s + "'";
-                assertThat(scripts.stream().filter(script -> script.contains(line)).count())
-                        .as("times %s ran step-%d's script", host, s).isEqualTo(1L);
-            }
-        }
+        LabHosts.assertEachStepRanOnce(hosts, "Write-Output 'fleet-step-%d'", STEPS);
     }
 
     static JsonPath awaitFinished(String runId, Duration atMost) {

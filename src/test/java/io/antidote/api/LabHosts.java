@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fresh lab hosts per test, created through the lab control API, so tests never share a server's state. */
 final class LabHosts {
@@ -21,6 +22,26 @@ final class LabHosts {
                 .when().post("/lab/hosts")
                 .then().statusCode(201);
         return name;
+    }
+
+    static void delete(List<String> names) {
+        names.forEach(name -> given().when().delete("/lab/hosts/{name}", name));
+    }
+
+    /**
+     * Each host's command log shows each step's script exactly once: {@code line} with {@code %d} for the step
+     * number (1 to {@code steps}) is a line only that step's script holds.
+     */
+    static void assertEachStepRanOnce(List<String> hosts, String line, int steps) {
+        for (String host : hosts) {
+            List<String> scripts = given().when().get("/lab/hosts/{name}/commands", host).then().statusCode(200)
+                    .extract().jsonPath().getList("commands.script", String.class);
+            for (int s = 1; s <= steps; s++) {
+                String stepLine = String.format(line, s);
+                assertThat(scripts.stream().filter(script -> script.contains(stepLine)).count())
+                        .as("times %s ran step-%d's script", host, s).isEqualTo(1L);
+            }
+        }
     }
 
     static Map<String, Object> model(String name) {
