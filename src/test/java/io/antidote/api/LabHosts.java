@@ -16,9 +16,15 @@ final class LabHosts {
     }
 
     static String create(String version, String cu, List<String> compromise, List<String> faults) {
+        return create(version, cu, compromise, faults, List.of());
+    }
+
+    /** With {@code updates} (e.g. KB5000871) already installed: the server starts on its CU's fixed build. */
+    static String create(String version, String cu, List<String> compromise, List<String> faults, List<String> updates) {
         String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType(ContentType.JSON)
-                .body(Map.of("name", name, "version", version, "cu", cu, "compromise", compromise, "faults", faults))
+                .body(Map.of("name", name, "version", version, "cu", cu, "compromise", compromise, "faults", faults,
+                        "updates", updates))
                 .when().post("/lab/hosts")
                 .then().statusCode(201);
         return name;

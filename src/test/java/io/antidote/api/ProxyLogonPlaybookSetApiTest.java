@@ -57,9 +57,8 @@ class ProxyLogonPlaybookSetApiTest {
     }
 
     @Test
-    void remediation_stops_at_the_precheck_with_a_clear_reason_when_the_cu_is_too_old() {
+    void remediation_of_a_cu_too_old_for_the_march_update_isolates_mitigates_and_says_why_it_stays_isolated() {
         String host = LabHosts.create("2016", "CU17", List.of(), List.of());
-        Map<String, Object> before = LabHosts.model(host);
 
         String runId = requestRun(host);
         JsonPath run = awaitFinished(runId);
@@ -67,16 +66,15 @@ class ProxyLogonPlaybookSetApiTest {
 
         assertThat(run.getString("status")).isEqualTo("FAILED");
         Map<String, Object> failed = failedStep(events);
-        assertThat(failed).containsEntry("step", "precheck");
+        assertThat(failed).containsEntry("step", "assess");
         assertThat((String) data(failed).get("stderr")).as("the step's error stream, decoded from CLIXML")
-                .startsWith("Build 15.1.2044.4 is on a cumulative update that KB5000871 does not install on")
-                .doesNotContain("CLIXML");
+                .startsWith("CU too old: upgrade the CU or install the out-of-band SU").doesNotContain("CLIXML");
         Map<String, Object> targetFailed = events.stream().filter(e -> "TargetFailed".equals(e.get("type"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no TargetFailed among " + events));
         assertThat((String) data(targetFailed).get("reason")).as("the target's reason, in the step's own words")
-                .startsWith("step 'precheck' failed: exit code 1, expected 0: Build 15.1.2044.4 is on a cumulative"
-                        + " update that KB5000871 does not install on: move it to");
-        assertThat(LabHosts.model(host)).as("nothing changed").isEqualTo(before);
+                .startsWith("step 'assess' failed: exit code 1, expected 0: CU too old: upgrade the CU or install the out-of-band SU");
+        assertThat(LabHosts.model(host)).containsEntry("isolated", true).containsEntry("mitigated", true)
+                .containsEntry("patched", false).containsEntry("rebootCount", 0);
     }
 
     @Test
@@ -107,7 +105,7 @@ class ProxyLogonPlaybookSetApiTest {
 
         assertThat(run.getString("status")).isEqualTo("FAILED");
         Map<String, Object> failed = failedStep(events);
-        assertThat(failed).containsEntry("step", "scan-files");
+        assertThat(failed).containsEntry("step", "verdict");
         assertThat((String) data(failed).get("stdout")).contains("zxvt0lpt.aspx").contains("mail.7z");
         assertThat(LabHosts.model(host)).as("the scan is read-only").isEqualTo(before);
     }
@@ -120,7 +118,7 @@ class ProxyLogonPlaybookSetApiTest {
         JsonPath run = awaitFinished(requestRun("proxylogon-ioc-scan", host));
 
         assertThat(run.getString("status")).isEqualTo("SUCCEEDED");
-        assertThat(run.getList("targets[0].steps.id")).containsExactly("scan-files", "scan-logs");
+        assertThat(run.getList("targets[0].steps.id")).containsExactly("scan-files", "scan-logs", "verdict");
         assertThat(LabHosts.model(host)).isEqualTo(before);
     }
 

@@ -3,6 +3,8 @@ package io.antidote.lab;
 import io.antidote.lab.exchange.ExchangeServer;
 import io.antidote.lab.powershell.PowerShell;
 import io.antidote.lab.powershell.ScriptResult;
+import io.antidote.playbook.RunPlanner;
+import io.antidote.playbook.StepOutputs;
 import io.antidote.playbook.ParamResolver;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
@@ -15,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a playbook file against a lab server the way the engine does, without the engine: each step
- * rendered with its param block, run, checked against its expectation; the first failure stops.
+ * Runs a playbook file against a lab server the way the engine does, without the engine: each step's
+ * condition evaluated on the outputs earlier steps captured (a false one skips the step), the step rendered
+ * with its param block and those outputs, run, checked against its expectation; the first failure stops.
  */
 final class PlaybookOnLab {
 
@@ -54,24 +58,42 @@ final class PlaybookOnLab {
     }
 
     private Map<String, Object> resolve() {
+        return resolve(Map.of());
+    }
+
+    private Map<String, Object> resolve(Map<String, Object> params) {
         try {
-            return ParamResolver.resolve(playbook, Map.of());
+            return ParamResolver.resolve(playbook, params);
         } catch (Exception e) {
             throw new AssertionError("default parameters do not resolve", e);
         }
     }
 
+    /** Runs with the default parameters; skipped steps are not in the list. */
     List<StepRun> run(ExchangeServer server, Clock clock) {
-        Map<String, Object> resolved = resolve();
+        return run(server, clock, Map.of());
+    }
+
+    List<StepRun> run(ExchangeServer server, Clock clock, Map<String, Object> params) {
+        Map<String, Object> resolved = resolve(params);
+        Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
         List<StepRun> runs = new ArrayList<>();
         for (Step step : playbook.steps()) {
-            String script = ScriptRenderer.render(step, resolved, playbook.params());
+            if (step.when() != null && !RunPlanner.when(step.when()).holds(resolved, outputs)) {
+                // A skipped step captured nothing: its outputs are $null for later steps.
+                Map<String, Object> none = new LinkedHashMap<>();
+                step.outputs().keySet().forEach(name -> none.put(name, null));
+                outputs.put(step.id(), none);
+                continue;
+            }
+            String script = ScriptRenderer.renderWithOutputs(step, resolved, playbook.params(), outputs);
             ScriptResult r = new PowerShell(server, clock).run(script);
             StepRun run = new StepRun(step.id(), script, r, step.expect().check(r.exitCode(), r.stdout()));
             runs.add(run);
             if (!run.ok()) {
                 break;
             }
+            outputs.put(step.id(), StepOutputs.capture(step, r.stdout()));
         }
         return runs;
     }

@@ -59,22 +59,44 @@ class ProxyLogonPlaybookSetTest {
 
     @ParameterizedTest
     @CsvSource({"2013,CU23,15.00.1497.012", "2016,CU18,15.01.2106.013", "2016,CU19,15.01.2176.009",
-            "2016,CU20,15.01.2242.004", "2019,CU7,15.02.0721.013", "2019,CU8,15.02.0792.010", "2019,CU9,15.02.0858.005"})
-    void remediation_patches_every_supported_cu_and_brings_the_clean_server_back(String version, String cu,
-                                                                              String fixedFileVersion) throws IOException {
+            "2019,CU7,15.02.0721.013", "2019,CU8,15.02.0792.010"})
+    void remediation_patches_every_supported_cu_to_the_fixed_build_of_its_cu_and_brings_the_clean_server_back(
+            String version, String cu, String fixedFileVersion) throws IOException {
         ExchangeServer s = server(version, cu, List.of());
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
 
         assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
                 .isTrue();
-        assertThat(ids(runs)).containsExactly("precheck", "health", "isolate", "evidence", "maintenance", "patch", "reboot",
-                "wait-for-services", "verify", "scan-files", "scan-logs", "assess", "leave-maintenance", "restore");
+        assertThat(ids(runs)).containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs",
+                "contain", "maintenance", "patch", "reboot", "wait-for-services", "verify", "rescan-files", "rescan-logs",
+                "assess", "leave-maintenance", "restore");
         assertThat(s.build().fileVersion()).as("ExSetup after the remediation").isEqualTo(fixedFileVersion);
         assertThat(s.isPatched()).isTrue();
         assertThat(s.isIsolated()).as("a patched, clean server is back online").isFalse();
         assertThat(s.componentStates().values()).as("server components after maintenance").containsOnly("Active");
+        assertThat(s.files().exists("C:\\ProgramData\\Antidote\\ProxyLogon-maintenance.txt")).as("maintenance marker").isFalse();
         assertThat(s.rebootCount()).isEqualTo(1);
-        assertThat(s.files().exists("C:\\Antidote\\Evidence\\logs\\Logging_HttpProxy")).as("logs kept as evidence").isTrue();
+        for (String kept : List.of("logs\\Logging_HttpProxy", "logs\\IIS\\W3SVC1\\u_ex210303.log", "logs\\Application.json",
+                "scans\\before-change-files.json", "scans\\before-change-logs.json", "scans\\after-change-logs.json")) {
+            assertThat(s.files().exists("C:\\Antidote\\Evidence\\" + kept)).as("evidence %s", kept).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2016,CU20,15.01.2242.004", "2019,CU9,15.02.0858.005"})
+    void a_cu_that_ships_the_fix_is_verified_and_scanned_with_no_isolation_no_reboot_and_no_change(String version,
+            String cu, String fileVersion) throws IOException {
+        ExchangeServer s = server(version, cu, List.of());
+        String before = s.describe().toString();
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(runs).as("%s", runs).allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(ids(runs)).containsExactly("precheck", "health", "evidence", "scan-files", "scan-logs", "contain",
+                "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
+        assertThat(s.describe().toString()).as("the server's state: build, firewall, services, components, reboots")
+                .isEqualTo(before);
+        assertThat(s.build().fileVersion()).isEqualTo(fileVersion);
+        assertThat(s.rebootCount()).isZero();
     }
 
     @Test
@@ -87,16 +109,70 @@ class ProxyLogonPlaybookSetTest {
                 .contains("services running 90 s after the restart");
     }
 
+    @ParameterizedTest
+    @CsvSource({"2013,CU21,15.0.1395.4", "2013,CU22,15.0.1473.3", "2016,CU17,15.1.2044.4", "2019,CU6,15.2.659.4"})
+    void an_old_cu_without_its_out_of_band_update_is_isolated_scanned_mitigated_and_left_isolated_with_the_reason(
+            String version, String cu, String build) throws IOException {
+        ExchangeServer s = server(version, cu, List.of());
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(ids(runs)).containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs",
+                "contain", "mitigate-rewrite", "mitigate-services", "rescan-files", "rescan-logs", "assess");
+        assertThat(last(runs).result().stderr()).contains("CU too old: upgrade the CU or install the out-of-band SU")
+                .contains(build);
+        assertThat(s.isIsolated()).as("never back online unpatched").isTrue();
+        assertThat(s.isMitigated()).isTrue();
+        assertThat(s.isPatched()).isFalse();
+        assertThat(s.build()).hasToString(build);
+        assertThat(s.rebootCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2013,CU21,15.00.1395.012", "2013,CU22,15.00.1473.006", "2016,CU17,15.01.2044.013",
+            "2019,CU6,15.02.0659.012"})
+    void an_old_cu_given_its_out_of_band_update_is_isolated_first_then_patched_to_its_fixed_build_and_brought_back(
+            String version, String cu, String fixedFileVersion) throws IOException {
+        ExchangeServer s = server(version, cu, List.of());
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4,
+                java.util.Map.of("outOfBandShare", "C:\\Patches\\OutOfBand"));
+
+        assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
+                .isTrue();
+        assertThat(ids(runs)).containsSubsequence("precheck", "isolate", "scan-files", "scan-logs", "maintenance", "patch",
+                "reboot", "verify", "rescan-files", "assess", "restore").doesNotContain("mitigate-rewrite");
+        assertThat(s.build().fileVersion()).isEqualTo(fixedFileVersion);
+        assertThat(s.isIsolated()).isFalse();
+        assertThat(s.isMitigated()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2013,CU21", "2013,CU22", "2016,CU17", "2019,CU6", "2016,CU19", "2019,CU8"})
+    void a_server_already_on_its_security_update_is_recognised_as_patched_by_the_precheck_and_by_verify(String version,
+            String cu) throws IOException {
+        ExchangeServer s = ExchangeServer.create("lab-ex01", new ServerSpec(version, cu, List.of(), Set.of(), null,
+                List.of("KB5000871")));
+        String before = snapshot(s);
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(s, MARCH_4)).as("verify").hasSize(3)
+                .allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(snapshot(s)).isEqualTo(before);
+
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+        assertThat(runs.get(0).result().stdout()).contains("\"patched\":true", "\"plan\":\"none\"");
+        assertThat(runs).as("%s", runs).allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(ids(runs)).doesNotContain("isolate", "maintenance", "patch", "reboot", "mitigate-rewrite");
+        assertThat(s.isIsolated()).isFalse();
+        assertThat(s.rebootCount()).isZero();
+    }
+
     @Test
-    void remediation_stops_before_changing_anything_when_the_cu_is_too_old_for_the_march_update() throws IOException {
-        ExchangeServer s = server("2016", "CU17", List.of());
+    void a_non_elevated_session_is_refused_by_the_precheck_before_anything_changes() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of(), "non-elevated");
         String before = snapshot(s);
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
 
         assertThat(ids(runs)).containsExactly("precheck");
-        assertThat(last(runs).result().stderr()).contains("Build 15.1.2044.4 is on a cumulative update that KB5000871 "
-                + "does not install on");
-        assertThat(snapshot(s)).as("the server untouched").isEqualTo(before);
+        assertThat(last(runs).result().stderr()).contains("The session is not elevated");
+        assertThat(snapshot(s)).isEqualTo(before);
     }
 
     @Test
@@ -152,15 +228,18 @@ class ProxyLogonPlaybookSetTest {
     }
 
     @Test
-    void the_ioc_scan_reports_files_and_changes_nothing() throws IOException {
+    void the_ioc_scan_names_all_seven_indicators_and_changes_nothing() throws IOException {
         ExchangeServer s = server("2019", "CU8", ALL_INDICATORS);
         String before = snapshot(s);
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
 
         assertThat(snapshot(s)).as("the scan is read-only").isEqualTo(before);
-        assertThat(ids(runs)).containsExactly("scan-files");
+        assertThat(ids(runs)).as("no scan stops the others").containsExactly("scan-files", "scan-logs", "verdict");
         assertThat(last(runs).result().exitCode()).isEqualTo(2);
-        assertThat(last(runs).result().stdout()).contains("zxvt0lpt.aspx", "errorEE.aspx", "lsass.dmp", "mail.7z", "out.zip");
+        assertThat(last(runs).result().stdout()).contains("compromised: 9 indicators of compromise")
+                .contains("webshell: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx", "errorEE.aspx",
+                        "LSASS dump: C:\\root\\lsass.dmp", "staged archive: C:\\ProgramData\\VSPerfMon\\mail.7z", "out.zip",
+                        "CVE-2021-26855: ", "CVE-2021-26857: ", "CVE-2021-26858: ", "CVE-2021-27065: ");
     }
 
     @Test
@@ -170,8 +249,8 @@ class ProxyLogonPlaybookSetTest {
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
 
         assertThat(snapshot(s)).isEqualTo(before);
-        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs");
-        String out = last(runs).result().stdout();
+        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs", "verdict");
+        String out = runs.get(1).result().stdout();
         assertThat(out).contains("HttpProxy\\\\Ecp\\\\HttpProxy_2021030304-1.LOG:2").contains("Application log 2021-03-03T04:13:17")
                 .contains("OABGenerator20210303-1.LOG:1").contains("ECPServer20210303-1.LOG:1");
         assertThat(out).as("look-alike lines").doesNotContain("Autodiscover\\\\").doesNotContain("HttpProxy\\\\Owa")
@@ -184,7 +263,8 @@ class ProxyLogonPlaybookSetTest {
         ExchangeServer s = server("2013", "CU23", List.of("lookalike-logs"));
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
         assertThat(runs).allMatch(PlaybookOnLab.StepRun::ok);
-        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs");
+        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs", "verdict");
+        assertThat(last(runs).result().stdout()).contains("clean: no indicators of compromise");
     }
 
     @Test
@@ -199,7 +279,7 @@ class ProxyLogonPlaybookSetTest {
         String vulnerableBefore = snapshot(vulnerable);
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-verify.yaml").run(vulnerable, MARCH_4);
         assertThat(ids(runs)).containsExactly("build");
-        assertThat(last(runs).failures()).anyMatch(f -> f.contains("build"));
+        assertThat(last(runs).result().stderr()).contains("Not patched against ProxyLogon: build 15.1.2176.2 (2016 CU19) is vulnerable");
         assertThat(snapshot(vulnerable)).isEqualTo(vulnerableBefore);
     }
 
@@ -258,10 +338,73 @@ class ProxyLogonPlaybookSetTest {
     @Test
     void a_patch_share_without_the_package_fails_before_msiexec_runs() throws IOException {
         ExchangeServer s = server("2016", "CU19", List.of());
-        var r = step(s, "proxylogon-remediation.yaml", "patch", "= 'C:\\Patches'", "= 'C:\\Nowhere'");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("Update package not found: C:\\Nowhere\\Exchange2016-KB5000871-x64-en.msp");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4,
+                java.util.Map.of("patchShare", "C:\\Nowhere"));
+        assertThat(last(runs).id()).isEqualTo("patch");
+        assertThat(last(runs).result().stderr()).contains("Update package not found: C:\\Nowhere\\Exchange2016-KB5000871-x64-en.msp");
         assertThat(s.isPatched()).isFalse();
+        assertThat(s.isIsolated()).isTrue();
+    }
+
+    @Test
+    void a_compromised_server_whose_patch_fails_has_every_indicator_named_by_the_scans_before_the_change() throws IOException {
+        ExchangeServer s = server("2016", "CU19", ALL_INDICATORS, "refuse-update");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).isEqualTo("patch");
+        assertThat(ids(runs).indexOf("scan-logs")).as("scans before the first change").isLessThan(ids(runs).indexOf("maintenance"));
+        String named = runs.get(ids(runs).indexOf("scan-files")).result().stdout() + runs.get(ids(runs).indexOf("scan-logs")).result().stdout();
+        assertThat(named).contains("zxvt0lpt.aspx", "errorEE.aspx", "lsass.dmp", "mail.7z", "out.zip", "CVE-2021-26855: ",
+                "CVE-2021-26857: ", "CVE-2021-26858: ", "CVE-2021-27065: ");
+        assertThat(s.files().exists("C:\\Antidote\\Evidence\\scans\\before-change-files.json")).isTrue();
+        assertThat(s.files().exists("C:\\Antidote\\Evidence\\logs\\Application.json")).isTrue();
+        assertThat(s.isIsolated()).isTrue();
+    }
+
+    @Test
+    void a_compromised_server_on_a_cu_that_ships_the_fix_is_contained_and_stays_isolated() throws IOException {
+        ExchangeServer s = server("2019", "CU9", List.of("webshell", "log-26857"));
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(ids(runs)).doesNotContain("isolate", "patch", "reboot").contains("contain");
+        assertThat(last(runs).id()).isEqualTo("assess");
+        assertThat(last(runs).result().stdout()).contains("zxvt0lpt.aspx", "CVE-2021-26857");
+        assertThat(s.isIsolated()).isTrue();
+        assertThat(s.webshellPaths()).allMatch(p -> p.startsWith("C:\\Antidote\\Evidence\\quarantine\\"));
+    }
+
+    @Test
+    void a_rerun_on_a_server_left_in_maintenance_and_isolated_by_an_earlier_run_goes_on_from_there() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of(), "refuse-update");
+        assertThat(last(new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4)).id()).isEqualTo("patch");
+        assertThat(s.componentStates().get("ServerWideOffline")).isEqualTo("Inactive");
+        assertThat(s.isIsolated()).isTrue();
+
+        // The operator fixes what refused the update (the lab host without the fault, same disk state otherwise).
+        ExchangeServer fixed = server("2016", "CU19", List.of());
+        synchronized (fixed) {
+            fixed.files().writeFile("C:\\ProgramData\\Antidote\\ProxyLogon-maintenance.txt", "maintenance",
+                    java.time.LocalDateTime.of(2021, 3, 4, 10, 0));
+        }
+        fixed.setComponentState("ServerWideOffline", "Inactive");
+        fixed.setComponentState("HubTransport", "Draining");
+        step(fixed, "proxylogon-remediation.yaml", "isolate");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(fixed, MARCH_4);
+
+        assertThat(last(runs).ok()).as("%s", last(runs)).isTrue();
+        assertThat(runs.get(1).result().stdout()).contains("\"resumedMaintenance\":[\"ServerWideOffline\",\"HubTransport\"]");
+        assertThat(fixed.isPatched()).isTrue();
+        assertThat(fixed.isIsolated()).isFalse();
+        assertThat(fixed.componentStates().values()).containsOnly("Active");
+    }
+
+    @Test
+    void a_server_in_maintenance_that_antidote_did_not_put_there_is_still_refused_by_health() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of());
+        s.setComponentState("ServerWideOffline", "Inactive");
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+        assertThat(last(runs).id()).isEqualTo("health");
+        assertThat(last(runs).failures()).anyMatch(f -> f.contains("inactiveComponents"));
     }
 
     @Test

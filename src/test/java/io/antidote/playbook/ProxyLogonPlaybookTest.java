@@ -33,11 +33,12 @@ class ProxyLogonPlaybookTest {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
-        assertThat(playbook.version()).isEqualTo(2);
-        assertThat(playbook.description()).startsWith("Check, isolate, collect evidence");
+        assertThat(playbook.version()).isEqualTo(3);
+        assertThat(playbook.description()).startsWith("Check, isolate, collect evidence and scan");
         assertThat(playbook.steps()).extracting(Step::id)
-                .containsExactly("precheck", "health", "isolate", "evidence", "maintenance", "patch", "reboot",
-                        "wait-for-services", "verify", "scan-files", "scan-logs", "assess", "leave-maintenance", "restore");
+                .containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs", "contain",
+                        "mitigate-rewrite", "mitigate-services", "maintenance", "patch", "reboot", "wait-for-services",
+                        "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
         assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
     }
 
@@ -50,14 +51,18 @@ class ProxyLogonPlaybookTest {
                 Map.entry("kbs", List.of("KB5000871")));
         assertThat(playbook.params()).containsExactly(new Param("patchShare", ParamType.STRING,
                 "Folder (local or UNC) holding Exchange20xx-KB5000871-x64-en.msp for each version.",
-                "C:\\Patches", false, List.of(), null), new Param("evidenceRoot", ParamType.STRING,
+                "C:\\Patches", false, List.of(), null), new Param("outOfBandShare", ParamType.STRING,
+                "Folder holding the out-of-band March 2021 SU of old CUs (Exchange20xx-KB5000871-CUnn-x64-en.msp). "
+                        + "Without it, an old CU is mitigated and left isolated.", null, false, List.of(), null),
+                new Param("evidenceRoot", ParamType.STRING,
                 "Folder on the server where logs, scan results and quarantined files are kept.",
                 "C:\\Antidote\\Evidence", false, List.of(), null));
         assertThat(playbook.steps()).extracting(Step::timeout).containsExactly(Duration.ofMinutes(2),
-                Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(10),
-                Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(20), Duration.ofMinutes(5),
-                Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(2), Duration.ofMinutes(10),
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(15),
+                Duration.ofMinutes(30), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+                Duration.ofMinutes(10), Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(20),
+                Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                Duration.ofMinutes(10), Duration.ofMinutes(2));
     }
 
     @Test
@@ -99,11 +104,15 @@ class ProxyLogonPlaybookTest {
         String source = Files.readString(FILE);
 
         assertThat(playbook.source()).isEqualTo(source);
-        assertThat(playbook.library()).containsOnlyKeys("proxylogon-file-scan", "proxylogon-log-scan");
-        assertThat(PlaybookBundle.decode(playbook.versionText()).orElseThrow()).isEqualTo(new PlaybookBundle.Contents(
-                source, Map.of("proxylogon-file-scan",
-                        Files.readString(Path.of("playbooks/steps/proxylogon-file-scan.yaml")),
-                        "proxylogon-log-scan", Files.readString(Path.of("playbooks/steps/proxylogon-log-scan.yaml")))));
+        List<String> used = List.of("proxylogon-build", "proxylogon-file-scan", "proxylogon-log-scan",
+                "proxylogon-rewrite-rules", "proxylogon-service-mitigations");
+        assertThat(playbook.library()).containsOnlyKeys(used);
+        Map<String, String> texts = new java.util.HashMap<>();
+        for (String name : used) {
+            texts.put(name, Files.readString(Path.of("playbooks/steps/" + name + ".yaml")));
+        }
+        assertThat(PlaybookBundle.decode(playbook.versionText()).orElseThrow())
+                .isEqualTo(new PlaybookBundle.Contents(source, texts));
         assertThat(playbook.digest()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(playbook.versionText().getBytes(StandardCharsets.UTF_8)))).matches("[0-9a-f]{64}");
     }
@@ -114,9 +123,9 @@ class ProxyLogonPlaybookTest {
 
         for (String id : List.of("scan-files", "scan-logs")) {
             Step step = playbook.step(id).orElseThrow();
-            assertThat(step.uses().with()).containsExactly(Map.entry("evidenceRoot", new Uses.ParamRef("evidenceRoot")));
+            assertThat(step.uses().with()).containsEntry("evidenceRoot", new Uses.ParamRef("evidenceRoot"));
             assertThat(ScriptRenderer.render(step, Map.of("evidenceRoot", "E:\\Ev'1"), playbook.params()))
-                    .startsWith("param(\n  [string]$evidenceRoot = 'E:\\Ev''1',\n  [bool]$failOnFindings = $false\n)\n");
+                    .startsWith("param(\n  [string]$evidenceRoot = 'E:\\Ev''1',\n  [string]$label = 'before-change'");
         }
         assertThat(playbook.step("scan-files").orElseThrow().policy().idempotent()).isTrue();
     }
