@@ -231,6 +231,7 @@ class ScriptRendererTest {
         String rendered = ScriptRenderer.render(patch, resolved, playbook.params());
 
         assertThat(rendered).startsWith("param(\n  [string]$patchShare = '\\\\fs01\\patches$''x',\n"
+                + "  $outOfBandShare = $null,\n"
                 + "  [string]$evidenceRoot = 'C:\\Antidote\\Evidence'\n)\n$ErrorActionPreference");
         assertThat(PowerShellParamReader.read(rendered).script()).isEqualTo(patch.powershell());
     }
