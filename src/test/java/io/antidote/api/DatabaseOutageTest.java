@@ -122,6 +122,10 @@ class DatabaseOutageTest {
         return health.get("checks.find { it.name == '" + STORED_CHECK + "' }." + path);
     }
 
+    /**
+     * The outage must last its full 30 s whatever the service does, so this paces the readiness poll
+     * inside that fixed window; it never stands in for waiting on a condition (those use Awaitility).
+     */
     private static void sleep(Duration pause) {
         try {
             Thread.sleep(pause.toMillis());

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 /**
  * The per-run writer on its own, with work that stands in for a store: one piece of a run at a time,
@@ -72,12 +74,15 @@ class RunWritersTest {
             throws Exception {
         AtomicBoolean storeUp = new AtomicBoolean(false);
         List<String> stored = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> advance = writers.write(run, RunWriters.Kind.ADVANCE, store(storeUp, stored, "advance"))
-                .subscribeAsCompletionStage();
-        Thread.sleep(150);
-        CompletableFuture<String> outcome = writers.write(run, RunWriters.Kind.OUTCOME, store(storeUp, stored, "outcome"))
-                .subscribeAsCompletionStage();
-        Thread.sleep(500);
+        AtomicInteger advanceTries = new AtomicInteger();
+        CompletableFuture<String> advance = writers.write(run, RunWriters.Kind.ADVANCE,
+                counted(advanceTries, store(storeUp, stored, "advance"))).subscribeAsCompletionStage();
+        // The advance has met the dead store and waits for its retry when the outcome arrives.
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(advanceTries, greaterThanOrEqualTo(1));
+        AtomicInteger outcomeTries = new AtomicInteger();
+        CompletableFuture<String> outcome = writers.write(run, RunWriters.Kind.OUTCOME,
+                counted(outcomeTries, store(storeUp, stored, "outcome"))).subscribeAsCompletionStage();
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(outcomeTries, greaterThanOrEqualTo(1));
         assertThat(writers.waitingOutcomes()).as("outcomes waiting while the store is down").isEqualTo(1);
         assertThat(advance).as("the advance while the store is down").isNotDone();
 
@@ -118,6 +123,14 @@ class RunWritersTest {
         }).await().atMost(Duration.ofSeconds(10))).isInstanceOf(CommandRejected.class);
         assertThat(tries).as("tries of the two pieces").hasValue(2);
         assertThat(writers.waitingOutcomes()).isZero();
+    }
+
+    /** The same work, counting how often it has been tried. */
+    private static <T> Supplier<Uni<T>> counted(AtomicInteger tries, Supplier<Uni<T>> work) {
+        return () -> {
+            tries.incrementAndGet();
+            return work.get();
+        };
     }
 
     /** Work that fails like a database that is away until {@code up} is set, then records its name. */
