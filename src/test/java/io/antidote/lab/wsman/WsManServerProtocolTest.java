@@ -291,6 +291,48 @@ class WsManServerProtocolTest {
     }
 
     @Test
+    void an_external_entity_naming_a_local_file_is_refused_and_the_file_never_appears_in_the_reply() throws Exception {
+        startHost(WsManServerProtocolTest::helloScript);
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("antidote-xxe", ".txt");
+        String marker = "XXE-MARKER-" + java.util.UUID.randomUUID();
+        java.nio.file.Files.writeString(secret, marker);
+        try {
+            String create = Samples.PYWINRM.create();
+            String hostile = "<!DOCTYPE env:Envelope [<!ENTITY secret SYSTEM \"" + secret.toUri() + "\">]>"
+                    + create.substring(create.indexOf("<env:Envelope"))
+                            .replace("<rsp:InputStreams>stdin", "<rsp:InputStreams>&secret;");
+            RawWsManClient.Reply reply = client.post(hostile);
+
+            assertThat(reply.status()).isEqualTo(500);
+            assertThat(reply.elements(NS_SOAP, "Value")).extracting(Node::getTextContent)
+                    .containsExactly("s:Sender", "w:SchemaValidationError");
+            assertThat(reply.body()).as("the reply").doesNotContain(marker);
+            assertThat(reply.headers().map().toString()).as("the reply's headers").doesNotContain(marker);
+        } finally {
+            java.nio.file.Files.deleteIfExists(secret);
+        }
+    }
+
+    @Test
+    void an_entity_expansion_bomb_is_refused_without_expanding_it() {
+        startHost(WsManServerProtocolTest::helloScript);
+        StringBuilder entities = new StringBuilder("<!ENTITY a0 \"bomb\">");
+        for (int i = 1; i <= 12; i++) {
+            entities.append("<!ENTITY a").append(i).append(" \"").append(("&a" + (i - 1) + ";").repeat(10)).append("\">");
+        }
+        String create = Samples.PYWINRM.create();
+        String hostile = "<!DOCTYPE env:Envelope [" + entities + "]>"
+                + create.substring(create.indexOf("<env:Envelope")).replace("<rsp:InputStreams>stdin", "<rsp:InputStreams>&a12;");
+
+        RawWsManClient.Reply reply = client.post(hostile);
+
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(reply.elements(NS_SOAP, "Value")).extracting(Node::getTextContent)
+                .containsExactly("s:Sender", "w:SchemaValidationError");
+        assertThat(reply.body()).as("nothing expanded").doesNotContain("bombbomb");
+    }
+
+    @Test
     void an_unknown_action_answers_action_not_supported_relating_to_the_request() {
         startHost(WsManServerProtocolTest::helloScript);
         String enumerate = Samples.PYWINRM.create()
