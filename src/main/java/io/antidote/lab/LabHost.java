@@ -8,6 +8,7 @@ import io.antidote.lab.wsman.CliXmlStderr;
 import io.antidote.lab.wsman.CommandOutput;
 import io.antidote.lab.wsman.EncodedCommand;
 import io.antidote.lab.wsman.ShellHost;
+import io.antidote.lab.wsman.HostileXml;
 import io.antidote.lab.wsman.WsManFaults;
 import io.antidote.lab.wsman.WsManServer;
 import io.vertx.core.Vertx;
@@ -36,6 +37,8 @@ public final class LabHost implements ShellHost {
     private final ExchangeServer server;
     private final PowerShell powerShell;
     private final Vertx vertx;
+    /** The file a hostile-xxe host's external entity names: on every Unix host, and never to be read by a client. */
+    static final java.net.URI LOCAL_SECRET = java.net.URI.create("file:///etc/passwd");
     private final WsManFaults faults = new WsManFaults();
     private final CommandLog commands = new CommandLog();
     private WsManServer endpoint;
@@ -84,6 +87,9 @@ public final class LabHost implements ShellHost {
         } else if (server.hasFault(Fault.HTTP_500)) {
             faults.forceHttpStatus(500);
         }
+        faults.setHostileXml(server.hasFault(Fault.HOSTILE_DTD) ? HostileXml.dtd()
+                : server.hasFault(Fault.HOSTILE_XXE) ? HostileXml.externalEntity(LOCAL_SECRET)
+                : server.hasFault(Fault.HOSTILE_ENTITY_BOMB) ? HostileXml.entityBomb() : null);
         faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS));
     }
 

@@ -117,6 +117,25 @@ public sealed interface TransportFailure {
         }
     }
 
+    /**
+     * The host answered with XML the client refuses to read: a DTD, the carrier of external entities (a file of
+     * this machine read into the reply) and entity-expansion bombs. Never retried: a host that answers so may be
+     * compromised, and the answer is its own.
+     */
+    record HostileXml(String what, boolean commandSent) implements TransportFailure {
+        public boolean retryable() {
+            return false;
+        }
+
+        public boolean commandMayHaveRun() {
+            return commandSent;
+        }
+
+        public String describe() {
+            return "the host answered with " + what + ", which is refused";
+        }
+    }
+
     /** The host refused the logon. Never retried: asking again only brings the account closer to lock-out. */
     record AuthenticationRefused(String credential, String scheme, boolean commandSent) implements TransportFailure {
         public boolean retryable() {

@@ -7,6 +7,7 @@ import org.w3c.dom.Node;
 
 import javax.net.ssl.SSLException;
 import javax.xml.namespace.QName;
+import javax.xml.stream.XMLStreamException;
 import javax.xml.soap.Detail;
 import javax.xml.soap.SOAPFault;
 import javax.xml.ws.soap.SOAPFaultException;
@@ -63,6 +64,9 @@ final class WinRmFailures {
         if (find(failure, SocketException.class).isPresent()) {
             return new TransportFailure.ConnectionLost(true, commandSent);
         }
+        if (find(failure, XMLStreamException.class).filter(WinRmFailures::aboutDtd).isPresent()) {
+            return new TransportFailure.HostileXml("a DTD", commandSent);
+        }
         int code = find(failure, HTTPException.class).map(HTTPException::getResponseCode).orElse(status);
         if (code == 401 || refusedNtlmLogon(failure)) {
             return new TransportFailure.AuthenticationRefused(target.credential(), target.auth().name(), commandSent);
@@ -78,6 +82,15 @@ final class WinRmFailures {
             return new TransportFailure.HttpStatus(code, commandSent);
         }
         return new TransportFailure.Unexpected(Redaction.describe(failure, secret), commandSent);
+    }
+
+    /**
+     * CXF reads replies with DTD support off (a DTD is how external entities and expansion bombs come in) and
+     * stops at the DTD event; the parser's exception has no type of its own for that, only its message.
+     */
+    private static boolean aboutDtd(XMLStreamException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("event DTD") || message.contains("DOCTYPE");
     }
 
     /** Whether the host forgot the shell: a kept session's shell timed out or was deleted there. */

@@ -138,6 +138,29 @@ class LabHostFaultsTest {
     }
 
     @Test
+    void hostile_xml_hosts_are_refused_by_winrm4j_before_any_command_and_the_named_file_is_never_read() throws Exception {
+        String passwd = java.nio.file.Files.readString(java.nio.file.Path.of(LabHost.LOCAL_SECRET));
+        String firstLine = passwd.lines().findFirst().orElseThrow();
+        for (String fault : List.of("hostile-dtd", "hostile-xxe", "hostile-entity-bomb")) {
+            LabHost hostile = host(fault);
+            WinRmTool once = client();
+            once.setRetriesForConnectionFailures(1);
+            assertThatThrownBy(() -> once.executePs("Write-Output hi")).as(fault)
+                    .hasStackTraceContaining("DTD")
+                    .satisfies(e -> assertThat(stackTrace(e)).as(fault).doesNotContain(firstLine).doesNotContain("lollol"));
+            assertThat(hostile.commands().entries()).as(fault + ": nothing ran").isEmpty();
+            stopHosts();
+            started.clear();
+        }
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+
+    @Test
     void a_wsman_fault_host_refuses_every_shell_with_the_quota_fault_the_client_reports() throws Exception {
         host("wsman-fault");
         WinRmTool once = client();

@@ -27,6 +27,12 @@ public enum Fault {
     HTTP_500("http-500", null),
     /** Every shell creation is answered with a WS-Management fault (the per-user shell quota). */
     WSMAN_FAULT("wsman-fault", null),
+    /** Every successful reply starts with a DTD (an internal entity): a client must process no DTD at all. */
+    HOSTILE_DTD("hostile-dtd", null),
+    /** Every successful reply declares an external entity naming {@code /etc/passwd}, read if the client resolves it. */
+    HOSTILE_XXE("hostile-xxe", null),
+    /** Every successful reply carries an entity-expansion bomb (10^10 copies once expanded). */
+    HOSTILE_ENTITY_BOMB("hostile-entity-bomb", null),
     /** msiexec fails every security-update install with 1603 (fatal error) and changes nothing. */
     REFUSE_UPDATE("refuse-update", null),
     /**

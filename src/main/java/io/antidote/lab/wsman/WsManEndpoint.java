@@ -393,7 +393,12 @@ final class WsManEndpoint extends AbstractVerticle {
         if (reply.httpStatus() != 200) {
             LOG.log(System.Logger.Level.DEBUG, "lab host {0} answers a fault: {1}", hostName, reply.action());
         }
-        send(request, reply.httpStatus(), new SoapBody(reply.render(relatesTo), sealing), List.of(), closeAfter);
+        String envelope = reply.render(relatesTo);
+        HostileXml hostile = faults.hostileXml();
+        if (hostile != null && reply.httpStatus() == 200) {
+            envelope = hostile.applyTo(envelope);
+        }
+        send(request, reply.httpStatus(), new SoapBody(envelope, sealing), List.of(), closeAfter);
     }
 
     /** A SOAP envelope to send, sealed for the client when {@code sealing} is not null. */

@@ -23,6 +23,7 @@ public final class WsManFaults {
     private volatile boolean hang;
     private volatile boolean reset;
     private volatile boolean faultShellCreation;
+    private volatile HostileXml hostileXml;
     private final AtomicBoolean resetNext = new AtomicBoolean();
     private final AtomicReference<Runnable> pendingOutage = new AtomicReference<>();
     private final List<Runnable> refusalListeners = new CopyOnWriteArrayList<>();
@@ -140,6 +141,17 @@ public final class WsManFaults {
         return this;
     }
 
+    /** The hostile XML every successful reply is written with, or null for well-behaved replies. */
+    public HostileXml hostileXml() {
+        return hostileXml;
+    }
+
+    /** Answers every request that would succeed with XML meant to attack the client's parser; null to stop. */
+    public WsManFaults setHostileXml(HostileXml hostile) {
+        this.hostileXml = hostile;
+        return this;
+    }
+
     /** Back to a healthy host. */
     public WsManFaults clear() {
         setLatency(Duration.ZERO);
@@ -147,6 +159,7 @@ public final class WsManFaults {
         hang = false;
         reset = false;
         faultShellCreation = false;
+        hostileXml = null;
         resetNext.set(false);
         pendingOutage.set(null);
         return setRefuseConnections(false);
@@ -165,6 +178,6 @@ public final class WsManFaults {
     public String toString() {
         return "WsManFaults[latency=" + latency + ", forcedHttpStatus=" + forcedHttpStatus
                 + ", refuseConnections=" + refuseConnections + ", hang=" + hang + ", reset=" + reset
-                + ", faultShellCreation=" + faultShellCreation + "]";
+                + ", faultShellCreation=" + faultShellCreation + ", hostileXml=" + hostileXml + "]";
     }
 }
