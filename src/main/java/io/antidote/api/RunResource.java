@@ -189,6 +189,27 @@ public class RunResource {
                 clock.now()))).map(RunView::of);
     }
 
+    /**
+     * Return a server the run left isolated to service, on the actor's word: recorded as
+     * {@code TargetReleased} with the actor and reason, then the playbook's restore step runs. 409 when the
+     * run is not done with the target or did not leave it isolated. Meant for an admin role once
+     * authentication exists (docs/api.md).
+     */
+    @POST
+    @Path("{id}/targets/{target}/release")
+    public Uni<RunView> release(@PathParam("id") String id, @PathParam("target") String target, ReleaseBody body,
+                                @HeaderParam(ACTOR_HEADER) String actor) {
+        UUID runId = runId(id);
+        if (body == null || body.reason() == null || body.reason().isBlank()) {
+            throw new InvalidRequestException("reason", "is required: why the server may return to service unverified");
+        }
+        if (body.reason().length() > 1000) {
+            throw new InvalidRequestException("reason", "must be at most 1000 characters");
+        }
+        return existing(runId).chain(() -> engine.command(runId, new RunCommand.ReleaseTarget(target,
+                body.reason(), actor(actor), clock.now()))).map(RunView::of);
+    }
+
     private Uni<RunState> existing(UUID runId) {
         return engine.load(runId).invoke(run -> {
             if (!run.exists()) {

@@ -3,6 +3,7 @@ package io.antidote.api;
 import io.antidote.workflow.RunState;
 import io.antidote.workflow.StepState;
 import io.antidote.workflow.TargetState;
+import io.antidote.workflow.Verdict;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,17 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
                       String requestedBy, Instant createdAt, Instant finishedAt, Map<String, Object> params,
                       List<TargetView> targets) {
 
-    public record TargetView(String name, String status, List<StepView> steps) {
+    /** @param verdict what the run found the server to be, once it is done with it (null before) */
+    public record TargetView(String name, String status, List<StepView> steps, VerdictView verdict) {
+    }
+
+    /**
+     * @param patch      VULNERABLE, PATCHED, MITIGATED or UNKNOWN
+     * @param compromise CLEAN, COMPROMISED or UNKNOWN
+     * @param service    IN_SERVICE or ISOLATED
+     */
+    public record VerdictView(String patch, String compromise, List<String> indicators, String service,
+                              List<String> reasons) {
     }
 
     /** @param outputs what the step captured for later steps (secrets masked); empty until it succeeded */
@@ -29,7 +40,10 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
     }
 
     private static TargetView target(TargetState t) {
-        return new TargetView(t.name(), t.status().name(), t.steps().stream().map(RunView::step).toList());
+        Verdict v = t.verdict();
+        return new TargetView(t.name(), t.status().name(), t.steps().stream().map(RunView::step).toList(),
+                v == null ? null : new VerdictView(v.patch().name(), v.compromise().name(), v.indicators(),
+                        v.service().name(), v.reasons()));
     }
 
     private static StepView step(StepState s) {

@@ -64,7 +64,8 @@ public final class RunPlanner {
                 policy.approval().timeout() == null ? 0 : policy.approval().timeout().toMillis(),
                 policy.approval().requesterMayApprove());
         return new RunPlan.PlannedStep(step.id(), retry, step.timeout().toMillis(), approval, policy.compensate(),
-                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent(), when(step.when()));
+                policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent(), when(step.when()),
+                step.restore(), step.verifies());
     }
 
     /** The playbook's condition as the plan records it, for the decider to evaluate; null: the step always runs. */

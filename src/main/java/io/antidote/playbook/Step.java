@@ -1,10 +1,13 @@
 package io.antidote.playbook;
 
+import io.antidote.workflow.Verification;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One PowerShell script run on a target, with how long it may take and what a good outcome looks like.
@@ -13,9 +16,13 @@ import java.util.Objects;
  * @param outputs values captured from the step's JSON output for later steps: output name to top-level field
  * @param policy  retries, approval, compensation and idempotence (see docs/playbooks.md)
  * @param uses    the library step this step runs, whose script {@code powershell} is, or {@code null}
+ * @param restore  the step returns the server to service, so it runs only on a server the run verified
+ *                 fixed and clean (docs/playbooks.md, "Verdicts and the restore step")
+ * @param verifies what the step's success establishes about the server
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
-                   Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses) {
+                   Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
+                   Set<Verification> verifies) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -25,6 +32,12 @@ public record Step(String id, String description, String powershell, Duration ti
         expect = expect == null ? Expectation.SUCCESS : expect;
         outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         policy = policy == null ? StepPolicy.DEFAULT : policy;
+        verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses) {
+        this(id, description, powershell, timeout, expect, when, outputs, policy, uses, false, Set.of());
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect,

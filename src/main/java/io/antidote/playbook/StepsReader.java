@@ -6,11 +6,15 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.time.Duration;
+import io.antidote.workflow.Verification;
+
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a playbook's {@code steps}: each step's own script or library step, timeout, expectation,
@@ -23,7 +27,7 @@ final class StepsReader {
 
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
-            "uses", "with");
+            "uses", "with", "restore", "verifies");
 
     private final YamlValues yaml;
     private final List<Param> declaredParams;
@@ -67,6 +71,7 @@ final class StepsReader {
             }
         }
         conditions.checkReferences(steps, ids.keySet(), declaredParams);
+        checkRestore(steps, node);
         return steps;
     }
 
@@ -144,10 +149,41 @@ final class StepsReader {
                     policy.approval(), policy.compensate(), policy.keepOnFailure(), policy.compensationOnly(),
                     keys.containsKey("idempotent") ? policy.idempotent() : library.step().idempotent());
         }
+        boolean restore = yaml.flag(keys, "restore", where);
+        Set<Verification> verifies = keys.containsKey("verifies")
+                ? verifies(keys.get("verifies").getValueNode(), where) : Set.of();
         if (yaml.errorCount() > before || id == null || powershell == null || expect == null) {
             return null;
         }
-        return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library);
+        return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library, restore,
+                verifies);
+    }
+
+    /** {@code verifies: fixed} or a list of {@code fixed}, {@code mitigated}, {@code clean}. */
+    private Set<Verification> verifies(Node node, String where) {
+        List<Node> items = node instanceof SequenceNode list ? list.getValue() : List.of(node);
+        Set<Verification> verifies = EnumSet.noneOf(Verification.class);
+        for (Node item : items) {
+            String word = yaml.text(item, "'verifies' " + where);
+            if (word == null) {
+                continue;
+            }
+            try {
+                verifies.add(Verification.valueOf(word.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                yaml.error(item, "'verifies' " + where + " must be fixed, mitigated or clean (or a list of them), found '"
+                        + Text.shorten(word) + "'");
+            }
+        }
+        return verifies;
+    }
+
+    /** At most one step returns the server to service, and it is not only another's undo. */
+    void checkRestore(List<Step> steps, Node stepsNode) {
+        List<String> restoring = steps.stream().filter(Step::restore).map(Step::id).toList();
+        if (restoring.size() > 1) {
+            yaml.error(stepsNode, "only one step may be marked 'restore: true', found " + String.join(", ", restoring));
+        }
     }
 
     /** {@code outputs: { name: jsonField }}: names are PowerShell variable names, fields are top-level JSON fields. */

@@ -59,6 +59,13 @@ public sealed interface RunCommand {
     record Cancel(CancelMode mode, String actor, Instant at) implements RunCommand {
     }
 
+    /**
+     * Someone returns a server this run left isolated to service, without the run having verified it fixed
+     * and clean: the playbook's restore step runs on it. Only for a target the run is done with.
+     */
+    record ReleaseTarget(String target, String reason, String actor, Instant at) implements RunCommand {
+    }
+
     /** What happens to an attempt running when a run is cancelled. */
     enum CancelMode {
         /** It runs to its end and its outcome is recorded. */

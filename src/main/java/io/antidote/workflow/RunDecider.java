@@ -4,6 +4,7 @@ import io.antidote.workflow.RunCommand.Advance;
 import io.antidote.workflow.RunCommand.Cancel;
 import io.antidote.workflow.RunCommand.DecideApproval;
 import io.antidote.workflow.RunCommand.RecordOutcome;
+import io.antidote.workflow.RunCommand.ReleaseTarget;
 import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.RunCommand.RequestRun;
 import io.antidote.workflow.RunEvent.ApprovalGranted;
@@ -29,7 +30,9 @@ import io.antidote.workflow.RunEvent.StepTimedOut;
 import io.antidote.workflow.RunEvent.TargetCancelled;
 import io.antidote.workflow.RunEvent.TargetFailed;
 import io.antidote.workflow.RunEvent.TargetSkipped;
+import io.antidote.workflow.RunEvent.TargetReleased;
 import io.antidote.workflow.RunEvent.TargetStarted;
+import io.antidote.workflow.RunEvent.TargetVerdictRecorded;
 import io.antidote.workflow.RunEvent.TargetSucceeded;
 import io.antidote.workflow.RunEvent.TargetWaiting;
 import io.antidote.workflow.RunPlan.PlannedStep;
@@ -61,6 +64,12 @@ import static io.antidote.workflow.RunEvent.SYSTEM;
  * online, never run after it. A step whose {@code when} condition is false on the target, evaluated on the
  * run's recorded parameters and the outputs its earlier steps recorded there, is skipped
  * ({@link StepSkipped}) and the target goes on; a skipped step has nothing to undo.
+ *
+ * <p>Safety: the step that returns a server to service ({@link PlannedStep#restores()}) runs, in its order or
+ * as an undo after a failure or a cancel, only once this run has verified the server fixed and clean
+ * ({@link Verdict#fixedAndClean()}); otherwise the server stays isolated and its verdict says why. Every
+ * target's end is preceded by its verdict ({@link TargetVerdictRecorded}). A person may release a server
+ * left isolated ({@link ReleaseTarget}), which is recorded with their name and reason.
  */
 public final class RunDecider {
 
@@ -112,6 +121,8 @@ public final class RunDecider {
             busy = recover.busyTargets();
         } else if (command instanceof DecideApproval approval) {
             decideApproval(decision, approval);
+        } else if (command instanceof ReleaseTarget release) {
+            release(decision, release);
         } else if (command instanceof Cancel cancel) {
             if (state.status().terminal()) {
                 throw new CommandRejected("the run has already ended " + state.status());
@@ -151,6 +162,10 @@ public final class RunDecider {
                     + "' is not running (it is " + step.status() + ", attempt " + step.attempts() + ")");
         }
         Instant at = cmd.at();
+        if (target.status().finished()) {
+            releaseOutcome(d, target, cmd);
+            return;
+        }
         Optional<String> undoing = undoing(target);
         if (cmd.outcome() instanceof StepOutcome.Completed done && done.unmet().isEmpty()) {
             d.emit(new StepSucceeded(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.stdout(),
@@ -158,28 +173,32 @@ public final class RunDecider {
             undoing.ifPresent(undone -> d.emit(new StepCompensated(cmd.target(), undone, cmd.step(), SYSTEM, at)));
             return;
         }
-        String reason;
-        if (cmd.outcome() instanceof StepOutcome.Completed done) {
-            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.unmet(), done.stdout(),
-                    done.stderr(), SYSTEM, at));
-            // The step's own words say what the exit code cannot.
-            reason = String.join("; ", done.unmet()) + StepMessage.of(done.stderr()).map(said -> ": " + said).orElse("");
-        } else {
-            StepOutcome.Errored errored = (StepOutcome.Errored) cmd.outcome();
-            reason = errored.reason();
-            if (errored.kind() == FailureKind.TIMEOUT) {
-                d.emit(new StepTimedOut(cmd.target(), cmd.step(), cmd.attempt(), errored.reason(), SYSTEM, at));
-            } else {
-                d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, List.of(reason), "", "", SYSTEM,
-                        at));
-            }
-        }
+        String reason = recordFailure(d, cmd);
         if (undoing.isPresent()) {
             d.emit(new CompensationFailed(cmd.target(), undoing.get(), cmd.step(), reason, SYSTEM, at));
             return;
         }
         afterFailedAttempt(d, cmd.target(), cmd.step(), cmd.attempt(), d.state.plan().step(cmd.step()).retry()
                 .covers(cmd.outcome()), reason, at);
+    }
+
+    /** Records the failed attempt; returns its reason, in the step's own words where it has some. */
+    private static String recordFailure(Decision d, RecordOutcome cmd) {
+        Instant at = cmd.at();
+        if (cmd.outcome() instanceof StepOutcome.Completed done) {
+            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.unmet(), done.stdout(),
+                    done.stderr(), SYSTEM, at));
+            // The step's own words say what the exit code cannot.
+            return String.join("; ", done.unmet()) + StepMessage.of(done.stderr()).map(said -> ": " + said).orElse("");
+        }
+        StepOutcome.Errored errored = (StepOutcome.Errored) cmd.outcome();
+        if (errored.kind() == FailureKind.TIMEOUT) {
+            d.emit(new StepTimedOut(cmd.target(), cmd.step(), cmd.attempt(), errored.reason(), SYSTEM, at));
+        } else {
+            d.emit(new StepFailed(cmd.target(), cmd.step(), cmd.attempt(), null, List.of(errored.reason()), "", "",
+                    SYSTEM, at));
+        }
+        return errored.reason();
     }
 
     /** A failed attempt is retried when its policy covers it and attempts remain; else the target ends. */
@@ -215,6 +234,14 @@ public final class RunDecider {
             StepState step = running.get();
             PlannedStep planned = d.state.plan().step(step.id());
             String reason = "the service stopped during attempt " + step.attempts() + "; its outcome is unknown";
+            if (target.status().finished()) {
+                // A release's restore step: whether the server is back in service is unknown, so it stays
+                // recorded as isolated and may be released again.
+                d.emit(new StepInterrupted(target.name(), step.id(), step.attempts(), reason
+                        + "; release the server again", SYSTEM, at));
+                recordVerdict(d, target.name(), "release interrupted: " + reason, SYSTEM, at);
+                continue;
+            }
             d.emit(new StepInterrupted(target.name(), step.id(), step.attempts(),
                     planned.idempotent() ? reason + ", and the step is idempotent, so it runs again"
                             : reason + ", and the step is not idempotent, so it does not run again", SYSTEM, at));
@@ -269,13 +296,16 @@ public final class RunDecider {
         TargetState target = d.state.target(name).orElseThrow();
         RunPlan plan = d.state.plan();
         List<String> undo = new ArrayList<>();
+        boolean safe = Verdicts.of(plan, target, null).fixedAndClean();
         for (int i = target.steps().size() - 1; i >= 0; i--) {
             StepState s = target.steps().get(i);
             PlannedStep p = plan.step(s.id());
             boolean undoneAlready = p.compensate() != null
                     && target.step(p.compensate()).map(u -> u.status() == WorkStatus.SUCCEEDED).orElse(false)
                     && plan.indexOf(p.compensate()) > i;
-            if (s.status() == WorkStatus.SUCCEEDED && p.compensate() != null && !undoneAlready
+            // An isolation is undone only on a server this run verified fixed and clean, cancel or not.
+            boolean reopens = p.compensate() != null && plan.step(p.compensate()).restores() && !safe;
+            if (s.status() == WorkStatus.SUCCEEDED && p.compensate() != null && !undoneAlready && !reopens
                     && (cancelled || !p.keepOnFailure())) {
                 undo.add(s.id());
             }
@@ -289,10 +319,61 @@ public final class RunDecider {
 
     private static void finishEnding(Decision d, String name, String step, String reason, boolean cancelled,
                                      Instant at) {
+        recordVerdict(d, name, reason, SYSTEM, at);
         if (cancelled) {
             d.emit(new TargetCancelled(name, reason, SYSTEM, at));
         } else {
             d.emit(new TargetFailed(name, step, reason, SYSTEM, at));
+        }
+    }
+
+    /** The target's verdict now, recorded; {@code ended} is how it ended (or was released), or null. */
+    private static void recordVerdict(Decision d, String name, String ended, String actor, Instant at) {
+        TargetState target = d.state.target(name).orElseThrow();
+        d.emit(new TargetVerdictRecorded(name, Verdicts.of(d.state.plan(), target, ended), actor, at));
+    }
+
+    // ---- release ----
+
+    /**
+     * A person returns a server the run left isolated to service: recorded with their name and reason, then
+     * the plan's restore step runs on it (outside the run's order: the target has ended).
+     */
+    private static void release(Decision d, ReleaseTarget cmd) {
+        TargetState target = d.state.target(cmd.target())
+                .orElseThrow(() -> new CommandRejected("target '" + cmd.target() + "' is not part of this run"));
+        if (cmd.reason() == null || cmd.reason().isBlank()) {
+            throw new CommandRejected("a release needs a reason: why the server may return to service unverified");
+        }
+        String restore = d.state.plan().steps().stream().filter(PlannedStep::restores).map(PlannedStep::id)
+                .findFirst().orElseThrow(() -> new CommandRejected("playbook " + d.state.plan().playbook()
+                        + " has no restore step: it never isolates, so there is nothing to release"));
+        if (!target.status().finished()) {
+            throw new CommandRejected("the run is still at work on '" + cmd.target() + "' (" + target.status()
+                    + "): release it once the run is done with it");
+        }
+        if (target.verdict() == null || target.verdict().service() != Verdict.Service.ISOLATED) {
+            throw new CommandRejected("'" + cmd.target() + "' is not isolated by this run");
+        }
+        if (target.runningStep().isPresent()) {
+            throw new CommandRejected("'" + cmd.target() + "' is already being released");
+        }
+        d.emit(new TargetReleased(cmd.target(), restore, cmd.reason(), cmd.actor(), cmd.at()));
+        d.emit(new StepStarted(cmd.target(), restore, target.step(restore).orElseThrow().attempts() + 1, null,
+                cmd.actor(), cmd.at()));
+    }
+
+    /** How the restore step a release started went: the new verdict says whether the server is back. */
+    private static void releaseOutcome(Decision d, TargetState target, RecordOutcome cmd) {
+        String released = target.release();
+        if (cmd.outcome() instanceof StepOutcome.Completed done && done.unmet().isEmpty()) {
+            d.emit(new StepSucceeded(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.stdout(),
+                    done.stderr(), done.outputs(), SYSTEM, cmd.at()));
+            recordVerdict(d, cmd.target(), released, SYSTEM, cmd.at());
+        } else {
+            String reason = recordFailure(d, cmd);
+            recordVerdict(d, cmd.target(), released + "; the release's step '" + cmd.step() + "' failed: " + reason,
+                    SYSTEM, cmd.at());
         }
     }
 
@@ -353,6 +434,7 @@ public final class RunDecider {
                 .filter(s -> !s.status().finished() && !plan.step(s.id()).compensationOnly())
                 .findFirst();
         if (next.isEmpty()) {
+            recordVerdict(d, name, null, SYSTEM, at);
             d.emit(new TargetSucceeded(name, SYSTEM, at));
             return true;
         }
@@ -364,6 +446,14 @@ public final class RunDecider {
             d.emit(new StepSkipped(name, step.id(), planned.when().text(),
                     planned.when().valuesIn(d.state.params(), target.outputs()), SYSTEM, at));
             return true;
+        }
+        if (planned.restores() && step.status() == WorkStatus.PENDING && step.attempts() == 0) {
+            Verdict verdict = Verdicts.of(plan, target, null);
+            if (!verdict.fixedAndClean()) {
+                endTarget(d, name, step.id(), "step '" + step.id() + "' not run, the server stays isolated: "
+                        + String.join("; ", verdict.reasons()), false, at);
+                return true;
+            }
         }
         if (step.status() == WorkStatus.WAITING_APPROVAL) {
             if (step.dueAt() != null && !step.dueAt().isAfter(at)) {
@@ -394,8 +484,7 @@ public final class RunDecider {
             return false;
         }
         if (d.state.cancelRequested()) {
-            pending.forEach(t -> d.emit(new TargetCancelled(t.name(), "cancelled by request before it started",
-                    SYSTEM, at)));
+            pending.forEach(t -> finishEnding(d, t.name(), null, "cancelled by request before it started", true, at));
             return true;
         }
         long failed = targets.stream().filter(t -> t.status() == WorkStatus.FAILED).count();
@@ -405,7 +494,10 @@ public final class RunDecider {
                     ? "rollout stopped after '" + targets.stream().filter(t -> t.status() == WorkStatus.FAILED)
                     .findFirst().orElseThrow().name() + "' failed"
                     : "rollout stopped after " + failed + " targets failed";
-            pending.forEach(t -> d.emit(new TargetSkipped(t.name(), reason, SYSTEM, at)));
+            pending.forEach(t -> {
+                recordVerdict(d, t.name(), "not started: " + reason, SYSTEM, at);
+                d.emit(new TargetSkipped(t.name(), reason, SYSTEM, at));
+            });
             return true;
         }
         int batch = plan.strategy().batchOf(targets.size());
@@ -427,8 +519,8 @@ public final class RunDecider {
             if (busy.contains(t.name())) {
                 if (plan.onBusy() == RunPlan.OnBusy.REFUSE) {
                     // It may have looked free when requested; another run took it since.
-                    d.emit(new TargetFailed(t.name(), null, "another run holds '" + t.name()
-                            + "' and the request asked to be refused rather than wait (onBusy: REFUSE)", SYSTEM, at));
+                    finishEnding(d, t.name(), null, "another run holds '" + t.name()
+                            + "' and the request asked to be refused rather than wait (onBusy: REFUSE)", false, at);
                     moved = true;
                 } else if (!t.waiting()) {
                     d.emit(new TargetWaiting(t.name(), "another run holds '" + t.name() + "'", SYSTEM, at));
@@ -518,6 +610,10 @@ public final class RunDecider {
                 next = next.withTarget(target.name(), t -> t.withSteps(s -> s.status() == WorkStatus.WAITING_APPROVAL
                         ? s.finished(WorkStatus.CANCELLED, null, e.at()) : s));
             }
+        } else if (event instanceof TargetVerdictRecorded e) {
+            next = state.withTarget(e.target(), t -> t.withVerdict(e.verdict()));
+        } else if (event instanceof TargetReleased e) {
+            next = state.withTarget(e.target(), t -> t.released("released by '" + e.actor() + "': " + e.reason()));
         } else if (event instanceof TargetSucceeded e) {
             // Steps that only undo others never ran: say so rather than leave them pending.
             next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.SUCCEEDED).withSteps(

@@ -170,6 +170,20 @@ public sealed interface RunEvent {
     record TargetWaiting(String target, String reason, String actor, Instant at) implements OfTarget {
     }
 
+    /**
+     * What the run found the server to be when it was done with it (recorded just before the event that ends
+     * the target), and again after a person released it: see {@link Verdict}.
+     */
+    record TargetVerdictRecorded(String target, Verdict verdict, String actor, Instant at) implements OfTarget {
+    }
+
+    /**
+     * Someone returned a server the run left isolated to service, on their word and not on the run's
+     * evidence: {@code reason} is theirs. The restore step runs next; the verdict after it says how it went.
+     */
+    record TargetReleased(String target, String step, String reason, String actor, Instant at) implements AtStep {
+    }
+
     /** The target was stopped by a cancel, after its undo steps ran. */
     record TargetCancelled(String target, String reason, String actor, Instant at) implements EndsTarget {
     }

@@ -68,12 +68,24 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
      * @param idempotent       running it twice does what running it once does, so an attempt whose outcome
      *                         was lost in a crash may simply run again
      * @param when             the step runs in its normal order only if this holds, or null for always
+     * @param restores         the step returns the server to service: it runs, in its order or as an undo,
+     *                         only once the run verified the server fixed and clean ({@link Verdict#fixedAndClean})
+     * @param verifies         what the step's success establishes about the server, for its verdict
      */
     public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
-                              boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when) {
+                              boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
+                              boolean restores, Set<Verification> verifies) {
 
         public PlannedStep {
             retry = retry == null ? Retry.NONE : retry;
+            // Plans recorded before verdicts existed verify nothing and restore nothing.
+            verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+        }
+
+        public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                           boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when) {
+            this(id, retry, timeoutMillis, approval, compensate, keepOnFailure, compensationOnly, idempotent, when,
+                    false, Set.of());
         }
 
         public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,

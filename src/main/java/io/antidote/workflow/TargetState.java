@@ -12,9 +12,11 @@ import java.util.function.UnaryOperator;
  *
  * @param waiting      held by another run when it was due to start
  * @param compensation the undo in progress after a failure or a cancel, or null
+ * @param verdict      the last verdict recorded for the target, or null before its end
+ * @param release      who released the server from isolation and why, or null
  */
 public record TargetState(String name, WorkStatus status, List<StepState> steps, boolean waiting,
-                          Compensation compensation) {
+                          Compensation compensation, Verdict verdict, String release) {
 
     public TargetState {
         steps = List.copyOf(steps);
@@ -37,7 +39,7 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps,
 
     static TargetState pending(String name, RunPlan plan) {
         return new TargetState(name, WorkStatus.PENDING,
-                plan.steps().stream().map(s -> StepState.pending(s.id())).toList(), false, null);
+                plan.steps().stream().map(s -> StepState.pending(s.id())).toList(), false, null, null, null);
     }
 
     public Optional<StepState> step(String id) {
@@ -66,15 +68,24 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps,
     }
 
     TargetState withStatus(WorkStatus newStatus) {
-        return new TargetState(name, newStatus, steps, newStatus == WorkStatus.PENDING && waiting, compensation);
+        return new TargetState(name, newStatus, steps, newStatus == WorkStatus.PENDING && waiting, compensation,
+                verdict, release);
     }
 
     TargetState markedWaiting() {
-        return new TargetState(name, status, steps, true, compensation);
+        return new TargetState(name, status, steps, true, compensation, verdict, release);
     }
 
     TargetState withCompensation(Compensation c) {
-        return new TargetState(name, status, steps, waiting, c);
+        return new TargetState(name, status, steps, waiting, c, verdict, release);
+    }
+
+    TargetState withVerdict(Verdict v) {
+        return new TargetState(name, status, steps, waiting, compensation, v, release);
+    }
+
+    TargetState released(String why) {
+        return new TargetState(name, status, steps, waiting, compensation, verdict, why);
     }
 
     TargetState withStep(String id, UnaryOperator<StepState> change) {
@@ -82,10 +93,11 @@ public record TargetState(String name, WorkStatus status, List<StepState> steps,
         for (StepState s : steps) {
             changed.add(s.id().equals(id) ? change.apply(s) : s);
         }
-        return new TargetState(name, status, changed, waiting, compensation);
+        return new TargetState(name, status, changed, waiting, compensation, verdict, release);
     }
 
     TargetState withSteps(UnaryOperator<StepState> change) {
-        return new TargetState(name, status, steps.stream().map(change).toList(), waiting, compensation);
+        return new TargetState(name, status, steps.stream().map(change).toList(), waiting, compensation, verdict,
+                release);
     }
 }

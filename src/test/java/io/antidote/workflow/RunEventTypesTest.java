@@ -56,6 +56,9 @@ class RunEventTypesTest {
             List.of(compensating(), new RunEvent.StepCompensated("t1", "a", "b", SYSTEM, AT)),
             List.of(compensating(), new RunEvent.CompensationFailed("t1", "a", "b", "refused", SYSTEM, AT)),
             List.of(new RunEvent.TargetWaiting("t2", "another run holds 't2'", SYSTEM, AT)),
+            List.of(new RunEvent.TargetVerdictRecorded("t1", new Verdict(Verdict.Patch.VULNERABLE,
+                    Verdict.Compromise.UNKNOWN, List.of(), Verdict.Service.ISOLATED, List.of("not fixed")), SYSTEM, AT)),
+            List.of(new RunEvent.TargetReleased("t1", "b", "checked by hand", "admin", AT)),
             List.of(new RunEvent.TargetCancelled("t1", "cancelled", SYSTEM, AT)),
             List.of(new RunEvent.CancelRequested(CancelMode.INTERRUPT, "carol", AT)),
             List.of(new RunEvent.RunCancelled("cancelled", SYSTEM, AT)),
@@ -129,7 +132,8 @@ class RunEventTypesTest {
                 "TargetSucceeded", "TargetFailed", "TargetSkipped", "RunSucceeded", "RunFailed", "StepTimedOut",
                 "StepInterrupted", "StepRetryScheduled", "ApprovalRequested", "ApprovalGranted", "ApprovalRejected",
                 "ApprovalTimedOut", "CompensationStarted", "StepCompensated", "CompensationFailed", "TargetWaiting",
-                "TargetCancelled", "CancelRequested", "RunCancelled", "StepSkipped");
+                "TargetCancelled", "CancelRequested", "RunCancelled", "StepSkipped", "TargetVerdictRecorded",
+                "TargetReleased");
     }
 
     private static RunState fold(List<RunEvent> events) {
