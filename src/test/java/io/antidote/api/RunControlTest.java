@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 class RunControlTest {
 
     @Test
-    void a_run_cancelled_while_the_patch_waits_for_approval_takes_the_server_out_of_isolation() {
+    void a_run_cancelled_while_the_patch_waits_for_approval_ends_its_maintenance_but_keeps_the_unpatched_server_isolated() {
         String host = LabHosts.create("2016", "CU19", List.of(), List.of());
         String runId = request(host, "WAIT", 202).extract().path("id");
         awaitStatus(runId, "WAITING_APPROVAL");
@@ -46,8 +46,14 @@ class RunControlTest {
                 "RunCancelled");
         assertThat(events).anySatisfy(e -> assertThat(e).containsEntry("type", "CancelRequested")
                 .containsEntry("actor", "carol"));
-        assertThat(LabHosts.model(host)).as("restore ran as the undo of isolate").containsEntry("isolated", false)
+        // Issue 12: a cancel never reopens a server the run did not verify fixed and clean.
+        assertThat(events).as("restore never ran").noneMatch(e -> "StepStarted".equals(e.get("type"))
+                && "restore".equals(e.get("step")));
+        assertThat(events).anySatisfy(e -> assertThat(e).containsEntry("type", "StepCompensated")
+                .containsEntry("step", "maintenance"));
+        assertThat(LabHosts.model(host)).as("isolate was not undone").containsEntry("isolated", true)
                 .containsEntry("patched", false);
+        assertThat(run.getString("targets[0].verdict.service")).isEqualTo("ISOLATED");
         given().contentType(ContentType.JSON).body(Map.of())
                 .when().post("/api/v1/runs/{id}/cancel", runId)
                 .then().statusCode(409).contentType("application/problem+json");
