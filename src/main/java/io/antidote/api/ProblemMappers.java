@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.antidote.engine.InvalidRequestException;
+import io.antidote.store.ChainBrokenException;
 import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
 import jakarta.ws.rs.NotFoundException;
@@ -63,6 +64,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response rejected(CommandRejected e) {
         return Problem.response(409, "Conflict with the run's state", e.getMessage(), List.of());
+    }
+
+    /** The run's history does not verify, so the engine will not extend it: people must look first. */
+    @ServerExceptionMapper
+    public Response chainBroken(ChainBrokenException e) {
+        return Problem.response(409, "Run fails verification", e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,8 @@
 package io.antidote.api;
 
+import io.antidote.audit.Exports;
+import io.antidote.audit.RunVerifier;
+import io.antidote.audit.Verification;
 import io.antidote.engine.Clock;
 import io.antidote.engine.InvalidRequestException;
 import io.antidote.engine.RunEngine;
@@ -7,8 +10,10 @@ import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
 import io.antidote.store.EventStore;
+import io.antidote.store.ChainAlarms;
 import io.antidote.store.RunSummaries;
 import io.antidote.workflow.RunStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -50,8 +55,15 @@ public class RunResource {
     private final EventStore store;
     private final Clock clock;
     private final RunSummaries runList;
+    private final ChainAlarms alarms;
+    private final RunVerifier verifier;
+    private final Exports exports;
 
-    RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList) {
+    RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
+                ChainAlarms alarms, RunVerifier verifier, Exports exports) {
+        this.alarms = alarms;
+        this.verifier = verifier;
+        this.exports = exports;
         this.clock = clock;
         this.runList = runList;
         this.requests = requests;
@@ -135,8 +147,34 @@ public class RunResource {
             if (!run.exists()) {
                 throw new NotFoundException("no run " + runId);
             }
-            return RunView.of(run);
+            return RunView.of(run).failing(alarms.failing(runId));
         });
+    }
+
+    /**
+     * Recomputes the run's chain from the stored rows, holds it against its signed checkpoints, and says
+     * whether it holds and where it first breaks. Auditor-readable (docs/api.md, "Audit").
+     */
+    @GET
+    @Path("{id}/verification")
+    public Uni<Verification> verification(@PathParam("id") String id) {
+        UUID runId = runId(id);
+        return verifier.verify(runId).map(result -> {
+            if (result == null) {
+                throw new NotFoundException("no run " + runId);
+            }
+            return result;
+        });
+    }
+
+    /** The run's events in canonical form, then its checkpoints, as JSON Lines, streamed page by page. */
+    @GET
+    @Path("{id}/export")
+    @Produces(AuditResource.JSON_LINES)
+    public Multi<String> export(@PathParam("id") String id) {
+        UUID runId = runId(id);
+        return exports.exists(runId).onItem().transformToMulti(exists -> exists ? exports.run(runId)
+                : Multi.createFrom().failure(new NotFoundException("no run " + runId)));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.antidote.api;
 
+import io.antidote.store.ChainCheck;
 import io.antidote.workflow.RunState;
 import io.antidote.workflow.StepState;
 import io.antidote.workflow.TargetState;
@@ -13,7 +14,11 @@ import java.util.UUID;
 /** A run as {@code GET /api/v1/runs/{id}} shows it: a projection of its events. */
 public record RunView(UUID id, String playbook, String playbookDigest, String status, String ticket,
                       String requestedBy, Instant createdAt, Instant finishedAt, Map<String, Object> params,
-                      List<TargetView> targets) {
+                      List<TargetView> targets, FailingVerification failingVerification) {
+
+    /** Set when the run's history is known to fail verification (see its {@code /verification}). */
+    public record FailingVerification(Long firstBadSeq, String problem) {
+    }
 
     /** @param verdict what the run found the server to be, once it is done with it (null before) */
     public record TargetView(String name, String status, List<StepView> steps, VerdictView verdict) {
@@ -36,7 +41,12 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
     static RunView of(RunState run) {
         return new RunView(run.runId(), run.plan().playbook(), run.plan().digest(), run.status().name(), run.ticket(),
                 run.requestedBy(), run.createdAt(), run.finishedAt(), run.params(),
-                run.targets().stream().map(RunView::target).toList());
+                run.targets().stream().map(RunView::target).toList(), null);
+    }
+
+    RunView failing(ChainCheck check) {
+        return check == null ? this : new RunView(id, playbook, playbookDigest, status, ticket, requestedBy, createdAt,
+                finishedAt, params, targets, new FailingVerification(check.firstBadSeq(), check.problem()));
     }
 
     private static TargetView target(TargetState t) {

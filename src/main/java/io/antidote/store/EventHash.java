@@ -1,5 +1,6 @@
 package io.antidote.store;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -72,37 +73,36 @@ public final class EventHash {
      *     {@link CanonicalJson}) or an instant outside years 1 to 9999
      */
     public static String canonicalJson(UUID runId, long seq, NewEvent event) {
+        return CanonicalJson.write(envelope(runId, seq, event));
+    }
+
+    /**
+     * The envelope that is hashed, as a JSON object: the one definition of its fields and their
+     * formats, shared by the hash, the API's events and the export lines (which add {@code prevHash},
+     * {@code hash} and {@code record} to it).
+     */
+    static ObjectNode envelope(UUID runId, long seq, NewEvent event) {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(event, "event");
         if (seq < 1) {
             throw new IllegalArgumentException("seq starts at 1, got " + seq);
         }
-        // Keys in sorted order, written by hand so that the envelope's shape is visible here.
-        StringBuilder out = new StringBuilder(256);
-        out.append("{\"actor\":");
-        CanonicalJson.writeString(event.actor(), out);
-        out.append(",\"attempt\":").append(event.attempt() == null ? "null" : event.attempt().toString());
-        out.append(",\"data\":");
-        CanonicalJson.write(event.data(), out, 1);
-        out.append(",\"eventId\":");
-        CanonicalJson.writeString(event.eventId().toString(), out);
-        out.append(",\"occurredAt\":");
-        CanonicalJson.writeString(formatInstant(event.occurredAt()), out);
-        out.append(",\"runId\":");
-        CanonicalJson.writeString(runId.toString(), out);
-        out.append(",\"seq\":").append(seq);
-        out.append(",\"step\":");
-        writeNullableString(event.step(), out);
-        out.append(",\"target\":");
-        writeNullableString(event.target(), out);
-        out.append(",\"type\":");
-        CanonicalJson.writeString(event.type(), out);
-        out.append('}');
-        return out.toString();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("actor", event.actor());
+        out.put("attempt", event.attempt());
+        out.set("data", event.data());
+        out.put("eventId", event.eventId().toString());
+        out.put("occurredAt", formatInstant(event.occurredAt()));
+        out.put("runId", runId.toString());
+        out.put("seq", seq);
+        out.put("step", event.step());
+        out.put("target", event.target());
+        out.put("type", event.type());
+        return out;
     }
 
     /** ISO-8601 UTC with exactly microsecond precision, finer digits truncated. */
-    static String formatInstant(Instant instant) {
+    public static String formatInstant(Instant instant) {
         Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
         if (micros.isBefore(EARLIEST) || micros.isAfter(LATEST)) {
             throw new IllegalArgumentException("occurredAt must lie within years 1 to 9999, got " + instant);
@@ -112,14 +112,6 @@ public final class EventHash {
 
     static NewEvent asNew(StoredEvent e) {
         return new NewEvent(e.eventId(), e.type(), e.occurredAt(), e.actor(), e.target(), e.step(), e.attempt(), e.data());
-    }
-
-    private static void writeNullableString(String value, StringBuilder out) {
-        if (value == null) {
-            out.append("null");
-        } else {
-            CanonicalJson.writeString(value, out);
-        }
     }
 
     private static MessageDigest sha256() {

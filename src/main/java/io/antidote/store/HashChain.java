@@ -1,11 +1,14 @@
 package io.antidote.store;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
  * Checks a run's history for tampering: the proof auditors ask for that no event was edited,
- * removed, inserted or reordered since it was written.
+ * removed, inserted or reordered since it was written, and, against its signed checkpoints, that no
+ * tail was cut off or rewritten and re-hashed.
  */
 public final class HashChain {
 
@@ -33,6 +36,34 @@ public final class HashChain {
             expectedPrev = event.hash();
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Verifies the stream as {@link #verify} does, then that it still reaches every head the
+     * checkpoints signed (their signatures are checked by whoever holds the keys; here a checkpoint
+     * is taken as a claim). The first break wins.
+     */
+    public static ChainCheck check(UUID runId, List<StoredEvent> events, List<Checkpoint> checkpoints) {
+        OptionalLong broken = verify(events);
+        long covered = checkpoints.stream().mapToLong(Checkpoint::lastSeq).max().orElse(0);
+        if (broken.isPresent()) {
+            return new ChainCheck(runId, events.size(), broken.getAsLong(),
+                    "seq " + broken.getAsLong() + " does not recompute to its hash or does not link to the event before it",
+                    covered);
+        }
+        for (Checkpoint head : checkpoints.stream().sorted(Comparator.comparingLong(Checkpoint::lastSeq)).toList()) {
+            if (head.lastSeq() > events.size()) {
+                return new ChainCheck(runId, events.size(), events.size() + 1L, "the stream ends at seq " + events.size()
+                        + " but a checkpoint signed at " + EventHash.formatInstant(head.signedAt()) + " covers seq "
+                        + head.lastSeq() + ": its tail is missing", covered);
+            }
+            if (!events.get((int) head.lastSeq() - 1).hash().equals(head.lastHash())) {
+                return new ChainCheck(runId, events.size(), head.lastSeq(), "seq " + head.lastSeq()
+                        + " does not carry the hash a checkpoint signed at " + EventHash.formatInstant(head.signedAt())
+                        + ": the history up to it was rewritten", covered);
+            }
+        }
+        return new ChainCheck(runId, events.size(), null, null, covered);
     }
 
     private static boolean recomputesTo(StoredEvent event) {

@@ -8,10 +8,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -51,21 +53,43 @@ public class PostgresEventStore implements EventStore {
     private final ObjectMapper objectMapper;
     private final RunSummaries runList;
     private final TargetLeases leases;
+    private final ChainAlarms alarms;
+    private final Event<AppendedHead> appended;
     private final Map<UUID, Tip> tips = new ConcurrentHashMap<>();
 
     @Inject
-    public PostgresEventStore(Pool pool, ObjectMapper objectMapper, RunSummaries runList, TargetLeases leases) {
+    public PostgresEventStore(Pool pool, ObjectMapper objectMapper, RunSummaries runList, TargetLeases leases,
+                              ChainAlarms alarms, Event<AppendedHead> appended) {
+        this.alarms = alarms;
+        this.appended = appended;
         this.pool = pool;
         this.objectMapper = objectMapper;
         this.runList = runList;
         this.leases = leases;
     }
 
+    /**
+     * The run's events in seq order. The chain is recomputed and held against the run's checkpoints on
+     * every load: a run that fails is reported to {@link ChainAlarms}, and its head is not remembered,
+     * so that the next append verifies the stream again and refuses it (see {@link #hashToFollow}).
+     */
     @Override
     public Uni<List<StoredEvent>> load(UUID runId) {
         Objects.requireNonNull(runId, "runId");
+        return verifiedLoad(pool, runId).map(loaded -> {
+            if (loaded.check().verified()) {
+                remember(runId, loaded.events());
+            } else {
+                tips.remove(runId);
+            }
+            return loaded.events();
+        });
+    }
+
+    /** The run's events and their check against the chain and the checkpoints; failures go to the alarms. */
+    Uni<Loaded> verifiedLoad(SqlClient client, UUID runId) {
         // data as text: jsonb's own text is parsed here, and the hash recomputed from the parsed data.
-        return pool.preparedQuery("""
+        return client.preparedQuery("""
                         select position, event_id, seq, type, occurred_at, actor, target, step, attempt, data::text,
                                prev_hash, hash
                           from run_event where run_id = $1 order by seq""")
@@ -75,7 +99,37 @@ public class PostgresEventStore implements EventStore {
                     rows.forEach(row -> stored.add(toStored(runId, row)));
                     return List.copyOf(stored);
                 })
-                .invoke(stored -> remember(runId, stored));
+                .chain(events -> Checkpoints.forRun(client, runId).map(heads -> {
+                    ChainCheck check = HashChain.check(runId, events, heads);
+                    if (!events.isEmpty() || !heads.isEmpty()) {
+                        alarms.observe(check);
+                    }
+                    return new Loaded(events, check);
+                }));
+    }
+
+    record Loaded(List<StoredEvent> events, ChainCheck check) {}
+
+    /** Recomputes the run's chain from its stored rows and holds it against its checkpoints (alarms told). */
+    public Uni<ChainCheck> verify(UUID runId) {
+        return verifiedLoad(pool, runId).map(Loaded::check);
+    }
+
+    /**
+     * At most {@code limit} of the run's events after seq {@code afterSeq}, in seq order: a stream read
+     * page by page (exports), so that a long run is never held in memory whole.
+     */
+    public Uni<List<StoredEvent>> page(UUID runId, long afterSeq, int limit) {
+        return pool.preparedQuery("""
+                        select position, event_id, seq, type, occurred_at, actor, target, step, attempt, data::text,
+                               prev_hash, hash
+                          from run_event where run_id = $1 and seq > $2 order by seq limit $3""")
+                .execute(Tuple.of(runId, afterSeq, limit))
+                .map(rows -> {
+                    List<StoredEvent> stored = new ArrayList<>(rows.size());
+                    rows.forEach(row -> stored.add(toStored(runId, row)));
+                    return List.copyOf(stored);
+                });
     }
 
     @Override
@@ -91,16 +145,22 @@ public class PostgresEventStore implements EventStore {
                                         : pipelinedTransaction(connection,
                                                 insert(connection, runId, expectedVersion, batch, first),
                                                 projector.project(new OnConnection(connection))))))
-                .invoke(stored -> remember(runId, stored))
+                .invoke(stored -> {
+                    remember(runId, stored);
+                    announce(runId, stored);
+                })
                 .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
     }
 
     /**
      * The hash of seq {@code expectedVersion}, which the first new event chains to: from the tip this
-     * store last wrote or read for the run, otherwise from the database (one extra round trip). A
-     * remembered tip is never wrong in what it says, because a stored event never changes; it may
-     * only be behind the stream, and then it is not used.
+     * store last wrote or read (and verified) for the run, otherwise from the database, where the whole
+     * stream is read and verified against its checkpoints first. An append therefore always continues
+     * a verified head: a truncated or rewritten stream is refused with {@link ChainBrokenException},
+     * never extended. A remembered tip is never wrong in what it says, because a stored event never
+     * changes, and the chain trigger checks it against the row again at insert; a tip that is behind
+     * the stream is not used.
      */
     private Uni<String> hashToFollow(SqlConnection connection, UUID runId, long expectedVersion) {
         if (expectedVersion == 0) {
@@ -110,15 +170,18 @@ public class PostgresEventStore implements EventStore {
         if (tip != null && tip.seq() == expectedVersion) {
             return Uni.createFrom().item(tip.hash());
         }
-        return connection.preparedQuery("select hash from run_event where run_id = $1 and seq = $2")
-                .execute(Tuple.of(runId, expectedVersion))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw new ConcurrencyConflictException(runId, expectedVersion,
-                                new IllegalStateException("the run has no seq " + expectedVersion));
-                    }
-                    return rows.iterator().next().getString(0);
-                });
+        return verifiedLoad(connection, runId).map(loaded -> {
+            if (!loaded.check().verified()) {
+                tips.remove(runId);
+                throw new ChainBrokenException(loaded.check());
+            }
+            List<StoredEvent> events = loaded.events();
+            if (events.size() < expectedVersion) {
+                throw new ConcurrencyConflictException(runId, expectedVersion,
+                        new IllegalStateException("the run has no seq " + expectedVersion));
+            }
+            return events.get((int) expectedVersion - 1).hash();
+        });
     }
 
     /**
@@ -222,6 +285,15 @@ public class PostgresEventStore implements EventStore {
             tips.clear();
         }
         tips.merge(runId, new Tip(last.seq(), last.hash()), (old, now) -> now.seq() >= old.seq() ? now : old);
+    }
+
+    private void announce(UUID runId, List<StoredEvent> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        StoredEvent last = stored.get(stored.size() - 1);
+        appended.fire(new AppendedHead(runId, last.seq(), last.hash(),
+                stored.stream().map(StoredEvent::type).collect(java.util.stream.Collectors.toUnmodifiableSet())));
     }
 
     /** The last seq of a run and its hash, as this store last saw them. */

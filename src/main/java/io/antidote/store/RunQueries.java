@@ -8,6 +8,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +68,30 @@ public class RunQueries {
                                             where e.run_id = w.run_id and e.target = w.target
                                               and e.type = any($3))""")
                 .execute(Tuple.of(targets.toArray(String[]::new), WAITING, WAITING_OVER))
+                .map(RunQueries::runIds);
+    }
+
+    /** Up to {@code limit} run ids after {@code after} (null: from the first) in id order: a walk over every run. */
+    public Uni<List<UUID>> runsAfter(UUID after, int limit) {
+        return pool.preparedQuery("""
+                        select run_id from run_event where seq = 1 and ($1::uuid is null or run_id > $1)
+                         order by run_id limit $2""")
+                .execute(Tuple.of(after, limit))
+                .map(RunQueries::runIds);
+    }
+
+    /**
+     * Up to {@code limit} runs whose first event occurred in [{@code from}, {@code to}), after run
+     * {@code after} (null: from the first), in (start, id) order: an export by time, page by page.
+     */
+    public Uni<List<UUID>> runsStartedBetween(Instant from, Instant to, UUID after, int limit) {
+        return pool.preparedQuery("""
+                        select e.run_id from run_event e
+                         where e.seq = 1 and e.occurred_at >= $1 and e.occurred_at < $2
+                           and ($3::uuid is null or (e.occurred_at, e.run_id) >
+                                (select s.occurred_at, s.run_id from run_event s where s.run_id = $3 and s.seq = 1))
+                         order by e.occurred_at, e.run_id limit $4""")
+                .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), after, limit))
                 .map(RunQueries::runIds);
     }
 

@@ -1,0 +1,356 @@
+package io.antidote.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.antidote.engine.RunCommands;
+import io.antidote.engine.RunEngine;
+import io.antidote.store.EventHash;
+import io.antidote.store.NewEvent;
+import io.antidote.workflow.RunCommand.Advance;
+import io.antidote.workflow.RunCommand.RecordOutcome;
+import io.antidote.workflow.RunCommand.RequestRun;
+import io.antidote.workflow.RunPlan;
+import io.antidote.workflow.RunPlan.PlannedStep;
+import io.antidote.workflow.RunState;
+import io.antidote.workflow.StepOutcome;
+import io.antidote.workflow.StepState;
+import io.antidote.workflow.TargetState;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An auditor's proof of the history, and each way of tampering with it that issue 14 lists: every one is
+ * found online ({@code GET /api/v1/runs/{id}/verification}) and offline ({@code src/verify/Verify.java},
+ * run with the JDK's own launcher on the export and the served public key). The tampering is done as a
+ * database owner would, in SQL, with the history triggers disabled where they would refuse it.
+ */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class AuditTrailTest {
+
+    /** Micros ending in 000: Jackson would write this instant with three fraction digits. */
+    static final Instant START = Instant.parse("2021-03-06T10:00:00.120Z");
+
+    @Inject
+    RunCommands commands;
+
+    @Inject
+    RunEngine engine;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @Test
+    void an_untouched_run_verifies_online_and_offline_and_is_served_in_the_canonical_form() throws Exception {
+        UUID run = finishedRun();
+
+        JsonPath verification = verification(run);
+        assertThat(verification.getBoolean("verified")).as("verified").isTrue();
+        assertThat(verification.getString("firstBadSeq")).as("first bad seq").isNull();
+        assertThat(verification.getLong("checkpointedSeq")).as("checkpointed seq").isEqualTo(events(run));
+
+        List<String> times = given().when().get("/api/v1/runs/{id}/events", run).then().statusCode(200)
+                .extract().jsonPath().getList("occurredAt", String.class);
+        assertThat(times).as("occurredAt as served").first().isEqualTo("2021-03-06T10:00:00.120000Z");
+        assertThat(times).allMatch(t -> t.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z"));
+
+        String export = export(run);
+        List<String> lines = export.lines().toList();
+        assertThat(lines).as("export lines").hasSize((int) events(run) + checkpoints(run));
+        assertThat(lines.get(0)).startsWith("{\"actor\":\"alice\",\"attempt\":null,\"data\":{")
+                .contains("\"occurredAt\":\"2021-03-06T10:00:00.120000Z\"").contains("\"record\":\"event\"");
+        assertThat(lines.get(lines.size() - 1)).startsWith("{\"keyId\":\"").contains("\"record\":\"checkpoint\"");
+
+        Offline offline = verifyOffline(export);
+        assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isZero();
+        assertThat(offline.output()).contains("run " + run + ": verified, " + events(run) + " events, signed up to seq "
+                + events(run));
+
+        given().when().get("/api/v1/audit/export?from=2021-03-06T10:00:00Z&to=2021-03-06T10:00:01Z").then()
+                .statusCode(200).extract().asString().lines().filter(l -> l.contains(run.toString()))
+                .forEach(l -> assertThat(lines).contains(l));
+    }
+
+    @Test
+    void a_flipped_byte_in_data_is_found_online_and_offline() throws Exception {
+        UUID run = finishedRun();
+        withTriggersOff("update run_event set data = replace(data::text, 'isolate', 'isolatf')::jsonb "
+                + "where run_id = '" + run + "' and seq = 1");
+        assertFoundAt(run, 1);
+    }
+
+    @Test
+    void a_forged_row_with_a_made_up_hash_is_found_online_and_offline() throws Exception {
+        UUID run = finishedRun();
+        long last = events(run);
+        forgeRow(run, last + 1);
+        assertFoundAt(run, last + 1);
+    }
+
+    @Test
+    void a_deleted_tail_is_found_behind_the_checkpoint_and_the_engine_does_not_extend_it() throws Exception {
+        UUID run = finishedRun();
+        long last = events(run);
+        withTriggersOff("delete from run_event where run_id = '" + run + "' and seq >= " + (last - 1));
+        assertFoundAt(run, last - 1);
+
+        // The cut-off run now folds as unfinished: a command would end it afresh, over the missing tail.
+        given().body("{\"mode\":\"FINISH_STEP\"}").contentType("application/json")
+                .when().post("/api/v1/runs/{id}/cancel", run)
+                .then().statusCode(409).contentType("application/problem+json");
+        assertThat(events(run)).as("events after the refused cancel").isEqualTo(last - 2);
+        assertThat(given().when().get("/api/v1/runs/{id}", run).then().extract().jsonPath()
+                .getLong("failingVerification.firstBadSeq")).isEqualTo(last - 1);
+    }
+
+    @Test
+    void a_rewritten_and_re_hashed_tail_is_found_behind_the_checkpoint() throws Exception {
+        UUID run = finishedRun();
+        long last = events(run);
+        rehashFrom(run, last - 1);
+        JsonPath online = verification(run);
+        assertThat(online.getBoolean("verified")).isFalse();
+        assertThat(online.getLong("firstBadSeq")).as("first bad seq: the last checkpointed seq at or after the edit")
+                .isBetween(last - 1, last);
+        Offline offline = verifyOffline(export(run));
+        assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isEqualTo(1);
+        assertThat(offline.output()).containsPattern("run " + run + ": FAILS at seq (" + (last - 1) + "|" + last + "):");
+    }
+
+    @Test
+    void a_changed_occurred_at_is_found_online_and_offline() throws Exception {
+        UUID run = finishedRun();
+        withTriggersOff("update run_event set occurred_at = occurred_at + interval '1 microsecond' "
+                + "where run_id = '" + run + "' and seq = 2");
+        assertFoundAt(run, 2);
+    }
+
+    @Test
+    void the_background_verifier_finds_tampering_nobody_asked_about_and_health_warns() throws Exception {
+        UUID run = finishedRun();
+        forgeRow(run, events(run) + 1);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonPath well = given().when().get("/q/health/well").then().extract().jsonPath();
+            assertThat(well.getString("status")).isEqualTo("DOWN");
+            assertThat(well.getString("checks.find { it.name == 'run history verified' }.data.failingRuns"))
+                    .contains(run.toString());
+        });
+        assertThat(given().when().get("/api/v1/runs/{id}", run).then().statusCode(200).extract().jsonPath()
+                .getString("failingVerification.problem")).contains("does not recompute to its hash");
+    }
+
+    @Test
+    void keys_list_the_current_ed25519_key_by_the_id_checkpoints_name() throws SQLException {
+        UUID run = finishedRun();
+        JsonPath keys = given().when().get("/api/v1/audit/keys").then().statusCode(200).extract().jsonPath();
+        assertThat(keys.getString("[0].algorithm")).isEqualTo("Ed25519");
+        assertThat(keys.getBoolean("[0].current")).isTrue();
+        assertThat(export(run)).contains("\"keyId\":\"" + keys.getString("[0].id") + "\"");
+        assertThat(keys.getString("[0].pem")).doesNotContain("PRIVATE");
+    }
+
+    @Test
+    void an_export_of_an_unknown_run_or_a_bad_range_is_refused() {
+        given().when().get("/api/v1/runs/{id}/export", UUID.randomUUID()).then().statusCode(404);
+        given().when().get("/api/v1/runs/{id}/verification", UUID.randomUUID()).then().statusCode(404);
+        given().when().get("/api/v1/audit/export?from=yesterday&to=2021-03-06T10:00:01Z").then().statusCode(422);
+    }
+
+    // --- helpers ---
+
+    private void assertFoundAt(UUID run, long seq) throws Exception {
+        JsonPath online = verification(run);
+        assertThat(online.getBoolean("verified")).as("verified online").isFalse();
+        assertThat(online.getLong("firstBadSeq")).as("first bad seq online: %s", online.getString("problem"))
+                .isEqualTo(seq);
+        Offline offline = verifyOffline(export(run));
+        assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isEqualTo(1);
+        assertThat(offline.output()).contains("run " + run + ": FAILS at seq " + seq + ":");
+    }
+
+    private JsonPath verification(UUID run) {
+        return given().when().get("/api/v1/runs/{id}/verification", run).then().statusCode(200).extract().jsonPath();
+    }
+
+    private String export(UUID run) {
+        return given().when().get("/api/v1/runs/{id}/export", run).then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/plain")).extract().asString();
+    }
+
+    record Offline(int exit, String output) {}
+
+    /** Runs src/verify/Verify.java as an auditor would: the JDK's launcher, the export, the served key. */
+    private Offline verifyOffline(String export) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("audit");
+        Path file = Files.writeString(dir.resolve("export.jsonl"), export, StandardCharsets.UTF_8);
+        Path key = Files.writeString(dir.resolve("key.pub"),
+                given().when().get("/api/v1/audit/keys").then().extract().jsonPath().getString("[0].pem"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), Path.of("src/verify/Verify.java").toAbsolutePath().toString(),
+                file.toString(), key.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("Verify.java finished").isTrue();
+        return new Offline(process.exitValue(), output);
+    }
+
+    /** A run of two steps on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
+    private UUID finishedRun() throws SQLException {
+        UUID run = UUID.randomUUID();
+        String target = "audit-" + run;
+        RequestRun request = new RequestRun(run, new RunPlan("audit-" + run, "ab".repeat(32),
+                List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), Map.of(), "INC-AUDIT",
+                null, "alice", START);
+        decide(run, s -> request);
+        Instant at = START;
+        for (int round = 0; round < 10 && !"SUCCEEDED".equals(state(run).status().name()); round++) {
+            at = at.plusSeconds(1);
+            Instant now = at;
+            decide(run, s -> new Advance(now));
+            for (TargetState t : state(run).targets()) {
+                for (StepState step : t.steps()) {
+                    if ("RUNNING".equals(step.status().name())) {
+                        decide(run, s -> new RecordOutcome(t.name(), step.id(), step.attempts(),
+                                new StepOutcome.Completed(0, "ok", "", List.of()), now.plusMillis(500)));
+                    }
+                }
+            }
+        }
+        assertThat(state(run).status().name()).as("status of the audit run").isEqualTo("SUCCEEDED");
+        long last = events(run);
+        await().atMost(Duration.ofMinutes(1)).until(() -> checkpointedSeq(run) == last);
+        return run;
+    }
+
+    private RunState state(UUID run) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> engine.load(run));
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void decide(UUID run, Function<RunState, io.antidote.workflow.RunCommand> command) {
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> commands.decideAndAppend(run, command));
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private long events(UUID run) throws SQLException {
+        return count("select count(*) from run_event where run_id = '" + run + "'");
+    }
+
+    private int checkpoints(UUID run) throws SQLException {
+        return (int) count("select count(*) from run_checkpoint where run_id = '" + run + "'");
+    }
+
+    private long checkpointedSeq(UUID run) throws SQLException {
+        return count("select coalesce(max(last_seq), 0) from run_checkpoint where run_id = '" + run + "'");
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection db = jdbc(); Statement q = db.createStatement(); ResultSet rs = q.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Appends a row that links to the last one, as the chain trigger asks, but with a hash made up. */
+    private void forgeRow(UUID run, long seq) throws SQLException {
+        try (Connection db = jdbc(); PreparedStatement insert = db.prepareStatement("""
+                insert into run_event (event_id, run_id, seq, type, occurred_at, actor, data, prev_hash, hash)
+                select ?, run_id, seq + 1, 'RunSucceeded', occurred_at, 'mallory', '{}'::jsonb, hash, ?
+                  from run_event where run_id = ? and seq = ?""")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setString(2, "ab".repeat(32));
+            insert.setObject(3, run);
+            insert.setLong(4, seq - 1);
+            assertThat(insert.executeUpdate()).as("forged rows the database accepted").isEqualTo(1);
+        }
+    }
+
+    /** Edits seq {@code from}'s data and re-hashes it and every event after it, so that the chain links again. */
+    private void rehashFrom(UUID run, long from) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (Connection db = jdbc(); PreparedStatement q = db.prepareStatement("""
+                select seq, event_id, type, occurred_at, actor, target, step, attempt, data::text, prev_hash
+                  from run_event where run_id = ? and seq >= ? order by seq""")) {
+            q.setObject(1, run);
+            q.setLong(2, from);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getObject(4, java.time.OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6),
+                            rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), rs.getString(10)});
+                }
+            }
+        }
+        StringBuilder sql = new StringBuilder();
+        String prev = (String) rows.get(0)[9];
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Object[] r : rows) {
+            long seq = (Long) r[0];
+            com.fasterxml.jackson.databind.node.ObjectNode data;
+            try {
+                data = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree((String) r[8]);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (seq == from) {
+                data.put("rewrittenBy", "mallory");
+            }
+            String hash = EventHash.of(prev, run, seq, new NewEvent((UUID) r[1], (String) r[2], (Instant) r[3],
+                    (String) r[4], (String) r[5], (String) r[6], (Integer) r[7], data));
+            sql.append("update run_event set data = '").append(data.toString().replace("'", "''"))
+                    .append("'::jsonb, prev_hash = '").append(prev).append("', hash = '").append(hash)
+                    .append("' where run_id = '").append(run).append("' and seq = ").append(seq).append(";\n");
+            prev = hash;
+        }
+        withTriggersOff(sql.toString());
+    }
+
+    /** Runs the SQL as the table's owner with the history triggers off, and puts them back in the same transaction. */
+    private void withTriggersOff(String sql) throws SQLException {
+        try (Connection db = jdbc(); Statement s = db.createStatement()) {
+            db.setAutoCommit(false);
+            s.execute("alter table run_event disable trigger user");
+            s.execute(sql);
+            s.execute("alter table run_event enable trigger user");
+            db.commit();
+        }
+    }
+
+    private Connection jdbc() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, "");
+    }
+}
