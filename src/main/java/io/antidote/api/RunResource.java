@@ -16,6 +16,9 @@ import io.antidote.workflow.RunStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -72,6 +75,11 @@ public class RunResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202", description = "The run was recorded; it goes on by itself",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "200", description = "dryRun: the scripts each target would receive; nothing written",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RunRequests.Preview.class)))
     public Uni<Response> request(RunRequestBody body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                                  @HeaderParam(ACTOR_HEADER) String actor, @Context UriInfo uri) {
         if (body == null) {
@@ -95,6 +103,8 @@ public class RunResource {
      * exact matches; a bad value is a 400 problem naming the query parameter, never an empty page.
      */
     @GET
+    @APIResponse(responseCode = "200", description = "One page of the run list",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunListView.class)))
     public Uni<Response> list(@QueryParam("status") String status, @QueryParam("playbook") String playbook,
                               @QueryParam("target") String target, @QueryParam("ticket") String ticket,
                               @QueryParam("page") String page, @QueryParam("size") String size) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -62,6 +63,7 @@ public class LabResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The host listens on loopback")
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(HostSpec spec) {
@@ -84,6 +86,7 @@ public class LabResource {
     }
 
     @DELETE
+    @APIResponse(responseCode = "204", description = "The host is gone")
     @Path("{name}")
     @Blocking
     public Response delete(@PathParam("name") String name) {
