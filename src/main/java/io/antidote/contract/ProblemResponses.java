@@ -51,6 +51,9 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("POST /api/v1/runs/{id}/cancel", new Doc("Runs", "Cancel a run; undo steps then run",
                 400, 404, 409, 422).withRequest("""
                 {"mode": "FINISH_STEP"}"""));
+        OPERATIONS.put("POST /api/v1/runs/{id}/targets/{target}/release", new Doc("Runs",
+                "Release an isolated server to service on record, unverified", 400, 404, 409, 422).withRequest("""
+                {"reason": "verified by hand after the DFIR review of CHG-1042"}"""));
         OPERATIONS.put("GET /api/v1/runs/{id}/verification", new Doc("Audit",
                 "Verify a run's hash chain and signed checkpoints", 404));
         OPERATIONS.put("GET /api/v1/runs/{id}/export", new Doc("Audit", "A run's events and checkpoints as JSON Lines", 404));
