@@ -4,6 +4,8 @@ import io.cloudsoft.winrm4j.client.WinRmClientContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.cxf.configuration.jsse.TLSClientParameters;
+import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.jboss.logging.Logger;
 
 import java.io.Writer;
@@ -51,6 +53,15 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         this.credentials = credentials;
         this.settings = settings;
         WsManCalls.install(context);
+        // CXF 3.6 gives each HTTPS conduit an SSLContext of its own, trusting only the JVM's CAs, and WinRM4j sets
+        // one only for NTLM and only from its builder: every conduit of this bus gets the transport's trust.
+        WsManCalls.busOf(context).setExtension((HTTPConduitConfigurer) (name, address, conduit) -> {
+            if (address != null && address.regionMatches(true, 0, "https:", 0, 6)) {
+                TLSClientParameters tls = new TLSClientParameters();
+                tls.setSslContext(trust().context());
+                conduit.setTlsClientParameters(tls);
+            }
+        }, HTTPConduitConfigurer.class);
         this.sessions = new Semaphore(settings.maxSessions(), true);
         this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerOpenFor(), clock);
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {

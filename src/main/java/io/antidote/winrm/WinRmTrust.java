@@ -20,12 +20,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which server certificates WinRM connections accept. WinRM4j 0.12.3 ignores the SSLContext and the
- * "disable certificate checks" it is given (with Basic and with NTLM alike) and uses the JVM's default
- * SSLContext, so the transport installs one: the JVM's own CAs, plus the configured trust store, and no
- * chain check for the listeners of targets that explicitly turned validation off (each logged as a
- * warning). It only ever adds trust to what the JVM had; HTTPS elsewhere in the process is unaffected
- * except for those listed listeners.
+ * Which server certificates WinRM connections accept: the JVM's own CAs, plus the configured trust store, and no
+ * chain check for the listeners of targets that explicitly turned validation off (each logged as a warning).
+ * On CXF 3.6 every HTTPS conduit makes an SSLContext of its own from the JVM's CAs, and WinRM4j 0.12.3 passes its
+ * builder's sslContext on only for NTLM/Negotiate, so {@link WinRm4jShell} sets {@link #context()} on every conduit
+ * of its CXF bus. It is also made the JVM default, as it had to be on CXF 3.3; it only ever adds trust to what the
+ * JVM had, and HTTPS elsewhere in the process is unaffected except for those listed listeners.
  */
 final class WinRmTrust {
 
@@ -33,6 +33,7 @@ final class WinRmTrust {
 
     private final Set<String> unverified = ConcurrentHashMap.newKeySet();
     private final X509ExtendedTrustManager trusted;
+    private SSLContext context;
 
     private WinRmTrust(X509ExtendedTrustManager trusted) {
         this.trusted = trusted;
@@ -57,12 +58,18 @@ final class WinRmTrust {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trust.new PerListener()}, null);
             SSLContext.setDefault(context);
+            trust.context = context;
             return trust;
         } catch (Exception e) {
             // The path may be named; the password never is.
             throw new IllegalStateException("WinRM trust store " + settings.trustStore().orElse("(JVM default)")
                     + " could not be loaded: " + e.getClass().getSimpleName(), null);
         }
+    }
+
+    /** The context with this trust, for the WinRM conduits (CXF 3.6 builds its own rather than the JVM default). */
+    SSLContext context() {
+        return context;
     }
 
     /** Accepts any certificate chain from this listener. Logged once per listener as a warning. */

@@ -52,15 +52,19 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
 
     /** Records the operations of every WinRM client built on this context, and the status of their replies. */
     static void install(WinRmClientContext context) {
+        Bus bus = busOf(context);
+        bus.getOutInterceptors().add(new WsManCalls());
+        // A synchronous call reads its reply on the calling thread, whichever chain (reply or fault) reads it.
+        bus.getInInterceptors().add(new Replies());
+        bus.getInFaultInterceptors().add(new Replies());
+    }
+
+    /** The CXF bus of the context's clients: WinRM4j keeps it to itself (package-private getBus()). */
+    static Bus busOf(WinRmClientContext context) {
         try {
-            // WinRM4j keeps the bus to itself (package-private); the interceptor must be on it.
             Method getBus = WinRmClientContext.class.getDeclaredMethod("getBus");
             getBus.setAccessible(true);
-            Bus bus = (Bus) getBus.invoke(context);
-            bus.getOutInterceptors().add(new WsManCalls());
-            // A synchronous call reads its reply on the calling thread, whichever chain (reply or fault) reads it.
-            bus.getInInterceptors().add(new Replies());
-            bus.getInFaultInterceptors().add(new Replies());
+            return (Bus) getBus.invoke(context);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("WinRM4j's client context has no CXF bus to watch", e);
         }

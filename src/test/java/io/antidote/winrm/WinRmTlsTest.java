@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * HTTPS targets against a lab host whose certificate a CA made by the test signed. WinRM4j trusts only the
- * JVM's default SSLContext, which the transport installs: each test puts the JVM's own back.
+ * HTTPS targets against a lab host whose certificate a CA made by the test signed, with NTLM and Basic. The
+ * transport gives every CXF conduit its trust (and also installs it as the JVM default): each test puts the
+ * JVM's own back.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class WinRmTlsTest {
@@ -58,6 +59,16 @@ class WinRmTlsTest {
                 quick().withTrustStore(CERTIFICATES.trustStore.toString(), TestCertificates.PASSWORD), Clock.systemUTC());
 
         assertThat(shell.runPowerShell(target, "Write-Output x").stdout()).as("output over HTTPS").isEqualTo("over TLS\r\n");
+    }
+
+    @Test
+    void basic_over_https_trusts_the_configured_trust_store_too() {
+        var basic = lab.start("ex-tls-basic", line -> new CommandOutput("basic over TLS\r\n", "", 0),
+                WsManOptions.labDefaults().withTls(CERTIFICATES.pemTls()), Target.Scheme.HTTPS, Target.AuthScheme.BASIC);
+        shell = new WinRm4jShell(LabTargets.CREDENTIALS,
+                quick().withTrustStore(CERTIFICATES.trustStore.toString(), TestCertificates.PASSWORD), Clock.systemUTC());
+
+        assertThat(shell.runPowerShell(basic.target(), "Write-Output x").stdout()).isEqualTo("basic over TLS\r\n");
     }
 
     @Test
