@@ -68,11 +68,13 @@ record KnownBad(List<Rule> rules) {
             boolean pn = p.matches("[0-9]+");
             boolean qn = q.matches("[0-9]+");
             int c;
-            if (pn && qn) {
+            if (p.isEmpty() || q.isEmpty()) {
+                // 1.4 < 1.4.1, but 1.4.0-b03 < 1.4.0: a missing segment loses to a number, wins over a qualifier.
+                c = p.isEmpty() && q.isEmpty() ? 0 : p.isEmpty() ? (qn ? -1 : 1) : (pn ? 1 : -1);
+            } else if (pn && qn) {
                 c = Long.compare(Long.parseLong(p), Long.parseLong(q));
             } else if (pn != qn) {
-                // A number beats a qualifier or nothing: 1.4.0 > 1.4.0-b03, 1.4.1 > 1.4.
-                c = p.isEmpty() ? -1 : q.isEmpty() ? 1 : pn ? 1 : -1;
+                c = pn ? 1 : -1;
             } else {
                 c = p.compareTo(q);
             }
