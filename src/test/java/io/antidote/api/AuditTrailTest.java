@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,30 @@ class AuditTrailTest {
 
     @ConfigProperty(name = "quarkus.datasource.username")
     String user;
+
+    /** The runs this test made: tampered histories must not outlive it in a database other tests read whole. */
+    private final List<UUID> made = new ArrayList<>();
+
+    @AfterEach
+    void removeTheRunsItMade() throws SQLException {
+        if (made.isEmpty()) {
+            return;
+        }
+        String ids = made.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+        try (Connection db = jdbc(); Statement s = db.createStatement()) {
+            db.setAutoCommit(false);
+            s.execute("alter table run_event disable trigger user");
+            s.execute("alter table run_checkpoint disable trigger user");
+            s.execute("delete from run_event where run_id in (" + ids + ")");
+            s.execute("delete from run_checkpoint where run_id in (" + ids + ")");
+            s.execute("delete from run_summary where run_id in (" + ids + ")");
+            s.execute("delete from target_lease where run_id in (" + ids + ")");
+            s.execute("alter table run_checkpoint enable trigger user");
+            s.execute("alter table run_event enable trigger user");
+            db.commit();
+        }
+        made.clear();
+    }
 
     @Test
     void an_untouched_run_verifies_online_and_offline_and_is_served_in_the_canonical_form() throws Exception {
@@ -225,6 +250,7 @@ class AuditTrailTest {
     /** A run of two steps on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
     private UUID finishedRun() throws SQLException {
         UUID run = UUID.randomUUID();
+        made.add(run);
         String target = "audit-" + run;
         RequestRun request = new RequestRun(run, new RunPlan("audit-" + run, "ab".repeat(32),
                 List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), Map.of(), "INC-AUDIT",
