@@ -199,7 +199,10 @@ public class PlaybookCatalog {
             return List.of();
         }
         List<String> parts = new ArrayList<>();
-        for (Path path : yamlFiles(root)) {
+        // A linked library directory (a Kubernetes volume's) is not walked into from the root: list it too.
+        Set<Path> files = new java.util.TreeSet<>(yamlFiles(root));
+        files.addAll(yamlFiles(root.resolve(LIBRARY_DIR)));
+        for (Path path : files) {
             try {
                 parts.add(path + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis());
             } catch (IOException e) {
@@ -239,23 +242,61 @@ public class PlaybookCatalog {
         return yamlFiles(root).stream().filter(path -> !path.startsWith(library)).toList();
     }
 
+    /**
+     * Every YAML file under {@code root}, named by its path under {@code root}. Entries whose name starts with a
+     * dot are skipped: Kubernetes keeps a volume's files in a hidden {@code ..<timestamp>} directory and links
+     * each name to it, so walking into it would read every file twice.
+     */
     private static List<Path> yamlFiles(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        // Symbolic links are not followed, so a link cannot pull in files from elsewhere or loop.
-        try (Stream<Path> paths = Files.walk(root, MAX_DEPTH)) {
-            return paths.filter(Files::isRegularFile)
+        Path start = walkStart(root);
+        // Symbolic links are not followed below the start, so a link cannot pull in files from elsewhere or loop.
+        try (Stream<Path> paths = Files.walk(start, MAX_DEPTH)) {
+            return paths.filter(path -> !hidden(start.relativize(path)))
+                    .filter(Files::isRegularFile)
                     .filter(path -> {
                         String name = path.getFileName().toString();
                         return name.endsWith(".yaml") || name.endsWith(".yml");
                     })
+                    .map(path -> root.resolve(start.relativize(path).toString()))
                     .sorted()
                     .toList();
         } catch (IOException | RuntimeException e) {
             LOG.errorf("Could not list playbooks under %s: %s", root.toAbsolutePath(), e.toString());
             return List.of();
         }
+    }
+
+    /**
+     * Where to walk {@code dir} from: itself, or, when it is a link that stays inside the directory holding it
+     * (the {@code steps} of a Kubernetes volume points into the volume's hidden data directory), its target.
+     */
+    private static Path walkStart(Path dir) {
+        if (!Files.isSymbolicLink(dir)) {
+            return dir;
+        }
+        try {
+            Path target = dir.toRealPath();
+            Path holder = dir.toAbsolutePath().getParent();
+            if (holder != null && target.startsWith(holder.toRealPath())) {
+                return target;
+            }
+            LOG.warnf("%s links outside %s and is not read", dir, holder);
+        } catch (IOException e) {
+            LOG.errorf("Could not follow %s: %s", dir, e.toString());
+        }
+        return dir;
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ParseResult parse(Path path, String file, StepLibrary library) {
