@@ -1,0 +1,387 @@
+package io.antidote.deploy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The chart in {@code helm/antidote}, linted and rendered by real Helm inside this JVM (helm-java), with the
+ * defaults and with values files as an operator would write them. Asserts on the rendered manifests, not on
+ * the templates' text.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class HelmChartTest {
+
+    static final Path CHART = Path.of("helm/antidote");
+    static final Path PLAYBOOKS = Path.of("playbooks");
+
+    @Test
+    void the_chart_lints_clean_in_strict_mode() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).allSatisfy(message -> assertThat(message).startsWith("[INFO]"));
+    }
+
+    @Test
+    void the_defaults_run_the_image_non_root_read_only_with_probes_and_a_drain() {
+        Manifests rendered = render(new Helm(CHART).template());
+
+        Map<String, Object> deployment = rendered.one("Deployment", "r-antidote");
+        Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+        Map<String, Object> container = container(deployment);
+        assertThat(map(pod, "securityContext")).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 185)
+                .containsEntry("fsGroup", 185);
+        assertThat(map(pod, "securityContext", "seccompProfile")).containsEntry("type", "RuntimeDefault");
+        assertThat(map(container, "securityContext")).containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false).containsEntry("privileged", false);
+        assertThat(map(container, "securityContext", "capabilities").get("drop")).isEqualTo(List.of("ALL"));
+        assertThat(pod).containsEntry("automountServiceAccountToken", false);
+        assertThat(container.get("image")).isEqualTo("antidote/antidote:0.1.0-SNAPSHOT");
+
+        assertThat(map(container, "livenessProbe", "httpGet")).containsEntry("path", "/q/health/live");
+        assertThat(map(container, "startupProbe", "httpGet")).containsEntry("path", "/q/health/live");
+        assertThat(map(container, "readinessProbe", "httpGet")).containsEntry("path", "/q/health/ready");
+        assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
+        assertThat(map(container, "resources", "limits")).containsKey("memory");
+
+        // One pod at a time on the database until runs have an owner (issue 11), and time to drain.
+        assertThat(map(deployment, "spec", "strategy")).containsEntry("type", "Recreate");
+        assertThat(map(deployment, "spec")).containsEntry("replicas", 1);
+        assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(60);
+        assertThat(map(container, "lifecycle", "preStop", "sleep")).containsEntry("seconds", 5);
+
+        assertThat(mounts(container)).containsEntry("tmp", "/tmp").containsEntry("config", "/deployments/config")
+                .containsEntry("playbooks", "/etc/antidote/playbooks").containsEntry("inventory", "/etc/antidote/inventory");
+        assertThat(volume(pod, "tmp")).containsKey("emptyDir");
+        assertThat(env(container)).containsKey("QUARKUS_DATASOURCE_PASSWORD");
+        assertThat(map(env(container).get("QUARKUS_DATASOURCE_PASSWORD"), "valueFrom", "secretKeyRef"))
+                .containsEntry("name", "antidote-db").containsEntry("key", "password");
+
+        assertThat(map(rendered.one("PodDisruptionBudget", "r-antidote"), "spec")).containsEntry("maxUnavailable", 1);
+        assertThat(map(rendered.one("Service", "r-antidote"), "spec", "selector"))
+                .isEqualTo(map(deployment, "spec", "selector", "matchLabels"));
+        assertThat(rendered.kinds()).doesNotContain("Ingress", "NetworkPolicy", "ServiceMonitor");
+
+        Properties properties = rendered.properties();
+        assertThat(properties.getProperty("antidote.inventory.file")).isEqualTo("/etc/antidote/inventory/inventory.yaml");
+        assertThat(properties.getProperty("antidote.playbooks.dir")).isEqualTo("/etc/antidote/playbooks");
+        assertThat(properties.getProperty("quarkus.log.console.json.enabled")).isEqualTo("true");
+        assertThat(properties.getProperty("quarkus.datasource.reactive.url")).isEqualTo("postgresql://postgresql:5432/antidote");
+    }
+
+    @Test
+    void an_estate_values_file_keeps_every_target_field_any_name_and_mounts_the_step_library(@TempDir Path dir)
+            throws IOException {
+        Path values = dir.resolve("estate.yaml");
+        Files.writeString(values, yaml(estate()));
+
+        Manifests rendered = render(new Helm(CHART).template().withValuesFile(values));
+
+        Map<String, Object> inventory = new Yaml(new SafeConstructor(new LoaderOptions())).load(
+                (String) map(rendered.one("ConfigMap", "r-antidote-inventory"), "data").get("inventory.yaml"));
+        assertThat(inventory.get("targets")).isEqualTo(estate().get("inventory") instanceof Map<?, ?> i ? i.get("targets") : null);
+
+        Map<String, Object> deployment = rendered.one("Deployment", "r-antidote");
+        Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+        Map<String, Object> container = container(deployment);
+
+        // Playbooks at the top of the volume, the library under steps/, both with the repository's content.
+        Map<String, Object> playbookData = map(rendered.one("ConfigMap", "r-antidote-playbooks"), "data");
+        Map<String, Object> stepData = map(rendered.one("ConfigMap", "r-antidote-steps"), "data");
+        for (Path file : yamlFiles(PLAYBOOKS)) {
+            assertThat(playbookData.get(file.getFileName().toString())).isEqualTo(Files.readString(file));
+        }
+        List<Map<String, Object>> stepItems = new ArrayList<>();
+        for (Path file : yamlFiles(PLAYBOOKS.resolve("steps"))) {
+            String name = file.getFileName().toString();
+            assertThat(stepData.get(name)).isEqualTo(Files.readString(file));
+            stepItems.add(Map.of("key", name, "path", "steps/" + name));
+        }
+        List<Map<String, Object>> sources = list(map(volume(pod, "playbooks"), "projected"), "sources");
+        assertThat(map(sources.get(0), "configMap")).containsEntry("name", "r-antidote-playbooks").doesNotContainKey("items");
+        assertThat(map(sources.get(1), "configMap")).containsEntry("name", "r-antidote-steps");
+        assertThat(list(map(sources.get(1), "configMap"), "items")).containsExactlyInAnyOrderElementsOf(stepItems);
+
+        // Credentials by reference, from Secret files read at every use.
+        Map<String, String> mounts = mounts(container);
+        assertThat(mounts).containsEntry("trust", "/etc/antidote/trust").containsValues(
+                "/etc/antidote/credentials/exchange-admins", "/etc/antidote/credentials/lab.AMS");
+        mounts.forEach((volume, path) -> {
+            if (path.startsWith("/etc/antidote/credentials/")) {
+                assertThat(volume).as("a volume name Kubernetes accepts").matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+                assertThat(map(volume(pod, volume), "secret")).containsEntry("defaultMode", 0440).containsEntry("secretName",
+                        path.endsWith("lab.AMS") ? "lab-ams" : "exchange-admins");
+            }
+        });
+        assertThat(map(volume(pod, "trust"), "secret")).containsEntry("secretName", "winrm-ca");
+        Properties properties = rendered.properties();
+        assertThat(properties.getProperty("antidote.credentials.exchange-admins.file"))
+                .isEqualTo("/etc/antidote/credentials/exchange-admins");
+        assertThat(properties.getProperty("antidote.credentials.lab.AMS.file")).isEqualTo("/etc/antidote/credentials/lab.AMS");
+        assertThat(properties.getProperty("antidote.winrm.trust-store")).isEqualTo("/etc/antidote/trust/ca.p12");
+        assertThat(map(env(container).get("ANTIDOTE_WINRM_TRUST_STORE_PASSWORD"), "valueFrom", "secretKeyRef"))
+                .containsEntry("name", "winrm-ca").containsEntry("key", "store-password");
+        assertThat(properties.getProperty("antidote.audit.signing-key-file")).isEqualTo("/etc/antidote/audit/key.pem");
+        assertThat(properties.getProperty("antidote.audit.public-key")).isEqualTo("MCowBQYDK2VwAyEAexample");
+        assertThat(properties.getProperty("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://pg.db:6432/remediation");
+        assertThat(properties.getProperty("antidote.winrm.max-sessions")).isEqualTo("64");
+        assertThat(properties.getProperty("rabbitmq-host")).isEqualTo("mq.internal");
+        assertThat(properties.getProperty("quarkus.oidc.auth-server-url")).isEqualTo("https://sso.example/realms/ops");
+        assertThat(String.join("\n", properties.stringPropertyNames())).doesNotContainIgnoringCase("password");
+    }
+
+    @Test
+    void overrides_switch_on_ingress_network_policy_service_monitor_and_a_rolling_update() {
+        Manifests rendered = render(new Helm(CHART).template()
+                .set("replicaCount", 2)
+                .set("updateStrategy.type", "RollingUpdate")
+                .set("image.tag", "1.2.3")
+                .set("jsonLogs", false)
+                .set("preStopSleepSeconds", 0)
+                .set("ingress.enabled", true)
+                .set("networkPolicy.enabled", true)
+                .set("serviceMonitor.enabled", true)
+                .set("inventory.targets[0].name", "ex-03")
+                .set("inventory.targets[0].address", "10.0.0.3")
+                .set("inventory.targets[0].credential", "c")
+                .set("inventory.targets[0].port", 15986));
+
+        Map<String, Object> deployment = rendered.one("Deployment", "r-antidote");
+        assertThat(map(deployment, "spec")).containsEntry("replicas", 2);
+        assertThat(map(deployment, "spec", "strategy", "rollingUpdate")).containsEntry("maxSurge", 1)
+                .containsEntry("maxUnavailable", 0);
+        assertThat(container(deployment).get("image")).isEqualTo("antidote/antidote:1.2.3");
+        assertThat(container(deployment)).doesNotContainKey("lifecycle");
+        assertThat(rendered.properties().getProperty("quarkus.log.console.json.enabled")).isEqualTo("false");
+
+        Map<String, Object> path = list(map(rendered.one("Ingress", "r-antidote"), "spec"), "rules").get(0);
+        assertThat(list(map(path, "http"), "paths").get(0)).containsEntry("path", "/api");
+        assertThat(list(map(rendered.one("ServiceMonitor", "r-antidote"), "spec"), "endpoints").get(0))
+                .containsEntry("path", "/q/metrics");
+        List<Map<String, Object>> egress = list(map(rendered.one("NetworkPolicy", "r-antidote"), "spec"), "egress");
+        assertThat(egress).anySatisfy(rule -> assertThat(list(rule, "ports"))
+                .extracting(port -> port.get("port")).contains(5985, 5986, 15986));
+    }
+
+    @Test
+    void the_migration_job_runs_as_the_schema_owner_before_install_and_upgrade(@TempDir Path dir) throws IOException {
+        String template = Files.readString(CHART.resolve("templates/migration-job.yaml"));
+        assertThat(template).contains("helm.sh/hook: pre-install,pre-upgrade");
+        // helm-java's template leaves hooks out of its output: render a copy without the hook annotations.
+        Path copy = dir.resolve("antidote");
+        copyTree(CHART, copy);
+        Files.writeString(copy.resolve("templates/migration-job.yaml"), template.lines()
+                .filter(line -> !line.contains("helm.sh/hook")).reduce("", (a, b) -> a + b + "\n"));
+
+        Manifests rendered = render(new Helm(copy).template());
+
+        Map<String, Object> job = rendered.one("Job", "r-antidote-migrate");
+        Map<String, Object> container = list(map(job, "spec", "template", "spec"), "containers").get(0);
+        Map<String, Map<String, Object>> env = env(container);
+        assertThat(env.get("QUARKUS_INIT_AND_EXIT")).containsEntry("value", "true");
+        assertThat(env.get("QUARKUS_FLYWAY_MIGRATE_AT_START")).containsEntry("value", "true");
+        assertThat(env.get("QUARKUS_DATASOURCE_USERNAME")).containsEntry("value", "antidote_owner");
+        assertThat(map(env.get("QUARKUS_DATASOURCE_PASSWORD"), "valueFrom", "secretKeyRef"))
+                .containsEntry("name", "antidote-db-owner");
+        assertThat(map(container, "securityContext")).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(env(container(rendered.one("Deployment", "r-antidote"))).get("QUARKUS_FLYWAY_MIGRATE_AT_START"))
+                .as("the service's own role does not migrate").containsEntry("value", "false");
+
+        Manifests without = render(new Helm(CHART).template().set("migration.enabled", false));
+        assertThat(env(container(without.one("Deployment", "r-antidote")))).doesNotContainKey("QUARKUS_FLYWAY_MIGRATE_AT_START");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "replicaCount|two|/replicaCount",
+            "updateStrategy.type|BlueGreen|/updateStrategy/type",
+            "inventory.targets[0].scheme|ftp|/inventory/targets/0",
+            "inventory.targets[0].colour|red|/inventory/targets/0",
+            "inventory.targets[0].port|70000|/inventory/targets/0",
+            "podSecurityContext.runAsNonRoot|false|/podSecurityContext/runAsNonRoot",
+            "podSecurityContext.runAsUser|0|/podSecurityContext/runAsUser",
+            "securityContext.privileged|true|/securityContext/privileged",
+            "credentials.exchange-admins.user|administrator|/credentials/exchange-admins",
+            "config.quarkus\\.datasource\\.password|hunter2|quarkus.datasource.password",
+            "playbooks.steps.build\\.txt|x|build.txt",
+            "terminationGracePeriodSeconds|5|/terminationGracePeriodSeconds",
+            "replicas|3|replicas",
+    })
+    void bad_values_are_refused_naming_the_field(String key, String value, String named) {
+        TemplateCommand template = new Helm(CHART).template().withName("r").set(key, value);
+        if (key.startsWith("inventory.targets[0]")) {
+            template.set("inventory.targets[0].name", "ex01").set("inventory.targets[0].address", "ex01.example")
+                    .set("inventory.targets[0].credential", "c");
+        }
+
+        assertThatThrownBy(template::call).hasMessageContaining("schema").hasMessageContaining(named);
+    }
+
+    /** Values an operator of a real estate would write: odd target names, every field, Secrets by name. */
+    private static Map<String, Object> estate() throws IOException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("database", Map.of("host", "pg.db", "port", 6432, "name", "remediation", "user", "antidote",
+                "passwordSecret", Map.of("name", "pg-antidote", "key", "password")));
+        values.put("inventory", Map.of("targets", List.of(
+                target("ex-01.contoso.local", "10.0.0.11", Map.of("port", 5986, "scheme", "https", "auth", "ntlm",
+                        "verify-certificate", false, "labels", Map.of("version", "2016", "dag", "DAG1", "site", "AMS")),
+                        "exchange-admins"),
+                target("EX_02", "ex02.contoso.local", Map.of("scheme", "http", "auth", "negotiate", "port", 5985),
+                        "lab.AMS"),
+                target("ex03", "ex03.contoso.local", Map.of("auth", "kerberos", "labels", Map.of("role", "edge")),
+                        "exchange-admins"))));
+        values.put("credentials", Map.of("exchange-admins", Map.of("secretName", "exchange-admins"),
+                "lab.AMS", Map.of("secretName", "lab-ams")));
+        values.put("winrm", Map.of("trustStore", Map.of("secretName", "winrm-ca", "key", "ca.p12",
+                "passwordKey", "store-password")));
+        values.put("audit", Map.of("signingKey", Map.of("secretName", "checkpoint-key", "key", "key.pem"),
+                "publicKey", "MCowBQYDK2VwAyEAexample"));
+        values.put("rabbitmq", Map.of("enabled", true, "host", "mq.internal"));
+        values.put("oidc", Map.of("enabled", true, "authServerUrl", "https://sso.example/realms/ops"));
+        values.put("config", Map.of("antidote.winrm.max-sessions", "64"));
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Path file : yamlFiles(PLAYBOOKS)) {
+            files.put(file.getFileName().toString(), Files.readString(file));
+        }
+        Map<String, String> steps = new LinkedHashMap<>();
+        for (Path file : yamlFiles(PLAYBOOKS.resolve("steps"))) {
+            steps.put(file.getFileName().toString(), Files.readString(file));
+        }
+        values.put("playbooks", Map.of("files", files, "steps", steps));
+        return values;
+    }
+
+    private static Map<String, Object> target(String name, String address, Map<String, Object> more, String credential) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("name", name);
+        target.put("address", address);
+        target.put("credential", credential);
+        target.putAll(more);
+        return target;
+    }
+
+    // --- rendering and reading manifests ---
+
+    record Manifests(List<Map<String, Object>> documents) {
+        Map<String, Object> one(String kind, String name) {
+            List<Map<String, Object>> found = documents.stream()
+                    .filter(d -> kind.equals(d.get("kind")) && name.equals(map(d, "metadata").get("name"))).toList();
+            assertThat(found).as("%s %s in %s", kind, name, kinds()).hasSize(1);
+            return found.get(0);
+        }
+
+        List<String> kinds() {
+            return documents.stream().map(d -> (String) d.get("kind")).toList();
+        }
+
+        Properties properties() {
+            Properties properties = new Properties();
+            try {
+                properties.load(new StringReader((String) map(one("ConfigMap", "r-antidote-config"), "data")
+                        .get("application.properties")));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return properties;
+        }
+    }
+
+    private static Manifests render(TemplateCommand template) {
+        String output = template.withName("r").call();
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(output)) {
+            if (document != null) {
+                documents.add(cast(document));
+            }
+        }
+        return new Manifests(documents);
+    }
+
+    private static Map<String, Object> container(Map<String, Object> deployment) {
+        return list(map(deployment, "spec", "template", "spec"), "containers").get(0);
+    }
+
+    private static Map<String, String> mounts(Map<String, Object> container) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        list(container, "volumeMounts").forEach(m -> mounts.put((String) m.get("name"), (String) m.get("mountPath")));
+        return mounts;
+    }
+
+    private static Map<String, Map<String, Object>> env(Map<String, Object> container) {
+        Map<String, Map<String, Object>> env = new LinkedHashMap<>();
+        list(container, "env").forEach(e -> env.put((String) e.get("name"), e));
+        return env;
+    }
+
+    private static Map<String, Object> volume(Map<String, Object> pod, String name) {
+        return list(pod, "volumes").stream().filter(v -> name.equals(v.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    static Map<String, Object> map(Map<String, Object> from, String... path) {
+        Map<String, Object> at = from;
+        for (String key : path) {
+            assertThat(at).as("at %s", key).containsKey(key);
+            at = cast(at.get(key));
+        }
+        return at;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> from, String key) {
+        assertThat(from).containsKey(key);
+        return (List<Map<String, Object>>) from.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    private static String yaml(Map<String, Object> values) {
+        return new Yaml().dump(values);
+    }
+
+    private static List<Path> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+}
