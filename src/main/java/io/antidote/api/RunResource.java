@@ -77,10 +77,11 @@ public class RunResource {
     @POST
     @APIResponse(responseCode = "202", description = "The run was recorded; it goes on by itself",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
-    @APIResponse(responseCode = "200", description = "dryRun: the scripts each target would receive; nothing written",
+    @APIResponse(responseCode = "200", description = "dryRun: the scripts each target would receive, nothing written;"
+            + " or, for an Idempotency-Key this caller sent before with the same body, the run that request created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RunRequests.Preview.class)))
-    public Uni<Response> request(RunRequestBody body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                    schema = @Schema(oneOf = {RunRequests.Preview.class, RunView.class})))
+    public Uni<Response> request(RunRequestBody body, @HeaderParam(RunRequests.IDEMPOTENCY_KEY) String idempotencyKey,
                                  @HeaderParam(ACTOR_HEADER) String actor, @Context UriInfo uri) {
         if (body == null) {
             return Uni.createFrom().item(Problem.response(400, "Malformed request body", "a JSON body is required",
@@ -92,9 +93,11 @@ public class RunResource {
             // Validation and rendering are pure and quick: no I/O, so fine on the event loop.
             return Uni.createFrom().item(() -> Response.ok(requests.preview(request)).build());
         }
-        return requests.submit(request)
-                .map(run -> Response.accepted(RunView.of(run))
-                        .location(uri.getBaseUriBuilder().path("api/v1/runs").path(run.runId().toString()).build())
+        return requests.accept(request)
+                .map(submitted -> (submitted.earlier() ? Response.ok(RunView.of(submitted.run()))
+                        : Response.accepted(RunView.of(submitted.run())))
+                        .location(uri.getBaseUriBuilder().path("api/v1/runs")
+                                .path(submitted.run().runId().toString()).build())
                         .build());
     }
 

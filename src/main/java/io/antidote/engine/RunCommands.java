@@ -2,6 +2,7 @@ package io.antidote.engine;
 
 import io.antidote.store.ConcurrencyConflictException;
 import io.antidote.store.EventStore;
+import io.antidote.store.Projector;
 import io.antidote.store.ReadModels;
 import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
@@ -72,7 +73,15 @@ public class RunCommands {
      * with ConcurrencyConflictException after {@value #CONFLICT_RETRIES} lost races in a row.
      */
     public Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES);
+        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Set.of(), Projector.NONE);
+    }
+
+    /**
+     * As {@link #decideAndAppend(UUID, Function)}, with {@code alongside} written in the append's transaction
+     * after the run's own read models: it commits with the events or rolls them back.
+     */
+    public Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, Projector alongside) {
+        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Set.of(), alongside);
     }
 
     /**
@@ -80,6 +89,10 @@ public class RunCommands {
      * run list row they lead to. Fails with ConcurrencyConflictException if the stream moved on.
      */
     public Uni<Decided> append(RunState before, List<RunEvent> events) {
+        return append(before, events, Projector.NONE);
+    }
+
+    private Uni<Decided> append(RunState before, List<RunEvent> events, Projector alongside) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Decided(before, List.of()));
         }
@@ -91,7 +104,8 @@ public class RunCommands {
         UUID runId = next.runId();
         var row = RunListProjection.of(next, events.get(events.size() - 1).at());
         return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                        models -> models.upsert(row).chain(() -> leases(models, runId, events)))
+                        models -> models.upsert(row).chain(() -> leases(models, runId, events))
+                                .chain(() -> alongside.project(models)))
                 .invoke(appended -> keep(next))
                 .invoke(appended -> listener.committed(runId, events))
                 .map(appended -> new Decided(next, events));
@@ -102,32 +116,28 @@ public class RunCommands {
         return conflicts.get();
     }
 
-    private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries) {
-        return decideAndAppend(runId, commandFor, retries, Set.of());
-    }
-
     /**
      * @param refused targets the store refused to let this run start in an earlier attempt of this
      *     command, because another run holds them: the command is decided with them busy
      */
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries,
-                                         Set<String> refused) {
+                                         Set<String> refused, Projector alongside) {
         RunState kept = inFlight.get(runId);
         Uni<Decided> decided = kept != null
-                ? decideOn(kept, commandFor, refused)
+                ? decideOn(kept, commandFor, refused, alongside)
                         // Decided on memory that may be behind the stream: forget it and decide on the stream.
                         .onFailure(CommandRejected.class).recoverWithUni(rejected -> {
                             inFlight.remove(runId, kept);
-                            return loadAndDecide(runId, commandFor, refused);
+                            return loadAndDecide(runId, commandFor, refused, alongside);
                         })
-                : loadAndDecide(runId, commandFor, refused);
+                : loadAndDecide(runId, commandFor, refused, alongside);
         return decided.onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
             inFlight.remove(runId);
             if (retries == 0) {
                 return Uni.createFrom().failure(conflict);
             }
             conflicts.incrementAndGet();
-            return decideAndAppend(runId, commandFor, retries - 1, refused);
+            return decideAndAppend(runId, commandFor, retries - 1, refused, alongside);
         }).onFailure(TargetBusyException.class).recoverWithUni(busy -> {
             TargetBusyException held = (TargetBusyException) busy;
             if (refused.containsAll(held.targets())) {
@@ -135,18 +145,20 @@ public class RunCommands {
             }
             Set<String> more = new HashSet<>(refused);
             more.addAll(held.targets());
-            return decideAndAppend(runId, commandFor, retries, Set.copyOf(more));
+            return decideAndAppend(runId, commandFor, retries, Set.copyOf(more), alongside);
         });
     }
 
-    private Uni<Decided> loadAndDecide(UUID runId, Function<RunState, RunCommand> commandFor, Set<String> refused) {
+    private Uni<Decided> loadAndDecide(UUID runId, Function<RunState, RunCommand> commandFor, Set<String> refused,
+                                       Projector alongside) {
         return store.load(runId)
-                .chain(stored -> decideOn(RunDecider.fold(codec.decodeAll(stored)), commandFor, refused));
+                .chain(stored -> decideOn(RunDecider.fold(codec.decodeAll(stored)), commandFor, refused, alongside));
     }
 
-    private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Set<String> refused) {
+    private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Set<String> refused,
+                                  Projector alongside) {
         return Uni.createFrom().item(() -> RunDecider.decide(commandFor.apply(state), state, refused))
-                .chain(events -> append(state, events));
+                .chain(events -> append(state, events, alongside));
     }
 
     /**

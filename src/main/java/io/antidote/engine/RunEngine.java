@@ -6,6 +6,7 @@ import io.antidote.playbook.Step;
 import io.antidote.playbook.StepOutputs;
 import io.antidote.engine.RunCommands.Decided;
 import io.antidote.store.EventStore;
+import io.antidote.store.Projector;
 import io.antidote.store.RunQueries;
 import io.antidote.store.TargetLeases;
 import io.antidote.winrm.Inventory;
@@ -105,8 +106,16 @@ public class RunEngine {
 
     /** Records a new run. It goes on by itself once this completes: see {@link #advanceLater(UUID)}. */
     public Uni<RunState> request(RunCommand.RequestRun command) {
+        return request(command, Projector.NONE);
+    }
+
+    /**
+     * Records a new run with {@code alongside} written in the same transaction as its first events (its
+     * idempotency key): both are stored or neither.
+     */
+    public Uni<RunState> request(RunCommand.RequestRun command, Projector alongside) {
         return writers.write(command.runId(), RunWriters.Kind.PERSON,
-                        () -> decideAndAppend(command.runId(), state -> command))
+                        () -> commands.decideAndAppend(command.runId(), state -> command, alongside))
                 .map(Decided::state);
     }
 

@@ -9,6 +9,10 @@ import io.antidote.playbook.RunPlanner;
 import io.antidote.playbook.Step;
 import io.antidote.playbook.StepOutputs;
 import io.antidote.playbook.TargetSelector;
+import io.antidote.store.IdempotencyClaim;
+import io.antidote.store.IdempotencyKeyTaken;
+import io.antidote.store.IdempotencyKeys;
+import io.antidote.store.Projector;
 import io.antidote.store.TargetBusyException;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
@@ -17,7 +21,9 @@ import io.antidote.workflow.RunPlan;
 import io.antidote.workflow.RunState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,15 +58,37 @@ public class RunRequests {
         }
     }
 
+    /**
+     * What a request led to: a new run, or ({@code earlier}) the run an earlier request with the same
+     * {@code Idempotency-Key} and body created.
+     */
+    public record Submitted(RunState run, boolean earlier) {
+    }
+
+    /** Header name, as errors about the key name it. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Visible ASCII, as a structured-field string carries it; long enough for any UUID or ticket-based key. */
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,200}");
+    /** Tried again this many times when a concurrent request's key expired between the claim and the look-up. */
+    private static final int KEY_RETRIES = 2;
+
     private final PlaybookCatalog catalog;
     private final Inventory inventory;
     private final PlaybookVersions versions;
     private final RunEngine engine;
     private final RunSecrets secrets;
     private final Clock clock;
+    private final IdempotencyKeys keys;
+    private final Duration keepKeysFor;
 
     RunRequests(PlaybookCatalog catalog, Inventory inventory, PlaybookVersions versions, RunEngine engine,
-                RunSecrets secrets, Clock clock) {
+                RunSecrets secrets, Clock clock, IdempotencyKeys keys,
+                @ConfigProperty(name = "antidote.idempotency.keep-for", defaultValue = "7d") Duration keepKeysFor) {
+        if (keepKeysFor.isNegative() || keepKeysFor.isZero()) {
+            throw new IllegalArgumentException("antidote.idempotency.keep-for must be a positive time, not " + keepKeysFor);
+        }
+        this.keys = keys;
+        this.keepKeysFor = keepKeysFor;
         this.secrets = secrets;
         this.catalog = catalog;
         this.inventory = inventory;
@@ -118,7 +146,53 @@ public class RunRequests {
         return receives;
     }
 
+    /** Records the request as a new run; see {@link #accept(Request)} for one that carries an idempotency key. */
     public Uni<RunState> submit(Request request) {
+        return accept(request).map(Submitted::run);
+    }
+
+    /**
+     * Records the request as a new run, unless the caller sent the same {@code Idempotency-Key} before and
+     * it has not expired: then the same body gets that run ({@code earlier}), and another body a 422 naming
+     * the key. The key is claimed in the transaction of the run's first events, so of concurrent requests
+     * with one key exactly one creates a run and the others answer with it.
+     */
+    public Uni<Submitted> accept(Request request) {
+        if (request.idempotencyKey() == null) {
+            return submit(request, null).map(run -> new Submitted(run, false));
+        }
+        if (!KEY.matcher(request.idempotencyKey()).matches()) {
+            return Uni.createFrom().failure(new InvalidRequestException(IDEMPOTENCY_KEY,
+                    "must be 1 to 200 visible ASCII characters"));
+        }
+        return accept(request, RequestFingerprint.of(request), KEY_RETRIES);
+    }
+
+    private Uni<Submitted> accept(Request request, String fingerprint, int retries) {
+        return earlier(request, fingerprint).chain(earlier -> earlier != null ? Uni.createFrom().item(earlier)
+                : submit(request, fingerprint).map(run -> new Submitted(run, false))
+                        .onFailure(IdempotencyKeyTaken.class).recoverWithUni(taken -> retries == 0
+                                ? Uni.createFrom().failure(taken)
+                                : accept(request, fingerprint, retries - 1)));
+    }
+
+    /** The run the caller's key answers for, or null; a 422 naming the key when it came with another body. */
+    private Uni<Submitted> earlier(Request request, String fingerprint) {
+        return keys.find(request.actor(), request.idempotencyKey()).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().nullItem();
+            }
+            if (!found.get().fingerprint().equals(fingerprint)) {
+                return Uni.createFrom().failure(new InvalidRequestException(IDEMPOTENCY_KEY, "'"
+                        + printable(request.idempotencyKey()) + "' was sent earlier with another request body, for run "
+                        + found.get().runId() + "; a different request needs a new key"));
+            }
+            return engine.load(found.get().runId()).map(run -> new Submitted(run, true));
+        });
+    }
+
+    /** @param fingerprint the body's fingerprint when the request carries a key (claimed with the run), else null */
+    private Uni<RunState> submit(Request request, String fingerprint) {
         Playbook playbook;
         Map<String, Object> params;
         List<String> targets;
@@ -146,16 +220,20 @@ public class RunRequests {
                     }
                 }).replaceWithVoid()
                 : Uni.createFrom().voidItem();
+        Projector claim = fingerprint == null ? Projector.NONE : models -> models.claim(new IdempotencyClaim(
+                request.actor(), request.idempotencyKey(), fingerprint, runId, keepKeysFor));
         return free.chain(() -> {
             RequestRun command = new RequestRun(runId, plan, secrets.keepAside(runId, playbook, kept), request.ticket(),
                     request.idempotencyKey(), request.actor(), clock.now());
-            return submit(playbook, command);
+            return submit(playbook, command, claim)
+                    // Nothing of the run was stored: its secrets have no run to go to.
+                    .onFailure().invoke(() -> secrets.forget(runId));
         });
     }
 
-    private Uni<RunState> submit(Playbook playbook, RequestRun command) {
+    private Uni<RunState> submit(Playbook playbook, RequestRun command, Projector alongside) {
         return versions.remember(playbook)
-                .chain(() -> engine.request(command))
+                .chain(() -> engine.request(command, alongside))
                 .invoke(state -> engine.advanceLater(state.runId()));
     }
 

@@ -53,13 +53,15 @@ public class PostgresEventStore implements EventStore {
     private final ObjectMapper objectMapper;
     private final RunSummaries runList;
     private final TargetLeases leases;
+    private final IdempotencyKeys idempotencyKeys;
     private final ChainAlarms alarms;
     private final Event<AppendedHead> appended;
     private final Map<UUID, Tip> tips = new ConcurrentHashMap<>();
 
     @Inject
     public PostgresEventStore(Pool pool, ObjectMapper objectMapper, RunSummaries runList, TargetLeases leases,
-                              ChainAlarms alarms, Event<AppendedHead> appended) {
+                              IdempotencyKeys idempotencyKeys, ChainAlarms alarms, Event<AppendedHead> appended) {
+        this.idempotencyKeys = idempotencyKeys;
         this.alarms = alarms;
         this.appended = appended;
         this.pool = pool;
@@ -346,6 +348,11 @@ public class PostgresEventStore implements EventStore {
         @Override
         public Uni<Void> releaseAll(UUID runId) {
             return leases.releaseAll(connection, runId);
+        }
+
+        @Override
+        public Uni<Void> claim(IdempotencyClaim claim) {
+            return idempotencyKeys.claim(connection, claim);
         }
     }
 

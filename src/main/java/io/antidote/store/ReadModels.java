@@ -4,8 +4,8 @@ import io.smallrye.mutiny.Uni;
 import java.util.UUID;
 
 /**
- * What a {@link Projector} may write in an append's transaction: the run list row and the target
- * leases. Each event store hands its own, so the engine's projection is the same whichever store it
+ * What a {@link Projector} may write in an append's transaction: the run list row, the target
+ * leases and a run request's idempotency key. Each event store hands its own, so the engine's projection is the same whichever store it
  * runs on.
  */
 public interface ReadModels {
@@ -24,4 +24,10 @@ public interface ReadModels {
 
     /** Lets go every target the run still holds (it ended). */
     Uni<Void> releaseAll(UUID runId);
+
+    /**
+     * Claims the caller's idempotency key for the run. Fails with {@link IdempotencyKeyTaken} if the key
+     * answers for another run and has not expired.
+     */
+    Uni<Void> claim(IdempotencyClaim claim);
 }

@@ -27,6 +27,8 @@ public class InMemoryEventStore implements EventStore {
     private final Set<UUID> eventIds = new HashSet<>();
     private final Map<UUID, RunSummary> summaries = new HashMap<>();
     private final Map<String, UUID> leases = new HashMap<>();
+    /** Idempotency keys by caller and key; never expire here (no clock). */
+    private final Map<List<String>, UUID> idempotencyKeys = new HashMap<>();
     private long position;
 
     @Override
@@ -77,6 +79,12 @@ public class InMemoryEventStore implements EventStore {
         }
         Map<String, UUID> leasesAfter = new HashMap<>(leases);
         staged.leaseChanges.forEach(change -> change.accept(leasesAfter));
+        for (IdempotencyClaim claim : staged.claims) {
+            UUID holder = idempotencyKeys.get(List.of(claim.caller(), claim.key()));
+            if (holder != null && !holder.equals(claim.runId())) {
+                throw new IdempotencyKeyTaken(claim);
+            }
+        }
 
         String prevHash = stream.isEmpty() ? EventHash.GENESIS : stream.get(stream.size() - 1).hash();
         List<StoredEvent> stored = new ArrayList<>(batch.size());
@@ -91,6 +99,7 @@ public class InMemoryEventStore implements EventStore {
         batch.forEach(pending -> eventIds.add(pending.event().eventId()));
         leases.clear();
         leases.putAll(leasesAfter);
+        staged.claims.forEach(claim -> idempotencyKeys.put(List.of(claim.caller(), claim.key()), claim.runId()));
         staged.summaries.forEach(summary -> summaries.merge(summary.runId(), summary,
                 (old, now) -> old.lastSeq() < now.lastSeq() ? now : old));
         return stored.stream().map(InMemoryEventStore::copy).toList();
@@ -106,6 +115,7 @@ public class InMemoryEventStore implements EventStore {
 
         final List<RunSummary> summaries = new ArrayList<>();
         final List<Consumer<Map<String, UUID>>> leaseChanges = new ArrayList<>();
+        final List<IdempotencyClaim> claims = new ArrayList<>();
 
         @Override
         public Uni<Void> upsert(RunSummary summary) {
@@ -130,6 +140,11 @@ public class InMemoryEventStore implements EventStore {
         @Override
         public Uni<Void> releaseAll(UUID runId) {
             return later(() -> leaseChanges.add(held -> held.values().removeIf(runId::equals)));
+        }
+
+        @Override
+        public Uni<Void> claim(IdempotencyClaim claim) {
+            return later(() -> claims.add(claim));
         }
 
         private static Uni<Void> later(Runnable write) {
