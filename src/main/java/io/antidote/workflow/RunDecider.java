@@ -554,90 +554,181 @@ public final class RunDecider {
     // ---- evolve ----
 
     public static RunState evolve(RunState state, RunEvent event) {
-        RunState next;
-        if (event instanceof RunRequested e) {
-            next = new RunState(e.runId(), RunStatus.PENDING, e.plan(), e.params(), e.ticket(), e.actor(), e.at(),
-                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), null, 0);
-        } else if (event instanceof RunStarted) {
-            next = state.withStatus(RunStatus.RUNNING, null);
-        } else if (event instanceof TargetStarted e) {
-            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.RUNNING));
-        } else if (event instanceof TargetWaiting e) {
-            next = state.withTarget(e.target(), TargetState::markedWaiting);
-        } else if (event instanceof StepStarted e) {
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.started(e.attempt(), e.at())));
-        } else if (event instanceof StepSucceeded e) {
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(),
-                    s -> s.finished(WorkStatus.SUCCEEDED, e.exitCode(), e.at()).withOutputs(e.outputs())));
-        } else if (event instanceof StepSkipped e) {
-            next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.SKIPPED, null, e.at())));
-        } else if (event instanceof StepFailed e) {
-            next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, e.exitCode(), e.at())));
-        } else if (event instanceof StepTimedOut e) {
-            next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
-        } else if (event instanceof StepInterrupted e) {
-            boolean again = state.plan().step(e.step()).idempotent();
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(),
-                    s -> again ? s.finished(WorkStatus.FAILED, null, e.at()).pendingUntil(null)
-                            : s.finished(WorkStatus.FAILED, null, e.at())));
-        } else if (event instanceof StepRetryScheduled e) {
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.pendingUntil(e.dueAt())));
-        } else if (event instanceof ApprovalRequested e) {
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.waitingApproval(e.dueAt())));
-        } else if (event instanceof ApprovalGranted e) {
-            next = state.withTarget(e.target(), t -> t.withStep(e.step(), StepState::approve));
-        } else if (event instanceof ApprovalRejected e) {
-            next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
-        } else if (event instanceof ApprovalTimedOut e) {
-            next = state.withTarget(e.target(),
-                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
-        } else if (event instanceof CompensationStarted e) {
-            next = state.withTarget(e.target(), t -> t.withCompensation(
-                    new Compensation(e.failedStep(), e.reason(), e.cancelled(), e.steps(), 0)));
-        } else if (event instanceof StepCompensated e) {
-            next = state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next())
-                    .withStep(e.step(), s -> s.finished(WorkStatus.COMPENSATED, s.exitCode(), s.finishedAt())));
-        } else if (event instanceof CompensationFailed e) {
-            next = state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next()));
-        } else if (event instanceof CancelRequested e) {
-            // A step waiting for approval will not start now: it is cancelled with the run.
-            next = state.cancelled(e.mode());
-            for (TargetState target : state.targets()) {
-                next = next.withTarget(target.name(), t -> t.withSteps(s -> s.status() == WorkStatus.WAITING_APPROVAL
-                        ? s.finished(WorkStatus.CANCELLED, null, e.at()) : s));
-            }
-        } else if (event instanceof TargetVerdictRecorded e) {
-            next = state.withTarget(e.target(), t -> t.withVerdict(e.verdict()));
-        } else if (event instanceof TargetReleased e) {
-            next = state.withTarget(e.target(), t -> t.released("released by '" + e.actor() + "': " + e.reason()));
-        } else if (event instanceof TargetSucceeded e) {
-            // Steps that only undo others never ran: say so rather than leave them pending.
-            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.SUCCEEDED).withSteps(
-                    s -> s.status() == WorkStatus.PENDING ? s.finished(WorkStatus.SKIPPED, null, null) : s));
-        } else if (event instanceof TargetFailed e) {
-            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.FAILED));
-        } else if (event instanceof TargetCancelled e) {
-            next = state.withTarget(e.target(), t -> t.withStatus(WorkStatus.CANCELLED));
-        } else if (event instanceof TargetSkipped e) {
-            next = state.withTarget(e.target(), t -> skipAll(t));
-        } else if (event instanceof RunSucceeded e) {
-            next = state.withStatus(RunStatus.SUCCEEDED, e.at());
-        } else if (event instanceof RunFailed e) {
-            next = state.withStatus(RunStatus.FAILED, e.at());
-        } else if (event instanceof RunCancelled e) {
-            next = state.withStatus(RunStatus.CANCELLED, e.at());
-        } else {
-            throw new IllegalArgumentException("unknown event " + event.getClass().getSimpleName());
-        }
+        RunState next = event.accept(new Evolution(state));
         if (next.status() == RunStatus.RUNNING || next.status() == RunStatus.WAITING_APPROVAL) {
             boolean waiting = next.targets().stream().anyMatch(TargetState::waitingApproval);
             next = next.withStatus(waiting ? RunStatus.WAITING_APPROVAL : RunStatus.RUNNING, null);
         }
         return next.nextVersion();
+    }
+
+    /** What each kind of event does to the state before it. */
+    private static final class Evolution implements RunEvent.Visitor<RunState> {
+        private final RunState state;
+
+        Evolution(RunState state) {
+            this.state = state;
+        }
+
+        @Override
+        public RunState runRequested(RunRequested e) {
+            return new RunState(e.runId(), RunStatus.PENDING, e.plan(), e.params(), e.ticket(), e.actor(), e.at(),
+                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), null, 0);
+        }
+
+        @Override
+        public RunState runStarted(RunStarted event) {
+            return state.withStatus(RunStatus.RUNNING, null);
+        }
+
+        @Override
+        public RunState targetStarted(TargetStarted e) {
+            return state.withTarget(e.target(), t -> t.withStatus(WorkStatus.RUNNING));
+        }
+
+        @Override
+        public RunState targetWaiting(TargetWaiting e) {
+            return state.withTarget(e.target(), TargetState::markedWaiting);
+        }
+
+        @Override
+        public RunState stepStarted(StepStarted e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.started(e.attempt(), e.at())));
+        }
+
+        @Override
+        public RunState stepSucceeded(StepSucceeded e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(),
+                    s -> s.finished(WorkStatus.SUCCEEDED, e.exitCode(), e.at()).withOutputs(e.outputs())));
+        }
+
+        @Override
+        public RunState stepSkipped(StepSkipped e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.SKIPPED, null, e.at())));
+        }
+
+        @Override
+        public RunState stepFailed(StepFailed e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, e.exitCode(), e.at())));
+        }
+
+        @Override
+        public RunState stepTimedOut(StepTimedOut e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        }
+
+        @Override
+        public RunState stepInterrupted(StepInterrupted e) {
+            boolean again = state.plan().step(e.step()).idempotent();
+            return state.withTarget(e.target(), t -> t.withStep(e.step(),
+                    s -> again ? s.finished(WorkStatus.FAILED, null, e.at()).pendingUntil(null)
+                            : s.finished(WorkStatus.FAILED, null, e.at())));
+        }
+
+        @Override
+        public RunState stepRetryScheduled(StepRetryScheduled e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.pendingUntil(e.dueAt())));
+        }
+
+        @Override
+        public RunState approvalRequested(ApprovalRequested e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.waitingApproval(e.dueAt())));
+        }
+
+        @Override
+        public RunState approvalGranted(ApprovalGranted e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), StepState::approve));
+        }
+
+        @Override
+        public RunState approvalRejected(ApprovalRejected e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        }
+
+        @Override
+        public RunState approvalTimedOut(ApprovalTimedOut e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.FAILED, null, e.at())));
+        }
+
+        @Override
+        public RunState compensationStarted(CompensationStarted e) {
+            return state.withTarget(e.target(), t -> t.withCompensation(
+                    new Compensation(e.failedStep(), e.reason(), e.cancelled(), e.steps(), 0)));
+        }
+
+        @Override
+        public RunState stepCompensated(StepCompensated e) {
+            return state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next())
+                    .withStep(e.step(), s -> s.finished(WorkStatus.COMPENSATED, s.exitCode(), s.finishedAt())));
+        }
+
+        @Override
+        public RunState compensationFailed(CompensationFailed e) {
+            return state.withTarget(e.target(), t -> t.withCompensation(t.compensation().next()));
+        }
+
+        @Override
+        public RunState cancelRequested(CancelRequested e) {
+            // A step waiting for approval will not start now: it is cancelled with the run.
+            RunState next = state.cancelled(e.mode());
+            for (TargetState target : state.targets()) {
+                next = next.withTarget(target.name(), t -> t.withSteps(s -> s.status() == WorkStatus.WAITING_APPROVAL
+                        ? s.finished(WorkStatus.CANCELLED, null, e.at()) : s));
+            }
+            return next;
+        }
+
+        @Override
+        public RunState targetVerdictRecorded(TargetVerdictRecorded e) {
+            return state.withTarget(e.target(), t -> t.withVerdict(e.verdict()));
+        }
+
+        @Override
+        public RunState targetReleased(TargetReleased e) {
+            return state.withTarget(e.target(), t -> t.released("released by '" + e.actor() + "': " + e.reason()));
+        }
+
+        @Override
+        public RunState targetSucceeded(TargetSucceeded e) {
+            // Steps that only undo others never ran: say so rather than leave them pending.
+            return state.withTarget(e.target(), t -> t.withStatus(WorkStatus.SUCCEEDED).withSteps(
+                    s -> s.status() == WorkStatus.PENDING ? s.finished(WorkStatus.SKIPPED, null, null) : s));
+        }
+
+        @Override
+        public RunState targetFailed(TargetFailed e) {
+            return state.withTarget(e.target(), t -> t.withStatus(WorkStatus.FAILED));
+        }
+
+        @Override
+        public RunState targetCancelled(TargetCancelled e) {
+            return state.withTarget(e.target(), t -> t.withStatus(WorkStatus.CANCELLED));
+        }
+
+        @Override
+        public RunState targetSkipped(TargetSkipped e) {
+            return state.withTarget(e.target(), t -> skipAll(t));
+        }
+
+        @Override
+        public RunState runSucceeded(RunSucceeded e) {
+            return state.withStatus(RunStatus.SUCCEEDED, e.at());
+        }
+
+        @Override
+        public RunState runFailed(RunFailed e) {
+            return state.withStatus(RunStatus.FAILED, e.at());
+        }
+
+        @Override
+        public RunState runCancelled(RunCancelled e) {
+            return state.withStatus(RunStatus.CANCELLED, e.at());
+        }
     }
 
     private static TargetState skipAll(TargetState target) {

@@ -14,6 +14,72 @@ import java.util.UUID;
  * read from a clock here).
  */
 public sealed interface RunEvent {
+    /**
+     * Something to do with each kind of event. Every fold over events implements this, so a new event is a
+     * compile error at every place that must decide what it means, where a chain of instanceof tests would
+     * fall through silently (Java 17 has no exhaustive pattern switch).
+     */
+    interface Visitor<R> {
+        R runRequested(RunRequested event);
+
+        R runStarted(RunStarted event);
+
+        R targetStarted(TargetStarted event);
+
+        R stepStarted(StepStarted event);
+
+        R stepSucceeded(StepSucceeded event);
+
+        R stepSkipped(StepSkipped event);
+
+        R stepFailed(StepFailed event);
+
+        R stepTimedOut(StepTimedOut event);
+
+        R stepInterrupted(StepInterrupted event);
+
+        R stepRetryScheduled(StepRetryScheduled event);
+
+        R approvalRequested(ApprovalRequested event);
+
+        R approvalGranted(ApprovalGranted event);
+
+        R approvalRejected(ApprovalRejected event);
+
+        R approvalTimedOut(ApprovalTimedOut event);
+
+        R compensationStarted(CompensationStarted event);
+
+        R stepCompensated(StepCompensated event);
+
+        R compensationFailed(CompensationFailed event);
+
+        R targetWaiting(TargetWaiting event);
+
+        R targetVerdictRecorded(TargetVerdictRecorded event);
+
+        R targetReleased(TargetReleased event);
+
+        R targetCancelled(TargetCancelled event);
+
+        R cancelRequested(CancelRequested event);
+
+        R runCancelled(RunCancelled event);
+
+        R targetSucceeded(TargetSucceeded event);
+
+        R targetFailed(TargetFailed event);
+
+        R targetSkipped(TargetSkipped event);
+
+        R runSucceeded(RunSucceeded event);
+
+        R runFailed(RunFailed event);
+    }
+
+    /** Calls the visitor's method for this kind of event. */
+    <R> R accept(Visitor<R> visitor);
+
 
     /** The actor of events that Antidote decides by itself. */
     String SYSTEM = "antidote";
@@ -56,14 +122,26 @@ public sealed interface RunEvent {
     /** A run was asked for: the plan it will follow, fixed from now on, and who asked. */
     record RunRequested(UUID runId, RunPlan plan, Map<String, Object> params, String ticket,
                         String idempotencyKey, String actor, Instant at) implements RunEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runRequested(this);
+        }
     }
 
     /** The run began work on its first target. */
     record RunStarted(String actor, Instant at) implements RunEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runStarted(this);
+        }
     }
 
     /** Work began on one target. */
     record TargetStarted(String target, String actor, Instant at) implements OfTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetStarted(this);
+        }
     }
 
     /**
@@ -72,6 +150,11 @@ public sealed interface RunEvent {
      */
     record StepStarted(String target, String step, int attempt, String compensates, String actor, Instant at)
             implements OfStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepStarted(this);
+        }
+
         public StepStarted(String target, String step, int attempt, String actor, Instant at) {
             this(target, step, attempt, null, actor, at);
         }
@@ -84,6 +167,11 @@ public sealed interface RunEvent {
      */
     record StepSucceeded(String target, String step, int attempt, int exitCode, String stdout, String stderr,
                          Map<String, Object> outputs, String actor, Instant at) implements EndsStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepSucceeded(this);
+        }
+
         public StepSucceeded {
             // Events recorded before outputs existed have none; null values are outputs not captured.
             outputs = Values.copy(outputs);
@@ -102,6 +190,11 @@ public sealed interface RunEvent {
      */
     record StepSkipped(String target, String step, String condition, Map<String, Object> values, String actor,
                        Instant at) implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepSkipped(this);
+        }
+
         public StepSkipped {
             values = Values.copy(values);
         }
@@ -113,40 +206,72 @@ public sealed interface RunEvent {
      */
     record StepFailed(String target, String step, int attempt, Integer exitCode, List<String> reasons,
                       String stdout, String stderr, String actor, Instant at) implements EndsStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepFailed(this);
+        }
     }
 
     /** The attempt ran past the step's timeout; its outcome, if it ever comes, is not recorded. */
     record StepTimedOut(String target, String step, int attempt, String reason, String actor, Instant at)
             implements EndsStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepTimedOut(this);
+        }
     }
 
     /** The service stopped while the attempt ran, so its outcome is unknown and will never be recorded. */
     record StepInterrupted(String target, String step, int attempt, String reason, String actor, Instant at)
             implements EndsStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepInterrupted(this);
+        }
     }
 
     /** The attempt failed in a way the step's retry policy covers: {@code attempt} starts at {@code dueAt}. */
     record StepRetryScheduled(String target, String step, int attempt, Instant dueAt, String reason, String actor,
                               Instant at) implements OfStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepRetryScheduled(this);
+        }
     }
 
     /** The next step of the target waits for someone in {@code role} to approve it, until {@code dueAt} if set. */
     record ApprovalRequested(String target, String step, String role, Instant dueAt, String actor, Instant at)
             implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.approvalRequested(this);
+        }
     }
 
     /** The actor approved the step; it starts now. */
     record ApprovalGranted(String target, String step, String comment, String actor, Instant at)
             implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.approvalGranted(this);
+        }
     }
 
     /** The actor rejected the step; the target fails without running it. */
     record ApprovalRejected(String target, String step, String comment, String actor, Instant at)
             implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.approvalRejected(this);
+        }
     }
 
     /** Nobody decided before the approval's deadline; the target fails without running the step. */
     record ApprovalTimedOut(String target, String step, String actor, Instant at) implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.approvalTimedOut(this);
+        }
     }
 
     /**
@@ -155,19 +280,35 @@ public sealed interface RunEvent {
      */
     record CompensationStarted(String target, String failedStep, String reason, boolean cancelled,
                                List<String> steps, String actor, Instant at) implements OfTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.compensationStarted(this);
+        }
     }
 
     /** The effect of {@code step} was undone by running {@code by}. */
     record StepCompensated(String target, String step, String by, String actor, Instant at) implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepCompensated(this);
+        }
     }
 
     /** {@code by} failed, so the effect of {@code step} is still in place; the other undo steps still run. */
     record CompensationFailed(String target, String step, String by, String reason, String actor, Instant at)
             implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.compensationFailed(this);
+        }
     }
 
     /** The target is held by another run; it starts once that run lets it go. */
     record TargetWaiting(String target, String reason, String actor, Instant at) implements OfTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetWaiting(this);
+        }
     }
 
     /**
@@ -175,6 +316,10 @@ public sealed interface RunEvent {
      * the target), and again after a person released it: see {@link Verdict}.
      */
     record TargetVerdictRecorded(String target, Verdict verdict, String actor, Instant at) implements OfTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetVerdictRecorded(this);
+        }
     }
 
     /**
@@ -182,38 +327,74 @@ public sealed interface RunEvent {
      * evidence: {@code reason} is theirs. The restore step runs next; the verdict after it says how it went.
      */
     record TargetReleased(String target, String step, String reason, String actor, Instant at) implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetReleased(this);
+        }
     }
 
     /** The target was stopped by a cancel, after its undo steps ran. */
     record TargetCancelled(String target, String reason, String actor, Instant at) implements EndsTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetCancelled(this);
+        }
     }
 
     /** Someone asked the run to stop: no new step starts; the running one finishes or is interrupted. */
     record CancelRequested(RunCommand.CancelMode mode, String actor, Instant at) implements RunEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cancelRequested(this);
+        }
     }
 
     /** The run stopped after a cancel; every target ended. */
     record RunCancelled(String reason, String actor, Instant at) implements EndsRun {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runCancelled(this);
+        }
     }
 
     /** Every step of the target succeeded. */
     record TargetSucceeded(String target, String actor, Instant at) implements EndsTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetSucceeded(this);
+        }
     }
 
     /** The target stopped at a failed step; later steps never ran on it. */
     record TargetFailed(String target, String step, String reason, String actor, Instant at)
             implements AtStep, EndsTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetFailed(this);
+        }
     }
 
     /** The target was never started because the rollout stopped before reaching it. */
     record TargetSkipped(String target, String reason, String actor, Instant at) implements EndsTarget {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.targetSkipped(this);
+        }
     }
 
     /** Every target succeeded. */
     record RunSucceeded(String actor, Instant at) implements EndsRun {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runSucceeded(this);
+        }
     }
 
     /** At least one target failed; the rollout stopped there. */
     record RunFailed(String reason, String actor, Instant at) implements EndsRun {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runFailed(this);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,30 @@ class RunEventTypesTest {
         List<Class<?>> checked = new ArrayList<>(List.of(RunEvent.RunRequested.class));
         EACH_AFTER_WORK.forEach(events -> checked.add(last(events).getClass()));
         assertThat(checked).as("event kinds folded by this test").containsExactlyInAnyOrderElementsOf(RunEventTypes.ALL);
+    }
+
+    /** The visitor is what makes folds exhaustive: each kind must land in its own method, and no other. */
+    @Test
+    void every_kind_of_event_reaches_the_visitor_method_named_after_it() {
+        List<String> called = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        RunEvent.Visitor<Object> recorder = (RunEvent.Visitor<Object>) Proxy.newProxyInstance(
+                RunEvent.Visitor.class.getClassLoader(), new Class<?>[] {RunEvent.Visitor.class},
+                (proxy, method, args) -> {
+                    called.add(method.getName() + ":" + args[0].getClass().getSimpleName());
+                    return null;
+                });
+        List<RunEvent> oneOfEach = new ArrayList<>(List.of(AT_WORK.get(0)));
+        EACH_AFTER_WORK.forEach(events -> oneOfEach.add(last(events)));
+        oneOfEach.forEach(event -> event.accept(recorder));
+
+        assertThat(called).as("visitor methods called, one event of each kind").containsExactlyElementsOf(
+                oneOfEach.stream().map(e -> {
+                    String name = e.getClass().getSimpleName();
+                    return Character.toLowerCase(name.charAt(0)) + name.substring(1) + ":" + name;
+                }).toList());
+        assertThat(RunEvent.Visitor.class.getDeclaredMethods()).as("one visitor method per kind of event")
+                .hasSize(RunEventTypes.ALL.size());
     }
 
     @Test
