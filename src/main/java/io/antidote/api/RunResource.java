@@ -9,6 +9,7 @@ import io.antidote.engine.RunEngine;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
+import io.antidote.store.StoredEvent;
 import io.antidote.store.EventStore;
 import io.antidote.store.ChainAlarms;
 import io.antidote.store.RunSummaries;
@@ -192,13 +193,13 @@ public class RunResource {
 
     @GET
     @Path("{id}/events")
-    public Uni<List<EventView>> events(@PathParam("id") String id) {
+    public Uni<List<StoredEvent>> events(@PathParam("id") String id) {
         UUID runId = runId(id);
         return store.load(runId).map(events -> {
             if (events.isEmpty()) {
                 throw new NotFoundException("no run " + runId);
             }
-            return events.stream().map(EventView::of).toList();
+            return events;
         });
     }
 

@@ -21,9 +21,7 @@ final class AppendBatch {
 
         /** The event as stored at {@code position}, chained after {@code prevHash}. */
         StoredEvent stored(long position, UUID runId, String prevHash, String hash) {
-            return new StoredEvent(position, event.eventId(), runId, seq, event.type(), event.occurredAt(),
-                    event.actor(), event.target(), event.step(), event.attempt(), event.data().deepCopy(), prevHash,
-                    hash);
+            return new StoredEvent(position, runId, seq, event.withData(event.data().deepCopy()), prevHash, hash);
         }
     }
 

@@ -53,7 +53,7 @@ public final class EventHash {
 
     /** Recomputes a stored event's hash from its fields and its {@code prevHash}. */
     public static String of(StoredEvent event) {
-        return of(event.prevHash(), event.runId(), event.seq(), asNew(event));
+        return of(event.prevHash(), event.runId(), event.seq(), event.event());
     }
 
     /** SHA-256 hex of {@code prevHash + "\n" + canonicalJson}. */
@@ -108,10 +108,6 @@ public final class EventHash {
             throw new IllegalArgumentException("occurredAt must lie within years 1 to 9999, got " + instant);
         }
         return MICROS_UTC.format(micros);
-    }
-
-    static NewEvent asNew(StoredEvent e) {
-        return new NewEvent(e.eventId(), e.type(), e.occurredAt(), e.actor(), e.target(), e.step(), e.attempt(), e.data());
     }
 
     private static MessageDigest sha256() {

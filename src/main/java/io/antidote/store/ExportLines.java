@@ -14,7 +14,7 @@ public final class ExportLines {
     private ExportLines() {}
 
     public static String of(StoredEvent event) {
-        ObjectNode line = EventHash.envelope(event.runId(), event.seq(), EventHash.asNew(event));
+        ObjectNode line = EventHash.envelope(event.runId(), event.seq(), event.event());
         line.put("hash", event.hash());
         line.put("prevHash", event.prevHash());
         line.put("record", "event");

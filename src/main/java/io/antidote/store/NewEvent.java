@@ -42,4 +42,9 @@ public record NewEvent(
         }
         occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
     }
+
+    /** The same event with other data, for tools that show how a changed event fails to verify. */
+    public NewEvent withData(ObjectNode data) {
+        return new NewEvent(eventId, type, occurredAt, actor, target, step, attempt, data);
+    }
 }

@@ -85,9 +85,10 @@ public class Outbox {
     }
 
     private StoredEvent toStored(Object[] row) {
-        return new StoredEvent(((Number) row[0]).longValue(), (UUID) row[1], (UUID) row[2],
-                ((Number) row[3]).longValue(), (String) row[4], micros(((Number) row[5]).longValue()), (String) row[6], (String) row[7],
-                (String) row[8], row[9] == null ? null : ((Number) row[9]).intValue(), data((String) row[10]),
+        return new StoredEvent(((Number) row[0]).longValue(), (UUID) row[2], ((Number) row[3]).longValue(),
+                new NewEvent((UUID) row[1], (String) row[4], micros(((Number) row[5]).longValue()), (String) row[6],
+                        (String) row[7], (String) row[8], row[9] == null ? null : ((Number) row[9]).intValue(),
+                        data((String) row[10])),
                 ((String) row[11]).trim(), ((String) row[12]).trim());
     }
 

@@ -303,9 +303,10 @@ public class PostgresEventStore implements EventStore {
 
     private StoredEvent toStored(UUID runId, Row row) {
         long seq = row.getLong("seq");
-        return new StoredEvent(row.getLong("position"), row.getUUID("event_id"), runId, seq, row.getString("type"),
-                row.getOffsetDateTime("occurred_at").toInstant(), row.getString("actor"), row.getString("target"),
-                row.getString("step"), row.getInteger("attempt"), parseData(runId, seq, row.getString("data")),
+        return new StoredEvent(row.getLong("position"), runId, seq,
+                new NewEvent(row.getUUID("event_id"), row.getString("type"), row.getOffsetDateTime("occurred_at").toInstant(),
+                        row.getString("actor"), row.getString("target"), row.getString("step"), row.getInteger("attempt"),
+                        parseData(runId, seq, row.getString("data"))),
                 row.getString("prev_hash"), row.getString("hash"));
     }
 

@@ -111,9 +111,7 @@ class EventCodecTest {
         long seq = 0;
         for (RunEvent event : ONE_OF_EACH) {
             NewEvent encoded = codec.encode(event);
-            StoredEvent stored = new StoredEvent(++seq, encoded.eventId(), RUN, seq, encoded.type(),
-                    encoded.occurredAt(), encoded.actor(), encoded.target(), encoded.step(), encoded.attempt(),
-                    encoded.data(), "0".repeat(64), "f".repeat(64));
+            StoredEvent stored = new StoredEvent(++seq, RUN, seq, encoded, "0".repeat(64), "f".repeat(64));
             assertThat(codec.decode(stored)).as("%s after a round trip", encoded.type()).isEqualTo(event);
         }
     }
@@ -160,8 +158,9 @@ class EventCodecTest {
     void an_approval_recorded_with_its_step_in_data_reads_the_same() throws Exception {
         var data = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
                 "{\"step\":\"patch\",\"comment\":\"change CHG-7\"}");
-        StoredEvent old = new StoredEvent(1, UUID.randomUUID(), RUN, 1, "ApprovalGranted", AT, "bob", "ex01",
-                null, null, data, "0".repeat(64), "f".repeat(64));
+        StoredEvent old = new StoredEvent(1, RUN, 1,
+                new NewEvent(UUID.randomUUID(), "ApprovalGranted", AT, "bob", "ex01", null, null, data), "0".repeat(64),
+                "f".repeat(64));
         assertThat(codec.decode(old)).isEqualTo(new RunEvent.ApprovalGranted("ex01", "patch", "change CHG-7", "bob",
                 AT));
     }
@@ -170,16 +169,17 @@ class EventCodecTest {
     void a_step_success_recorded_before_outputs_existed_reads_as_one_without_outputs() throws Exception {
         var data = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
                 "{\"exitCode\":0,\"stdout\":\"isolated\",\"stderr\":\"\"}");
-        StoredEvent old = new StoredEvent(1, UUID.randomUUID(), RUN, 1, "StepSucceeded", AT, SYSTEM, "ex01",
-                "isolate", 1, data, "0".repeat(64), "f".repeat(64));
+        StoredEvent old = new StoredEvent(1, RUN, 1,
+                new NewEvent(UUID.randomUUID(), "StepSucceeded", AT, SYSTEM, "ex01", "isolate", 1, data), "0".repeat(64),
+                "f".repeat(64));
         assertThat(codec.decode(old)).isEqualTo(new RunEvent.StepSucceeded("ex01", "isolate", 1, 0, "isolated", "",
                 Map.of(), SYSTEM, AT));
     }
 
     @Test
     void an_unknown_stored_type_is_reported_with_its_run_and_seq() {
-        StoredEvent stored = new StoredEvent(1, UUID.randomUUID(), RUN, 7, "StepTeleported", AT, SYSTEM, null, null,
-                null, new ObjectMapper().createObjectNode(), "0".repeat(64), "f".repeat(64));
+        StoredEvent stored = new StoredEvent(1, RUN, 7, new NewEvent(UUID.randomUUID(), "StepTeleported", AT, SYSTEM,
+                null, null, null, new ObjectMapper().createObjectNode()), "0".repeat(64), "f".repeat(64));
         assertThatThrownBy(() -> codec.decode(stored)).hasMessageContaining("seq 7").hasMessageContaining("StepTeleported");
     }
 }

@@ -87,9 +87,7 @@ class OutputsAfterRestartTest {
         for (RunEvent event : history) {
             NewEvent encoded = codec.encode(event);
             seq++;
-            restored.add(codec.decode(new StoredEvent(seq, encoded.eventId(), runId, seq, encoded.type(),
-                    encoded.occurredAt(), encoded.actor(), encoded.target(), encoded.step(), encoded.attempt(),
-                    encoded.data(), "0".repeat(64), "f".repeat(64))));
+            restored.add(codec.decode(new StoredEvent(seq, runId, seq, encoded, "0".repeat(64), "f".repeat(64))));
         }
         RunState resumed = RunDecider.fold(restored);
         Step report = PLAYBOOK.step("report").orElseThrow();

@@ -43,8 +43,7 @@ final class Events {
         for (NewEvent e : events) {
             seq++;
             String hash = EventHash.of(prev, runId, seq, e);
-            stored.add(new StoredEvent(seq, e.eventId(), runId, seq, e.type(), e.occurredAt(), e.actor(), e.target(),
-                    e.step(), e.attempt(), e.data(), prev, hash));
+            stored.add(new StoredEvent(seq, runId, seq, e, prev, hash));
             prev = hash;
         }
         return stored;

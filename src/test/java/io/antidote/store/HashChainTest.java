@@ -29,8 +29,7 @@ class HashChainTest {
     void edited_data_breaks_the_chain_at_the_edited_event() {
         List<StoredEvent> edited = new ArrayList<>(history);
         StoredEvent e = edited.get(2);
-        edited.set(2, new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(), e.actor(),
-                e.target(), e.step(), e.attempt(), data("{\"note\":\"nothing happened\"}"), e.prevHash(), e.hash()));
+        edited.set(2, e.withData(data("{\"note\":\"nothing happened\"}")));
         assertThat(HashChain.verify(edited)).as("first broken seq after editing seq 3's data").hasValue(3);
     }
 
@@ -38,10 +37,10 @@ class HashChainTest {
     void an_edit_that_recomputes_its_own_hash_still_breaks_the_next_link() {
         List<StoredEvent> edited = new ArrayList<>(history);
         StoredEvent e = edited.get(1);
-        StoredEvent forged = new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(),
-                "mallory", e.target(), e.step(), e.attempt(), e.data(), e.prevHash(), null);
-        forged = new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(), "mallory",
-                e.target(), e.step(), e.attempt(), e.data(), e.prevHash(), EventHash.of(forged));
+        NewEvent byMallory = new NewEvent(e.eventId(), e.type(), e.occurredAt(), "mallory", e.target(), e.step(),
+                e.attempt(), e.data());
+        StoredEvent forged = new StoredEvent(e.position(), e.runId(), e.seq(), byMallory, e.prevHash(),
+                EventHash.of(e.prevHash(), e.runId(), e.seq(), byMallory));
         edited.set(1, forged);
         assertThat(HashChain.verify(edited)).as("first broken seq after re-hashing a forged seq 2").hasValue(3);
     }
@@ -65,10 +64,8 @@ class HashChainTest {
     void a_first_event_not_chained_to_the_genesis_hash_breaks_the_chain() {
         StoredEvent e = history.get(0);
         String prev = "f".repeat(64);
-        StoredEvent rechained = new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(),
-                e.actor(), e.target(), e.step(), e.attempt(), e.data(), prev, null);
-        rechained = new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(), e.actor(),
-                e.target(), e.step(), e.attempt(), e.data(), prev, EventHash.of(rechained));
+        StoredEvent rechained = new StoredEvent(e.position(), e.runId(), e.seq(), e.event(), prev,
+                EventHash.of(prev, e.runId(), e.seq(), e.event()));
         assertThat(HashChain.verify(List.of(rechained))).as("first broken seq of a run not starting at genesis").hasValue(1);
     }
 

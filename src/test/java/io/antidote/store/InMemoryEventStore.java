@@ -106,8 +106,7 @@ public class InMemoryEventStore implements EventStore {
     }
 
     private static StoredEvent copy(StoredEvent e) {
-        return new StoredEvent(e.position(), e.eventId(), e.runId(), e.seq(), e.type(), e.occurredAt(), e.actor(),
-                e.target(), e.step(), e.attempt(), e.data().deepCopy(), e.prevHash(), e.hash());
+        return e.withData(e.data().deepCopy());
     }
 
     /** A projector's writes, kept until the append commits. */
