@@ -47,20 +47,22 @@ public class RunCommands {
     private final EventStore store;
     private final EventCodec codec;
     private final AppendListener listener;
+    private final RunMetrics metrics;
     private final AtomicLong conflicts = new AtomicLong();
     /** Runs in flight as last appended or loaded here; see the class comment for why this is safe. */
     private final Map<UUID, RunState> inFlight = new ConcurrentHashMap<>();
 
     /** A writer nobody listens to, such as a second engine in a test. */
     RunCommands(EventStore store, EventCodec codec) {
-        this(store, codec, new NoAppendListener());
+        this(store, codec, new NoAppendListener(), RunMetrics.unregistered());
     }
 
     @Inject
-    RunCommands(EventStore store, EventCodec codec, AppendListener listener) {
+    RunCommands(EventStore store, EventCodec codec, AppendListener listener, RunMetrics metrics) {
         this.store = store;
         this.listener = listener;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     /** What a command decided, and the state after it. */
@@ -94,6 +96,7 @@ public class RunCommands {
 
     private Uni<Decided> append(RunState before, List<RunEvent> events, Projector alongside) {
         if (events.isEmpty()) {
+            metrics.seen(before);
             return Uni.createFrom().item(new Decided(before, List.of()));
         }
         RunState after = before;
@@ -103,11 +106,16 @@ public class RunCommands {
         RunState next = after;
         UUID runId = next.runId();
         var row = RunListProjection.of(next, events.get(events.size() - 1).at());
-        return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                        models -> models.upsert(row).chain(() -> leases(models, runId, events))
-                                .chain(() -> alongside.project(models)))
+        return Uni.createFrom().deferred(() -> {
+                    long start = System.nanoTime();
+                    return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
+                                    models -> models.upsert(row).chain(() -> leases(models, runId, events))
+                                            .chain(() -> alongside.project(models)))
+                            .onItemOrFailure().invoke((appended, failure) -> metrics.appended(start, outcome(failure)));
+                })
                 .invoke(appended -> keep(next))
                 .invoke(appended -> listener.committed(runId, events))
+                .invoke(appended -> metrics.committed(before, events))
                 .map(appended -> new Decided(next, events));
     }
 
@@ -133,6 +141,7 @@ public class RunCommands {
                 : loadAndDecide(runId, commandFor, refused, alongside);
         return decided.onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
             inFlight.remove(runId);
+            metrics.conflict(retries > 0);
             if (retries == 0) {
                 return Uni.createFrom().failure(conflict);
             }
@@ -177,6 +186,16 @@ public class RunCommands {
             }
         }
         return done;
+    }
+
+    private static String outcome(Throwable failure) {
+        if (failure == null) {
+            return "committed";
+        }
+        if (failure instanceof ConcurrencyConflictException) {
+            return "conflict";
+        }
+        return failure instanceof TargetBusyException ? "target_busy" : "failed";
     }
 
     /** Remembers a run in flight at its newest version; a finished run is forgotten. */

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -61,12 +62,19 @@ public class RunWriters {
     }
 
     private final Vertx vertx;
+    private final RunMetrics metrics;
     private final Map<UUID, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicInteger waitingOutcomes = new AtomicInteger();
     private final AtomicInteger waitingOther = new AtomicInteger();
 
     RunWriters(Vertx vertx) {
+        this(vertx, RunMetrics.unregistered());
+    }
+
+    @Inject
+    RunWriters(Vertx vertx, RunMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     /**
@@ -150,6 +158,7 @@ public class RunWriters {
                         return;
                     }
                     Duration pause = work.failed();
+                    metrics.writeRetried(work.kind);
                     LOG.warnf("Run %s: %s not stored yet (failure %d, trying again in %d ms): %s", runId,
                             work.kind == Kind.OUTCOME ? "a step outcome" : "an engine decision", work.failures,
                             pause.toMillis(), failure.getMessage());

@@ -5,8 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class StepWorkers {
 
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
 
     StepWorkers(@ConfigProperty(name = "antidote.engine.max-concurrent-steps", defaultValue = "32") int size) {
         AtomicInteger n = new AtomicInteger();
@@ -25,7 +27,17 @@ public class StepWorkers {
             t.setDaemon(true);
             return t;
         };
-        this.pool = Executors.newFixedThreadPool(size, named);
+        this.pool = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named);
+    }
+
+    /** Steps waiting for a free worker. */
+    int queued() {
+        return pool.getQueue().size();
+    }
+
+    /** Workers running a step now. */
+    int busy() {
+        return pool.getActiveCount();
     }
 
     public ExecutorService pool() {

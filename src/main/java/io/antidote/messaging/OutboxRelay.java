@@ -1,6 +1,10 @@
 package io.antidote.messaging;
 
 import io.antidote.store.Outbox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -15,7 +19,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes committed run events to {@link Channels#RUN_EVENTS} from the event table itself, which is
@@ -35,16 +42,34 @@ public class OutboxRelay {
     private final int batchSize;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean stopping;
+    /** When the relay last found nothing committed left to publish (System.nanoTime). */
+    private final AtomicLong caughtUp = new AtomicLong(System.nanoTime());
+    private final Counter published;
+    private final Timer delay;
     private long timer = -1;
 
     OutboxRelay(Outbox outbox, @Channel(Channels.RUN_EVENTS) MutinyEmitter<RunEventMessage> emitter, Vertx vertx,
                 @ConfigProperty(name = "antidote.outbox.interval", defaultValue = "250") long intervalMillis,
-                @ConfigProperty(name = "antidote.outbox.batch-size", defaultValue = "500") int batchSize) {
+                @ConfigProperty(name = "antidote.outbox.batch-size", defaultValue = "500") int batchSize,
+                MeterRegistry registry) {
         this.outbox = outbox;
         this.emitter = emitter;
         this.vertx = vertx;
         this.intervalMillis = intervalMillis;
         this.batchSize = batchSize;
+        this.published = Counter.builder("antidote.outbox.published").description("Run events published")
+                .register(registry);
+        this.delay = Timer.builder("antidote.outbox.delay")
+                .description("From an event's time to its publication")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        // Grows while the relay fails or falls behind (a broker down, a backlog); near 0 while it keeps up.
+        Gauge.builder("antidote.outbox.lag", caughtUp, since -> (System.nanoTime() - since.get()) / 1e9)
+                .description("Seconds since the relay last had nothing committed left to publish")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent start) {
@@ -81,7 +106,17 @@ public class OutboxRelay {
             for (var event : events) {
                 sends = sends.chain(() -> emitter.send(RunEventMessage.of(event)));
             }
-            return sends;
-        }).chain(count -> count == batchSize ? drain() : Uni.createFrom().item(count));
+            return sends.invoke(() -> {
+                Instant now = Instant.now();
+                published.increment(events.size());
+                events.forEach(event -> delay.record(Duration.between(event.occurredAt(), now)));
+            });
+        }).chain(count -> {
+            if (count == batchSize) {
+                return drain();
+            }
+            caughtUp.set(System.nanoTime());
+            return Uni.createFrom().item(count);
+        });
     }
 }

@@ -1,6 +1,11 @@
 package io.antidote.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +25,15 @@ public class ChainAlarms {
 
     private final Map<UUID, ChainCheck> failing = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+
+    void meters(@Observes StartupEvent start, MeterRegistry registry) {
+        FunctionCounter.builder("antidote.chain.verification.failures", failures, AtomicLong::get)
+                .description("Run histories found failing verification (a new or changed failure each)")
+                .register(registry);
+        Gauge.builder("antidote.chain.failing.runs", failing, Map::size)
+                .description("Runs whose history fails verification now")
+                .register(registry);
+    }
 
     /** Records the outcome of a verification: raises the alarm for a failure, clears it for a pass. */
     public void observe(ChainCheck check) {

@@ -35,6 +35,12 @@ final class CircuitBreaker {
         }
     }
 
+    /** Targets whose circuit is open now. */
+    int open() {
+        Instant now = clock.instant();
+        return (int) circuits.values().stream().filter(c -> c.openUntil != null && now.isBefore(c.openUntil)).count();
+    }
+
     void succeeded(String target) {
         circuits.remove(target);
     }
@@ -52,7 +58,8 @@ final class CircuitBreaker {
 
     private static final class Circuit {
         int failures;
-        Instant openUntil;
+        // Read by the metrics gauge outside compute().
+        volatile Instant openUntil;
     }
 
     /** Fails fast: the target failed too often lately to be worth a connection attempt. */

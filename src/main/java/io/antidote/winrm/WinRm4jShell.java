@@ -1,6 +1,8 @@
 package io.antidote.winrm;
 
 import io.cloudsoft.winrm4j.client.WinRmClientContext;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,16 +44,22 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     private final CircuitBreaker breaker;
     private final ScheduledExecutorService janitor;
     private final AtomicInteger opened = new AtomicInteger();
+    private final WinRmMetrics metrics;
     private volatile WinRmTrust trust;
 
     @Inject
-    WinRm4jShell(CredentialResolver credentials, WinRmConfig config) {
-        this(credentials, WinRmSettings.from(config), Clock.systemUTC());
+    WinRm4jShell(CredentialResolver credentials, WinRmConfig config, MeterRegistry registry) {
+        this(credentials, WinRmSettings.from(config), Clock.systemUTC(), new WinRmMetrics(registry));
     }
 
     public WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock) {
+        this(credentials, settings, clock, WinRmMetrics.unregistered());
+    }
+
+    private WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock, WinRmMetrics metrics) {
         this.credentials = credentials;
         this.settings = settings;
+        this.metrics = metrics;
         WsManCalls.install(context);
         // CXF 3.6 gives each HTTPS conduit an SSLContext of its own, trusting only the JVM's CAs, and WinRM4j sets
         // one only for NTLM and only from its builder: every conduit of this bus gets the transport's trust.
@@ -74,6 +82,12 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         if (settings.trustStore().isPresent()) {
             trust = WinRmTrust.install(settings);
         }
+        Gauge.builder("antidote.winrm.circuits.open", breaker, CircuitBreaker::open)
+                .description("Targets whose circuit breaker is open: calls to them fail fast").register(metrics.registry());
+        Gauge.builder("antidote.winrm.sessions.waiting", sessions, Semaphore::getQueueLength)
+                .description("Calls waiting for a session permit across the fleet").register(metrics.registry());
+        Gauge.builder("antidote.winrm.sessions.busy", sessions, s -> settings.maxSessions() - s.availablePermits())
+                .description("Session permits in use across the fleet").register(metrics.registry());
     }
 
     @Override
@@ -83,6 +97,18 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     @Override
     public ScriptResult runPowerShell(Target target, String script, Duration timeout) {
+        long start = System.nanoTime();
+        try {
+            ScriptResult result = runMetered(target, script, timeout);
+            metrics.call(start, null);
+            return result;
+        } catch (RuntimeException | Error failure) {
+            metrics.call(start, failure);
+            throw failure;
+        }
+    }
+
+    private ScriptResult runMetered(Target target, String script, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         breaker.check(target.name());
         Credential credential = credentials.resolve(target.credential());
