@@ -116,6 +116,7 @@ public class RunCommands {
                 .invoke(appended -> keep(next))
                 .invoke(appended -> listener.committed(runId, events))
                 .invoke(appended -> metrics.committed(before, events))
+                .invoke(appended -> TransitionLog.committed(runId, next.plan() == null ? null : next.plan().playbook(), events))
                 .map(appended -> new Decided(next, events));
     }
 

@@ -127,7 +127,11 @@ public class RunEngine {
     /** Moves the run on in the background, on its own Vert.x context. */
     public void advanceLater(UUID runId) {
         VertxContexts.onNewContext(vertx, () -> advance(runId))
-                .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not advance: %s", runId, e.getMessage()));
+                .subscribe().with(ignored -> { }, e -> {
+                    try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
+                        LOG.errorf("Run %s could not advance: %s", runId, e.getMessage());
+                    }
+                });
     }
 
     Uni<Void> advance(UUID runId) {
@@ -160,13 +164,19 @@ public class RunEngine {
     }
 
     private void resume(UUID runId) {
-        LOG.infof("Resuming run %s", runId);
+        try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
+            LOG.infof("Resuming run %s", runId);
+        }
         // Attempts shown as running lost their outcome with the process: the decider closes them and runs
         // again those that are idempotent (Recover), then the run goes on and its timers are set again.
         writers.write(runId, RunWriters.Kind.RECOVERY, () -> leases.heldAgainst(runId)
                         .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
                         .chain(this::carryOut))
-                .subscribe().with(ignored -> { }, e -> LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage()));
+                .subscribe().with(ignored -> { }, e -> {
+                    try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
+                        LOG.errorf("Run %s could not be resumed: %s", runId, e.getMessage());
+                    }
+                });
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
@@ -189,9 +199,12 @@ public class RunEngine {
         for (RunEvent e : decided.events()) {
             if (e instanceof StepStarted started) {
                 execute(runId, state, started)
-                        .subscribe().with(ignored -> { },
-                                failure -> LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId,
-                                        started.step(), started.target(), failure.getMessage()));
+                        .subscribe().with(ignored -> { }, failure -> {
+                            try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
+                                LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId, started.step(),
+                                        started.target(), failure.getMessage());
+                            }
+                        });
             } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
                 interrupt(runId);
             } else if (e instanceof RunEvent.TargetWaiting waiting) {
@@ -274,7 +287,9 @@ public class RunEngine {
                     // Timed out or cancelled while it waited for a free worker: its outcome is decided and
                     // recorded, a retry may already be on its way, so this attempt must not reach the host.
                     if (!outcome.isDone()) {
-                        outcome.complete(attempt(state, started, playbook, step, timeout));
+                        try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
+                            outcome.complete(attempt(state, started, playbook, step, timeout));
+                        }
                     }
                 });
             } catch (RejectedExecutionException shuttingDown) {
@@ -293,8 +308,10 @@ public class RunEngine {
                                     .chain(this::carryOut))
                             .onFailure(CommandRejected.class).recoverWithItem(rejected -> {
                                 // Another engine recorded this attempt first; its outcome stands.
-                                LOG.warnf("Run %s: outcome of %s on %s not recorded: %s", runId, started.step(),
-                                        started.target(), rejected.getMessage());
+                                try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
+                                    LOG.warnf("Run %s: outcome of %s on %s not recorded: %s", runId, started.step(),
+                                            started.target(), rejected.getMessage());
+                                }
                                 return null;
                             }));
         });

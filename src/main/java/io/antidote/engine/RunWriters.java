@@ -159,9 +159,11 @@ public class RunWriters {
                     }
                     Duration pause = work.failed();
                     metrics.writeRetried(work.kind);
-                    LOG.warnf("Run %s: %s not stored yet (failure %d, trying again in %d ms): %s", runId,
-                            work.kind == Kind.OUTCOME ? "a step outcome" : "an engine decision", work.failures,
-                            pause.toMillis(), failure.getMessage());
+                    try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
+                        LOG.warnf("Run %s: %s not stored yet (failure %d, trying again in %d ms): %s", runId,
+                                work.kind == Kind.OUTCOME ? "a step outcome" : "an engine decision", work.failures,
+                                pause.toMillis(), failure.getMessage());
+                    }
                     mailboxes.compute(runId, (id, box) -> {
                         Mailbox mailbox = box == null ? new Mailbox() : box;
                         mailbox.putBack(work);

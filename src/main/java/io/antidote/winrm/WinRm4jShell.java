@@ -101,9 +101,15 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         try {
             ScriptResult result = runMetered(target, script, timeout);
             metrics.call(start, null);
+            LOG.debugf("WinRM to '%s': exit %d after %d ms", target.name(), result.exitCode(),
+                    (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (RuntimeException | Error failure) {
             metrics.call(start, failure);
+            // The kind only: the engine records the (masked) message with the step's outcome.
+            LOG.debugf("WinRM to '%s' failed after %d ms: %s", target.name(), (System.nanoTime() - start) / 1_000_000,
+                    failure instanceof TransportException t ? t.failure().getClass().getSimpleName()
+                            : failure.getClass().getSimpleName());
             throw failure;
         }
     }
