@@ -37,6 +37,40 @@ public class Outbox {
      * the number of events handled: 0 when there was nothing new, or another replica held the cursor.
      */
     public Uni<Integer> publishNext(String consumer, int limit, Function<List<StoredEvent>, Uni<Void>> handler) {
+        return next(consumer, limit, """
+                select position, event_id, run_id, seq, type,
+                       (extract(epoch from occurred_at) * 1000000)::bigint, actor, target, step,
+                       attempt, data::text, prev_hash, hash, tx_id::text
+                  from run_event
+                 where (tx_id, position) > (cast(:tx as xid8), :pos)
+                   and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                 order by tx_id, position
+                 limit :limit""", this::toStored, handler);
+    }
+
+    /**
+     * The same for signed checkpoints ({@code run_checkpoint}), in commit order, under a cursor of their
+     * own: what the stream publishes so that a consumer holds signed heads, not only events.
+     */
+    public Uni<Integer> publishNextCheckpoints(String consumer, int limit,
+                                               Function<List<Checkpoint>, Uni<Void>> handler) {
+        return next(consumer, limit, """
+                select id, run_id, last_seq, last_hash, (extract(epoch from signed_at) * 1000000)::bigint,
+                       key_id, signature, tx_id::text
+                  from run_checkpoint
+                 where (tx_id, id) > (cast(:tx as xid8), :pos)
+                   and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                 order by tx_id, id
+                 limit :limit""", Outbox::toCheckpoint, handler);
+    }
+
+    /**
+     * The cursor protocol shared by both streams: the query's first column is the row's position and its
+     * last the row's transaction id, and only rows of transactions older than every one still in flight
+     * are read, so that a row committed late is never skipped.
+     */
+    private <T> Uni<Integer> next(String consumer, int limit, String select, Function<Object[], T> read,
+                                  Function<List<T>, Uni<Void>> handler) {
         return sessionFactory.withTransaction(session -> session
                 .createNativeQuery("insert into outbox_cursor (consumer, tx_id, position) values (:c, '0'::xid8, 0) "
                         + "on conflict (consumer) do nothing")
@@ -53,15 +87,7 @@ public class Outbox {
                     }
                     String txId = (String) cursor.get(0)[0];
                     long position = ((Number) cursor.get(0)[1]).longValue();
-                    return session.createNativeQuery("""
-                                    select position, event_id, run_id, seq, type,
-                                           (extract(epoch from occurred_at) * 1000000)::bigint, actor, target, step,
-                                           attempt, data::text, prev_hash, hash, tx_id::text
-                                      from run_event
-                                     where (tx_id, position) > (cast(:tx as xid8), :pos)
-                                       and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                                     order by tx_id, position
-                                     limit :limit""", Object[].class)
+                    return session.createNativeQuery(select, Object[].class)
                             .setParameter("tx", txId)
                             .setParameter("pos", position)
                             .setParameter("limit", limit)
@@ -70,18 +96,23 @@ public class Outbox {
                                 if (rows.isEmpty()) {
                                     return Uni.createFrom().item(0);
                                 }
-                                List<StoredEvent> events = rows.stream().map(this::toStored).toList();
+                                List<T> items = rows.stream().map(read).toList();
                                 Object[] last = rows.get(rows.size() - 1);
-                                return handler.apply(events)
+                                return handler.apply(items)
                                         .chain(() -> session.createNativeQuery("update outbox_cursor set "
                                                         + "tx_id = cast(:tx as xid8), position = :pos where consumer = :c")
-                                                .setParameter("tx", last[13])
+                                                .setParameter("tx", last[last.length - 1])
                                                 .setParameter("pos", ((Number) last[0]).longValue())
                                                 .setParameter("c", consumer)
                                                 .executeUpdate())
-                                        .replaceWith(events.size());
+                                        .replaceWith(items.size());
                             });
                 }));
+    }
+
+    private static Checkpoint toCheckpoint(Object[] row) {
+        return new Checkpoint((UUID) row[1], ((Number) row[2]).longValue(), ((String) row[3]).trim(),
+                micros(((Number) row[4]).longValue()), (String) row[5], (String) row[6]);
     }
 
     private StoredEvent toStored(Object[] row) {
