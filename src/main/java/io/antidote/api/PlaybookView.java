@@ -27,7 +27,7 @@ public record PlaybookView(String name, String description, int version, String 
     }
 
     public record ParamView(String name, String type, String description, Object defaultValue, boolean required,
-                            List<String> values, String pattern) {
+                            List<String> values, String pattern, Integer maxLength) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,8 +53,9 @@ public record PlaybookView(String name, String description, int version, String 
     static ParamView param(Param p) {
         // A secret's default is a secret too.
         Object shownDefault = p.type() == ParamType.SECRET && p.defaultValue() != null ? "***" : p.defaultValue();
+        boolean text = p.type() == ParamType.STRING || p.type() == ParamType.SECRET;
         return new ParamView(p.name(), p.type().name().toLowerCase(), p.description(), shownDefault, p.required(),
-                p.values(), p.pattern());
+                p.values(), p.pattern(), text ? p.maxLength() : null);
     }
 
     private static StepView step(Step s) {

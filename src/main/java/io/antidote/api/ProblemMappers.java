@@ -5,8 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.antidote.contract.ProblemType;
+import io.antidote.engine.IdempotencyKeyReused;
 import io.antidote.engine.InvalidRequestException;
 import io.antidote.store.ChainBrokenException;
+import io.antidote.store.StoreUnavailable;
 import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
 import jakarta.ws.rs.NotFoundException;
@@ -26,7 +29,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
-        return Problem.response(422, "Invalid request", e.getMessage(), e.violations().stream()
+        return Problem.response(ProblemType.INVALID_REQUEST, e.getMessage(), e.violations().stream()
+                .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+    }
+
+    @ServerExceptionMapper
+    public Response reused(IdempotencyKeyReused e) {
+        return Problem.response(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), e.violations().stream()
                 .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
     }
 
@@ -56,48 +65,65 @@ public class ProblemMappers {
         if (message != null && message.length() > 200) {
             message = message.substring(0, 200) + "…";
         }
-        return Problem.response(400, "Malformed request body", message,
+        return Problem.response(ProblemType.MALFORMED_BODY, message,
                 field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message)));
     }
 
     /** The run's state does not allow the command (nothing waits for approval, the run has ended). */
     @ServerExceptionMapper
     public Response rejected(CommandRejected e) {
-        return Problem.response(409, "Conflict with the run's state", e.getMessage(), List.of());
+        return Problem.response(ProblemType.RUN_STATE_CONFLICT, e.getMessage(), List.of());
     }
 
     /** The run's history does not verify, so the engine will not extend it: people must look first. */
     @ServerExceptionMapper
     public Response chainBroken(ChainBrokenException e) {
-        return Problem.response(409, "Run fails verification", e.getMessage(), List.of());
+        return Problem.response(ProblemType.RUN_FAILS_VERIFICATION, e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper
     public Response busy(TargetBusyException e) {
-        return Problem.response(409, "Target busy", e.getMessage(), List.of());
+        return Problem.response(ProblemType.TARGET_BUSY, e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper
     public Response notAllowed(CommandRejected.NotAllowed e) {
-        return Problem.response(403, "Not allowed", e.getMessage(), List.of());
+        return Problem.response(ProblemType.NOT_ALLOWED, e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
-        return Problem.response(404, "Not found", e.getMessage(), List.of());
+        return Problem.response(ProblemType.NOT_FOUND, e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return Problem.response(status, Response.Status.fromStatusCode(status) == null ? "Error"
-                : Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage(), List.of());
+        ProblemType type = ProblemType.ofHttpStatus(status);
+        String title = type != ProblemType.HTTP_ERROR ? type.title()
+                : Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return Problem.response(type, status, title, e.getMessage(), List.of());
     }
 
+    /**
+     * The database cannot be reached or refuses work now: a 503 the caller may retry, not a 500 (nothing
+     * is wrong with the request or the service's logic). Anything else unexpected is a 500 with an incident.
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(Exception e) {
+        if (StoreUnavailable.is(e)) {
+            LOG.warnf("Database unavailable: %s", e.getMessage());
+            return Response.fromResponse(Problem.response(ProblemType.STORE_UNAVAILABLE,
+                            "the database cannot be reached now; try again later (a run request with the same"
+                                    + " Idempotency-Key, so that it is recorded once)", List.of()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, incident %s", incident);
-        return Problem.response(500, "Internal error", "see the service log for incident " + incident, List.of());
+        return Problem.response(ProblemType.INTERNAL_ERROR, "see the service log for incident " + incident, List.of());
     }
+
+    /** Seconds a caller waits before trying again after a 503: about how long the writers' back-off takes. */
+    static final int RETRY_AFTER_SECONDS = 5;
 }

@@ -3,8 +3,10 @@ package io.antidote.api;
 import io.antidote.audit.Exports;
 import io.antidote.audit.RunVerifier;
 import io.antidote.audit.Verification;
+import io.antidote.contract.ProblemType;
 import io.antidote.engine.Clock;
 import io.antidote.engine.InvalidRequestException;
+import io.antidote.engine.RequestText;
 import io.antidote.engine.RunEngine;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
@@ -53,6 +55,8 @@ public class RunResource {
     static final int MAX_PAGE_SIZE = 200;
     /** Longer than any playbook, target or ticket name; a longer filter is a mistake or an attack. */
     static final int MAX_FILTER_CHARS = 200;
+    /** Approval comments (cut beyond) and release reasons (refused beyond). */
+    static final int MAX_COMMENT_CHARS = 1000;
 
     private final RunRequests requests;
     private final RunEngine engine;
@@ -85,14 +89,13 @@ public class RunResource {
     public Uni<Response> request(RunRequestBody body, @HeaderParam(RunRequests.IDEMPOTENCY_KEY) String idempotencyKey,
                                  @HeaderParam(ACTOR_HEADER) String actor, @Context UriInfo uri) {
         if (body == null) {
-            return Uni.createFrom().item(Problem.response(400, "Malformed request body", "a JSON body is required",
+            return Uni.createFrom().item(Problem.response(ProblemType.MALFORMED_BODY, "a JSON body is required",
                     List.of()));
         }
         RunRequests.Request request = new RunRequests.Request(body.playbook(), body.targets(), body.params(),
                 body.ticket(), idempotencyKey, actor(actor), body.onBusy(), body.targetLabels());
         if (body.isDryRun()) {
-            // Validation and rendering are pure and quick: no I/O, so fine on the event loop.
-            return Uni.createFrom().item(() -> Response.ok(requests.preview(request)).build());
+            return requests.dryRun(request).map(preview -> Response.ok(preview).build());
         }
         return requests.accept(request)
                 .map(submitted -> (submitted.earlier() ? Response.ok(RunView.of(submitted.run()))
@@ -124,12 +127,14 @@ public class RunResource {
         int pageNumber = number(page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE, "page", errors);
         int pageSize = number(size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, "size", errors);
         for (String[] text : new String[][] {{"playbook", playbook}, {"target", target}, {"ticket", ticket}}) {
-            if (text[1] != null && (text[1].isBlank() || text[1].length() > MAX_FILTER_CHARS)) {
-                errors.add(new Problem.FieldError(text[0], "1 to " + MAX_FILTER_CHARS + " characters"));
+            String problem = text[1] != null && text[1].isBlank() ? "must not be blank"
+                    : RequestText.problem(text[1], MAX_FILTER_CHARS);
+            if (problem != null) {
+                errors.add(new Problem.FieldError(text[0], problem));
             }
         }
         if (!errors.isEmpty()) {
-            return Uni.createFrom().item(Problem.response(400, "Invalid query",
+            return Uni.createFrom().item(Problem.response(ProblemType.INVALID_QUERY,
                     errors.stream().map(Problem.FieldError::field).collect(Collectors.joining(", "))
                             + ": not a value the run list can be filtered or paged by", errors));
         }
@@ -219,8 +224,14 @@ public class RunResource {
         } else {
             throw new InvalidRequestException("decision", "must be APPROVE or REJECT");
         }
-        String comment = body.comment() == null ? null
-                : body.comment().length() > 1000 ? body.comment().substring(0, 1000) : body.comment();
+        List<InvalidRequestException.Violation> violations = new ArrayList<>();
+        RequestText.check("target", body.target(), MAX_FILTER_CHARS, violations);
+        RequestText.check("step", body.step(), MAX_FILTER_CHARS, violations);
+        RequestText.check("comment", body.comment(), Integer.MAX_VALUE, violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        String comment = shortened(body.comment(), MAX_COMMENT_CHARS);
         return existing(runId).chain(() -> engine.command(runId, new RunCommand.DecideApproval(body.target(),
                 body.step(), approve, comment, actor(actor), clock.now()))).map(RunView::of);
     }
@@ -255,8 +266,9 @@ public class RunResource {
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             throw new InvalidRequestException("reason", "is required: why the server may return to service unverified");
         }
-        if (body.reason().length() > 1000) {
-            throw new InvalidRequestException("reason", "must be at most 1000 characters");
+        String problem = RequestText.problem(body.reason(), MAX_COMMENT_CHARS);
+        if (problem != null) {
+            throw new InvalidRequestException("reason", problem);
         }
         return existing(runId).chain(() -> engine.command(runId, new RunCommand.ReleaseTarget(target,
                 body.reason(), actor(actor), clock.now()))).map(RunView::of);
@@ -268,6 +280,14 @@ public class RunResource {
                 throw new NotFoundException("no run " + runId);
             }
         });
+    }
+
+    /** A long comment is kept, cut to its first {@code max} characters, never between the halves of a pair. */
+    private static String shortened(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
     }
 
     static String actor(String header) {

@@ -79,12 +79,15 @@ public class ProblemResponses implements OASFilter {
 
     /** An example problem per status, as the exception mappers write them. */
     static final Map<Integer, String[]> EXAMPLES = Map.of(
-            400, new String[] {"Malformed request body", "Unrecognized field \"target\""},
-            403, new String[] {"Not allowed", "the requester may not approve this playbook's steps"},
-            404, new String[] {"Not found", "no run 5b0e8a52-6f1d-4c64-9d7e-0c1f2a3b4c5d"},
-            409, new String[] {"Conflict with the run's state", "no step 'patch' waits for approval"},
-            422, new String[] {"Invalid request", "params.patchShare: is required"},
-            500, new String[] {"Internal error", "see the service log for incident 0f3c2b1a-0000-4000-8000-000000000000"});
+            400, new String[] {"Malformed request body", "Unrecognized field \"target\"", ProblemType.MALFORMED_BODY.uri()},
+            403, new String[] {"Not allowed", "the requester may not approve this playbook's steps",
+                    ProblemType.NOT_ALLOWED.uri()},
+            404, new String[] {"Not found", "no run 5b0e8a52-6f1d-4c64-9d7e-0c1f2a3b4c5d", ProblemType.NOT_FOUND.uri()},
+            409, new String[] {"Conflict with the run's state", "no step 'patch' waits for approval",
+                    ProblemType.RUN_STATE_CONFLICT.uri()},
+            422, new String[] {"Invalid request", "params.patchShare: is required", ProblemType.INVALID_REQUEST.uri()},
+            500, new String[] {"Internal error", "see the service log for incident 0f3c2b1a-0000-4000-8000-000000000000",
+                    ProblemType.INTERNAL_ERROR.uri()});
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -118,7 +121,7 @@ public class ProblemResponses implements OASFilter {
     private static void addProblem(APIResponses responses, int status) {
         String[] example = EXAMPLES.get(status);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
+        body.put("type", example[2]);
         body.put("title", example[0]);
         body.put("status", status);
         body.put("detail", example[1]);

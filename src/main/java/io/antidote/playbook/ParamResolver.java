@@ -97,6 +97,12 @@ public final class ParamResolver {
                     return null;
                 }
                 boolean secret = param.type() == ParamType.SECRET;
+                if (!Text.fitsUtf8(text, param.maxLength())) {
+                    errors.add(new ParamError(name, "the value is longer than " + param.maxLength() + " bytes (UTF-8),"
+                            + " the most this parameter takes" + (param.maxLength() == Param.DEFAULT_MAX_LENGTH
+                            ? " (a playbook may declare a larger maxLength)" : "")));
+                    return null;
+                }
                 if (Text.unpairedSurrogate(text) >= 0) {
                     errors.add(new ParamError(name, "the value contains an unpaired UTF-16 surrogate, which cannot be"
                             + " sent to the host"));

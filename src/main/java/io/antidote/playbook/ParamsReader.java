@@ -24,7 +24,8 @@ final class ParamsReader {
 
     static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern");
+    private static final List<String> PARAM_KEYS = List.of("type", "description", "default", "required", "values", "pattern",
+            "maxLength");
 
     /**
      * PowerShell variables a parameter must not shadow or overwrite: constants, automatic variables
@@ -159,6 +160,17 @@ final class ParamsReader {
             }
         }
 
+        int maxLength = Param.DEFAULT_MAX_LENGTH;
+        if (keys.containsKey("maxLength")) {
+            NodeTuple tuple = keys.get("maxLength");
+            if (type != null && type != ParamType.STRING && type != ParamType.SECRET) {
+                yaml.error(tuple.getKeyNode(), "'maxLength' " + where + " applies only to string and secret parameters,"
+                        + " and this one is " + type.yamlName());
+            } else {
+                maxLength = maxLength(tuple.getValueNode(), where);
+            }
+        }
+
         Object defaultValue = null;
         Node defaultNode = keys.containsKey("default") ? keys.get("default").getValueNode() : null;
         if (defaultNode != null && type != null) {
@@ -181,7 +193,21 @@ final class ParamsReader {
         if (type == null || yaml.errorCount() > before) {
             return null;
         }
-        return new Param(name, type, description, defaultValue, required, values, patternText);
+        return new Param(name, type, description, defaultValue, required, values, patternText, maxLength);
+    }
+
+    /** A declared {@code maxLength}: a whole number of UTF-8 bytes from 1 to 256 KiB. */
+    private int maxLength(Node node, String where) {
+        Long value = yaml.integer(node, "'maxLength' " + where);
+        if (value == null) {
+            return Param.DEFAULT_MAX_LENGTH;
+        }
+        if (value < 1 || value > Param.MAX_MAX_LENGTH) {
+            yaml.error(node, "'maxLength' " + where + " must be from 1 to " + Param.MAX_MAX_LENGTH + " bytes, found "
+                    + value);
+            return Param.DEFAULT_MAX_LENGTH;
+        }
+        return value.intValue();
     }
 
     private static List<String> typeNames() {

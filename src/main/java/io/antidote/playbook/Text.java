@@ -61,4 +61,30 @@ final class Text {
         }
         return -1;
     }
+
+    /**
+     * Whether the text's UTF-8 form has at most {@code maxBytes} bytes; counted without encoding it, and
+     * stopping as soon as it is over, so that a huge value costs no more than the limit.
+     */
+    static boolean fitsUtf8(String value, int maxBytes) {
+        if (value.length() > maxBytes) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < value.length() && bytes <= maxBytes; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes <= maxBytes;
+    }
 }

@@ -82,6 +82,18 @@ class DatabaseOutageTest {
         boolean sawOutcomesWaiting = false;
         Instant upAt = Instant.now().plusSeconds(30);
         try {
+            // Requests that need the database meanwhile: 503 with Retry-After, never a 500 (issue 13 point 6).
+            for (String path : List.of("/api/v1/runs", "/api/v1/runs/" + runs.get(0), "/api/v1/runs/" + runs.get(0) + "/events")) {
+                var answer = given().when().get(path).then().extract();
+                assertThat(answer.statusCode()).as("GET %s during the outage", path).isEqualTo(503);
+                assertThat(answer.contentType()).isEqualTo("application/problem+json");
+                assertThat(answer.jsonPath().getString("type")).isEqualTo("urn:antidote:problem:store-unavailable");
+                assertThat(answer.header("Retry-After")).as("Retry-After of GET %s", path).isEqualTo("5");
+            }
+            given().contentType(ContentType.JSON).header("Idempotency-Key", "during-the-outage")
+                    .body(Map.of("playbook", "outage-steps", "targets", hosts.subList(0, 1), "ticket", "CHG-DURING"))
+                    .when().post("/api/v1/runs")
+                    .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
             while (Instant.now().isBefore(upAt)) {
                 JsonPath ready = readiness();
                 if ("DOWN".equals(storedCheck(ready, "status")) && ((Number) storedCheck(ready, "data.outcomesWaiting")).intValue() > 0) {

@@ -183,4 +183,41 @@ class ParamResolverTest {
                 .isInstanceOf(InvalidParamsException.class)
                 .hasMessage("invalid parameters: x: unknown parameter; playbook 'none' takes no parameters");
     }
+
+    @Test
+    void a_string_or_secret_is_at_most_4096_utf8_bytes_unless_the_playbook_declares_more() {
+        Playbook declared = parse("""
+                name: long-notes
+                params:
+                  note: { type: string, maxLength: 10000 }
+                  short: { type: string, required: false }
+                  token: { type: secret, required: false, maxLength: 8 }
+                steps: [{id: a, powershell: Get-Date}]
+                """);
+        assertThat(declared.param("note").orElseThrow().maxLength()).isEqualTo(10_000);
+        assertThat(declared.param("short").orElseThrow().maxLength()).isEqualTo(Param.DEFAULT_MAX_LENGTH);
+        assertThat(ParamResolver.resolve(declared, Map.of("note", "x".repeat(10_000), "short", "y".repeat(4096))))
+                .containsEntry("short", "y".repeat(4096));
+
+        // Bytes, not characters: 2048 two-byte characters are 4096 bytes, one more is over.
+        assertThat(ParamResolver.resolve(declared, Map.of("note", "n", "short", "é".repeat(2048)))).hasSize(2);
+        InvalidParamsException tooLong = catchThrowableOfType(InvalidParamsException.class, () -> ParamResolver.resolve(
+                declared, Map.of("note", "x".repeat(10_001), "short", "é".repeat(2049), "token", "s3cret-value")));
+        assertThat(tooLong.errors()).extracting(ParamError::param).containsExactly("note", "short", "token");
+        assertThat(tooLong.errors().get(0).message()).contains("longer than 10000 bytes");
+        assertThat(tooLong.errors().get(1).message()).contains("longer than 4096 bytes").contains("maxLength");
+        assertThat(tooLong.errors().get(2).message()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void max_length_applies_to_strings_and_secrets_only_and_within_256_kib() {
+        for (String bad : List.of("n: { type: integer, maxLength: 10 }", "n: { type: string, maxLength: 0 }",
+                "n: { type: string, maxLength: 262145 }", "n: { type: string, maxLength: lots }")) {
+            ParseResult result = PlaybookParser.parse("test.yaml", "name: bad\nparams:\n  " + bad
+                    + "\nsteps: [{id: a, powershell: Get-Date}]\n");
+            assertThat(result).as(bad).isInstanceOf(ParseResult.Invalid.class);
+            assertThat(((ParseResult.Invalid) result).errors()).as(bad)
+                    .anyMatch(e -> e.message().contains("maxLength"));
+        }
+    }
 }

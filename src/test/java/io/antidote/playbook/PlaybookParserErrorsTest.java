@@ -215,7 +215,7 @@ class PlaybookParserErrorsTest {
                 """)).containsExactly(
                 error(3, 3, "unknown key 'cve' in references; expected one of: cves, kbs, links"),
                 error(7, 5, "unknown key 'defualt' in parameter 'share'; expected one of:"
-                        + " type, description, default, required, values, pattern"),
+                        + " type, description, default, required, values, pattern, maxLength"),
                 error(12, 7, "unknown key 'exitcode' in the expect of step 'verify'; expected one of: exitCode, stdout, json"),
                 error(14, 18, "unknown key 'patched' in the check of JSON field 'build' in step 'verify';"
                         + " expected one of: proxylogonPatched, empty, equals, versionAtLeast, versionBelow"));

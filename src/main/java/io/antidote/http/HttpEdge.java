@@ -1,0 +1,171 @@
+package io.antidote.http;
+
+import io.antidote.contract.ProblemType;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The first route of every request, before Quarkus's own limits and any resource.
+ *
+ * <ul>
+ *   <li>Security headers on every answer, errors included ({@link #HEADERS}; API answers also {@code no-store}
+ *       and a CSP that allows nothing, which only Swagger UI's page could not live with).</li>
+ *   <li>Limits, answered as problem documents: the request target ({@code antidote.http.max-uri-length},
+ *       414), the header fields together ({@code antidote.http.max-header-bytes}, 431) and a declared body
+ *       ({@code antidote.http.max-body-size}, 413). Netty's own limits are set far above these
+ *       (application.properties): only a request beyond those gets Vert.x's bare 414/431, with no body.</li>
+ *   <li>The rate limit per caller on {@code /api/}: 429 with {@code Retry-After}.</li>
+ *   <li>Failures of the HTTP layer itself (a body that turns out too large while read, a malformed request)
+ *       become problem documents instead of empty answers.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class HttpEdge {
+
+    /** Before Quarkus's body limit (order -2) and body handler, after nothing that answers. */
+    static final int ORDER = Integer.MIN_VALUE + 2;
+
+    static final Map<String, String> HEADERS = Map.of(
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cross-Origin-Resource-Policy", "same-origin");
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+    static final String ACTOR_HEADER = "X-Antidote-Actor";
+    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@\\-]{1,100}");
+
+    private final int maxUriLength;
+    private final int maxHeaderBytes;
+    private final long maxBodyBytes;
+    private final RateLimiter limiter;
+
+    HttpEdge(@ConfigProperty(name = "antidote.http.max-uri-length", defaultValue = "4096") int maxUriLength,
+             @ConfigProperty(name = "antidote.http.max-header-bytes", defaultValue = "16384") int maxHeaderBytes,
+             @ConfigProperty(name = "antidote.http.max-body-size", defaultValue = "1M") MemorySize maxBody,
+             @ConfigProperty(name = "antidote.rate-limit.enabled", defaultValue = "true") boolean limited,
+             @ConfigProperty(name = "antidote.rate-limit.per-second", defaultValue = "50") double perSecond,
+             @ConfigProperty(name = "antidote.rate-limit.burst", defaultValue = "200") int burst) {
+        this.maxUriLength = maxUriLength;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBody.asLongValue();
+        this.limiter = limited ? new RateLimiter(perSecond, burst) : null;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(ORDER).handler(this::admit).failureHandler(this::failed);
+    }
+
+    private void admit(RoutingContext ctx) {
+        boolean api = ctx.request().path() != null && (ctx.request().path().startsWith("/api/")
+                || ctx.request().path().startsWith("/lab/"));
+        ctx.addHeadersEndHandler(ignored -> {
+            MultiMap headers = ctx.response().headers();
+            HEADERS.forEach(headers::set);
+            if (api) {
+                headers.set("Content-Security-Policy", API_CSP);
+                headers.set("Cache-Control", "no-store");
+            }
+        });
+        String uri = ctx.request().uri();
+        if (uri != null && uri.length() > maxUriLength) {
+            problem(ctx, ProblemType.URI_TOO_LONG, "the request target is " + uri.length()
+                    + " characters long; at most " + maxUriLength);
+            return;
+        }
+        long headerBytes = 0;
+        for (Map.Entry<String, String> header : ctx.request().headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > maxHeaderBytes) {
+            problem(ctx, ProblemType.HEADERS_TOO_LARGE, "the header fields take " + headerBytes
+                    + " bytes; at most " + maxHeaderBytes);
+            return;
+        }
+        if (ctx.request().getHeader("Transfer-Encoding") != null) {
+            // A body of unknown length would be found too large only while read, by a layer that answers 413
+            // with no problem document; every body this API takes is small JSON that clients send with a length.
+            closeAfter(ctx);
+            problem(ctx, ProblemType.LENGTH_REQUIRED, "send the body with a Content-Length, not chunked");
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && tooLong(length)) {
+            closeAfter(ctx);
+            problem(ctx, ProblemType.BODY_TOO_LARGE, "the body may be at most " + maxBodyBytes + " bytes");
+            return;
+        }
+        if (limiter != null && ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
+            long wait = limiter.take(caller(ctx), System.nanoTime());
+            if (wait > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(wait));
+                problem(ctx, ProblemType.TOO_MANY_REQUESTS, "too many requests from this caller; try again in "
+                        + wait + " s");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private boolean tooLong(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > maxBodyBytes;
+        } catch (NumberFormatException e) {
+            return false;  // Vert.x refuses a malformed Content-Length itself
+        }
+    }
+
+    /**
+     * Whom the rate limit counts a request against: the caller the API records as the actor (the
+     * {@code X-Antidote-Actor} header, or {@code anonymous}, until authentication replaces it with the subject).
+     * A malformed header counts as anonymous here; the API refuses it anyway.
+     */
+    static String caller(RoutingContext ctx) {
+        String header = ctx.request().getHeader(ACTOR_HEADER);
+        return header != null && ACTOR.matcher(header).matches() ? header : "anonymous";
+    }
+
+    /** What the HTTP layer failed with before a resource answered, as a problem document. */
+    private void failed(RoutingContext ctx) {
+        if (ctx.response().headWritten() || ctx.response().ended()) {
+            ctx.next();
+            return;
+        }
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        ProblemType type = ProblemType.ofHttpStatus(status);
+        String detail = status >= 500 ? "the request could not be handled" : "the request was refused by the HTTP layer";
+        if (status == 413) {
+            closeAfter(ctx);
+            detail = "the body may be at most " + maxBodyBytes + " bytes";
+        }
+        problem(ctx, type, status, detail);
+    }
+
+    /** The rest of a refused body is never read: the connection cannot carry another request after it. */
+    private static void closeAfter(RoutingContext ctx) {
+        ctx.response().putHeader("Connection", "close");
+        ctx.response().endHandler(ignored -> ctx.request().connection().close());
+    }
+
+    private static void problem(RoutingContext ctx, ProblemType type, String detail) {
+        problem(ctx, type, type.status(), detail);
+    }
+
+    private static void problem(RoutingContext ctx, ProblemType type, int status, String detail) {
+        HttpServerResponse response = ctx.response();
+        String title = type == ProblemType.HTTP_ERROR ? "Bad request" : type.title();
+        JsonObject body = new JsonObject().put("type", type.uri()).put("title", title).put("status", status)
+                .put("detail", detail);
+        response.setStatusCode(status).putHeader("Content-Type", "application/problem+json").end(body.encode());
+    }
+}
