@@ -2,7 +2,6 @@ package io.antidote.engine;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,7 +19,11 @@ public class StepWorkers {
 
     private final ThreadPoolExecutor pool;
 
-    StepWorkers(@ConfigProperty(name = "antidote.engine.max-concurrent-steps", defaultValue = "32") int size) {
+    StepWorkers(EngineConfig config) {
+        int size = config.maxConcurrentSteps();
+        if (size < 1) {
+            throw new IllegalArgumentException("antidote.engine.max-concurrent-steps must be at least 1, not " + size);
+        }
         AtomicInteger n = new AtomicInteger();
         ThreadFactory named = r -> {
             Thread t = new Thread(r, "antidote-step-" + n.incrementAndGet());

@@ -21,7 +21,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -65,19 +64,21 @@ public class OutboxRelay {
     private long timer = -1;
 
     OutboxRelay(Outbox outbox, @Channel(Channels.RUN_EVENTS) MutinyEmitter<String> emitter, RunEventFeed feed,
-                ObjectMapper json, Vertx vertx,
-                @ConfigProperty(name = "antidote.outbox.interval", defaultValue = "250") long intervalMillis,
-                @ConfigProperty(name = "antidote.outbox.batch-size", defaultValue = "500") int batchSize,
-                @ConfigProperty(name = "antidote.outbox.publish-timeout", defaultValue = "10s") Duration publishTimeout,
-                MeterRegistry registry) {
+                ObjectMapper json, Vertx vertx, OutboxConfig config, MeterRegistry registry) {
+        if (config.interval() < 1 || config.batchSize() < 1 || config.publishTimeout().isNegative()
+                || config.publishTimeout().isZero()) {
+            throw new IllegalArgumentException("antidote.outbox.interval and antidote.outbox.batch-size must be at least 1"
+                    + " and antidote.outbox.publish-timeout positive, not " + config.interval() + ", "
+                    + config.batchSize() + " and " + config.publishTimeout());
+        }
         this.outbox = outbox;
         this.emitter = emitter;
         this.feed = feed;
         this.json = json;
         this.vertx = vertx;
-        this.intervalMillis = intervalMillis;
-        this.batchSize = batchSize;
-        this.publishTimeout = publishTimeout;
+        this.intervalMillis = config.interval();
+        this.batchSize = config.batchSize();
+        this.publishTimeout = config.publishTimeout();
         this.published = Counter.builder("antidote.outbox.published").description("Run events published")
                 .register(registry);
         this.delay = Timer.builder("antidote.outbox.delay")

@@ -4,7 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -52,10 +52,11 @@ public class PlaybookCatalog {
         static final Contents EMPTY = new Contents(Map.of(), List.of(), StepLibrary.EMPTY);
     }
 
-    @ConfigProperty(name = "antidote.playbooks.dir", defaultValue = "playbooks")
-    String directory;
+    @Inject
+    PlaybooksConfig config;
 
-    @ConfigProperty(name = "antidote.playbooks.reload-interval", defaultValue = "5s")
+    /** From {@link #config} at start; tests set it directly. */
+    String directory;
     Duration reloadInterval;
 
     private volatile Contents contents = Contents.EMPTY;
@@ -65,6 +66,11 @@ public class PlaybookCatalog {
     private ScheduledExecutorService reloader;
 
     void onStart(@Observes StartupEvent event) {
+        directory = config.dir();
+        reloadInterval = config.reloadInterval();
+        if (reloadInterval.isNegative()) {
+            throw new IllegalArgumentException("antidote.playbooks.reload-interval must not be negative, not " + reloadInterval);
+        }
         load(Path.of(directory));
         if (reloadInterval != null && !reloadInterval.isZero() && !reloadInterval.isNegative()) {
             // Reading files blocks: a thread of its own, never the event loop.

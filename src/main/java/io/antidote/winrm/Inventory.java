@@ -5,7 +5,6 @@ import io.antidote.winrm.Target.Scheme;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -52,8 +51,14 @@ public class Inventory implements TargetRegistry {
     }
 
     @Inject
-    Inventory(InventoryConfig config, @ConfigProperty(name = "antidote.inventory.file") Optional<String> file,
-              @ConfigProperty(name = "antidote.inventory.reload-interval", defaultValue = "30s") Duration reloadInterval) {
+    Inventory(InventoryConfig config, InventoryFileConfig inventory) {
+        this(config, inventory.file(), inventory.reloadInterval());
+    }
+
+    Inventory(InventoryConfig config, Optional<String> file, Duration reloadInterval) {
+        if (reloadInterval.isNegative()) {
+            throw new IllegalArgumentException("antidote.inventory.reload-interval must not be negative, not " + reloadInterval);
+        }
         this.config = config;
         this.file = file.filter(f -> !f.isBlank()).map(Path::of);
         reload();

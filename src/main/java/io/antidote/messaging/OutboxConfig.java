@@ -1,0 +1,23 @@
+package io.antidote.messaging;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** {@code antidote.outbox.*}: how the relay polls the event table (docs/messaging.md). */
+@ConfigMapping(prefix = "antidote.outbox")
+public interface OutboxConfig {
+
+    /** Milliseconds between polls. */
+    @WithDefault("250")
+    long interval();
+
+    /** Events read and published per transaction. */
+    @WithDefault("500")
+    int batchSize();
+
+    /** How long a batch may wait for the broker's acknowledgement before it is read again. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+}
