@@ -60,6 +60,10 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("GET /api/v1/audit/keys", new Doc("Audit", "The public keys checkpoints are signed with"));
         OPERATIONS.put("GET /api/v1/audit/export", new Doc("Audit", "Every run first recorded in [from, to) as JSON Lines",
                 422));
+        OPERATIONS.put("GET /api/v1/servers", new Doc("Audit",
+                "Every server's last verdict, filtered by verdict word and labels", 400));
+        OPERATIONS.put("GET /api/v1/servers/{name}", new Doc("Audit",
+                "One server's last verdict with its evidence, and every run that named it", 404));
         OPERATIONS.put("GET /api/v1/playbooks", new Doc("Playbooks", "The playbooks in force"));
         OPERATIONS.put("GET /api/v1/playbooks/{name}", new Doc("Playbooks", "One playbook with its source", 404));
         OPERATIONS.put("GET /api/v1/playbooks/errors", new Doc("Playbooks", "Playbook files that do not load"));
