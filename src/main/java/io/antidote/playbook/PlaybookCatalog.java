@@ -103,7 +103,11 @@ public class PlaybookCatalog {
         }
     }
 
-    /** Replaces the catalog with the playbooks found under {@code root}. */
+    /**
+     * Replaces the catalog with the playbooks found under {@code root}. A name declared by two files or more is
+     * an error in each of them, and neither is loaded: the version of that name in force before stays, rather
+     * than the file that happens to sort first taking the name over.
+     */
     synchronized void load(Path root) {
         lastFingerprint = fingerprint(root);
         if (!Files.isDirectory(root)) {
@@ -112,40 +116,55 @@ public class PlaybookCatalog {
             lastValidByFile.clear();
             return;
         }
-        Map<String, Playbook> byName = new LinkedHashMap<>();
+        Map<String, Playbook> before = contents.byName;
         List<ParseResult.Invalid> invalid = new ArrayList<>();
-        StepLibrary library = library(root.resolve(LIBRARY_DIR), invalid);
-        Set<String> present = new HashSet<>();
+        StepLibrary library = library(root, root.resolve(LIBRARY_DIR), invalid);
+        Map<String, ParseResult> results = new LinkedHashMap<>();
         for (Path path : playbookFiles(root)) {
             String file = path.toString();
-            present.add(file);
-            ParseResult result = parse(path, file, library);
-            if (result instanceof ParseResult.Invalid && lastValidByFile.containsKey(file)) {
+            Object read = read(root, path, file);
+            results.put(file, read instanceof String text ? PlaybookParser.parse(file, text, library)
+                    : (ParseResult.Invalid) read);
+        }
+        Map<String, List<String>> filesByName = new HashMap<>();
+        results.forEach((file, result) -> {
+            if (result instanceof ParseResult.Valid valid) {
+                filesByName.computeIfAbsent(valid.playbook().name(), name -> new ArrayList<>()).add(file);
+            }
+        });
+        Map<String, Playbook> byName = new LinkedHashMap<>();
+        Map<String, Playbook> keptByName = new LinkedHashMap<>();
+        results.forEach((file, result) -> {
+            if (result instanceof ParseResult.Valid valid && filesByName.get(valid.playbook().name()).size() > 1) {
+                Playbook playbook = valid.playbook();
+                List<String> others = filesByName.get(playbook.name()).stream().filter(f -> !f.equals(file)).toList();
+                int[] position = YamlDocument.positionOfTopLevelValue(playbook.source(), "name");
+                result = new ParseResult.Invalid(file, List.of(new PlaybookError(file, position[0], position[1],
+                        "playbook name '" + playbook.name() + "' is also declared by " + String.join(", ", others)
+                                + "; none of these files is loaded until the name is declared once")));
+                Playbook inForce = before.get(playbook.name());
+                if (inForce != null) {
+                    keptByName.putIfAbsent(playbook.name(), inForce);
+                }
+            } else if (result instanceof ParseResult.Invalid && lastValidByFile.containsKey(file)) {
                 Playbook previous = lastValidByFile.get(file);
                 LOG.warnf("Playbook %s keeps version sha256 %s in force: the file now has errors", file, previous.digest());
-                byName.putIfAbsent(previous.name(), previous);
+                keptByName.putIfAbsent(previous.name(), previous);
             }
             if (result instanceof ParseResult.Valid valid) {
-                Playbook playbook = valid.playbook();
-                Playbook first = byName.putIfAbsent(playbook.name(), playbook);
-                if (first == null) {
-                    lastValidByFile.put(file, playbook);
-                } else {
-                    lastValidByFile.remove(file);
-                    int[] position = YamlDocument.positionOfTopLevelValue(playbook.source(), "name");
-                    result = new ParseResult.Invalid(file, List.of(new PlaybookError(file, position[0], position[1],
-                            "playbook name '" + playbook.name() + "' is already used by " + first.file())));
-                }
-            }
-            if (result instanceof ParseResult.Invalid problem) {
+                byName.put(valid.playbook().name(), valid.playbook());
+                lastValidByFile.put(file, valid.playbook());
+            } else if (result instanceof ParseResult.Invalid problem) {
                 invalid.add(problem);
                 LOG.errorf("Playbook file %s is invalid; this version was not loaded:%n  %s", file,
                         String.join("\n  ", problem.errors().stream().map(PlaybookError::toString).toList()));
             }
-        }
+        });
+        // A valid file wins its name over a version only kept in force.
+        keptByName.forEach(byName::putIfAbsent);
         byName.values().forEach(playbook -> LOG.infof("Loaded playbook %s (%d steps, sha256 %s) from %s",
                 playbook.name(), playbook.steps().size(), playbook.digest(), playbook.file()));
-        lastValidByFile.keySet().retainAll(present);
+        lastValidByFile.keySet().retainAll(results.keySet());
         contents = new Contents(Map.copyOf(byName), List.copyOf(invalid), library);
     }
 
@@ -153,7 +172,7 @@ public class PlaybookCatalog {
      * Reads every library step file directly under {@code dir}; files that do not parse, or that sit where
      * no step is looked for, are added to {@code invalid} (a playbook using a broken step lists its errors too).
      */
-    private static StepLibrary library(Path dir, List<ParseResult.Invalid> invalid) {
+    private static StepLibrary library(Path root, Path dir, List<ParseResult.Invalid> invalid) {
         Map<String, String[]> files = new java.util.TreeMap<>();
         Map<String, ParseResult.Invalid> unreadable = new java.util.TreeMap<>();
         for (Path path : yamlFiles(dir)) {
@@ -168,7 +187,7 @@ public class PlaybookCatalog {
                 invalid.add(new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
                         "library step '" + name + "' is already defined by " + first))));
             } else {
-                Object read = read(path, file);
+                Object read = read(root, path, file);
                 if (read instanceof String text) {
                     files.put(name, new String[] {file, text});
                 } else {
@@ -191,7 +210,7 @@ public class PlaybookCatalog {
 
     /** The library steps directly in {@code dir}, as the catalog reads them (tools and tests). */
     public static StepLibrary readLibrary(Path dir) {
-        return library(dir, new ArrayList<>());
+        return library(dir, dir, new ArrayList<>());
     }
 
     /** The step library playbooks were last read with. */
@@ -305,14 +324,27 @@ public class PlaybookCatalog {
         return false;
     }
 
-    private static ParseResult parse(Path path, String file, StepLibrary library) {
-        Object read = read(path, file);
-        return read instanceof String text ? PlaybookParser.parse(file, text, library) : (ParseResult.Invalid) read;
-    }
-
-    /** The file's text, or why it cannot be read ({@link ParseResult.Invalid}). */
-    private static Object read(Path path, String file) {
+    /**
+     * The file's text, or why it cannot be read ({@link ParseResult.Invalid}). A file that is, or sits behind, a
+     * symbolic link to somewhere outside {@code root} is refused unread: a link must not pull another file (a
+     * secret, a system file) into the catalog, nor its content into an error shown by the API. Links that stay
+     * inside {@code root} are read: a Kubernetes ConfigMap volume is made of them.
+     */
+    private static Object read(Path root, Path path, String file) {
+        Path real;
         try {
+            real = path.toRealPath();
+            if (!real.startsWith(root.toRealPath())) {
+                return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1, "the file is a symbolic link"
+                        + " (or lies behind one) leading outside " + root + "; it is not read")));
+            }
+        } catch (IOException e) {
+            return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
+                    "the file could not be read: " + e.getClass().getSimpleName())));
+        }
+        try {
+            // The path checked is the one read: a link swapped meanwhile does not lead elsewhere.
+            path = real;
             if (Files.size(path) > MAX_FILE_BYTES) {
                 return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
                         "the file is larger than " + MAX_FILE_BYTES + " bytes")));

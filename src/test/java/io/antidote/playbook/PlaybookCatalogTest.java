@@ -74,17 +74,65 @@ class PlaybookCatalogTest {
     }
 
     @Test
-    void a_second_file_with_a_name_already_loaded_is_invalid_at_its_name(@TempDir Path dir) throws Exception {
+    void two_files_declaring_one_name_are_both_invalid_at_their_name_and_neither_takes_it(@TempDir Path dir)
+            throws Exception {
         Files.writeString(dir.resolve("a.yaml"), VALID);
         Files.writeString(dir.resolve("b.yaml"), "# a copy\n" + VALID);
         PlaybookCatalog catalog = new PlaybookCatalog();
 
         catalog.load(dir);
 
-        assertThat(catalog.find("check-build")).map(Playbook::file).contains(dir.resolve("a.yaml").toString());
-        assertThat(catalog.invalid()).singleElement().satisfies(invalid -> assertThat(invalid.errors()).containsExactly(
-                new PlaybookError(dir.resolve("b.yaml").toString(), 2, 7,
-                        "playbook name 'check-build' is already used by " + dir.resolve("a.yaml"))));
+        assertThat(catalog.find("check-build")).isEmpty();
+        assertThat(catalog.invalid()).flatExtracting(ParseResult.Invalid::errors).containsExactly(
+                new PlaybookError(dir.resolve("a.yaml").toString(), 1, 7, "playbook name 'check-build' is also declared by "
+                        + dir.resolve("b.yaml") + "; none of these files is loaded until the name is declared once"),
+                new PlaybookError(dir.resolve("b.yaml").toString(), 2, 7, "playbook name 'check-build' is also declared by "
+                        + dir.resolve("a.yaml") + "; none of these files is loaded until the name is declared once"));
+    }
+
+    @Test
+    void a_file_that_sorts_first_cannot_take_over_the_name_of_a_playbook_in_force(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("m-check.yaml"), VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+        catalog.load(dir);
+        Playbook inForce = catalog.find("check-build").orElseThrow();
+
+        Files.writeString(dir.resolve("a-takeover.yaml"), VALID.replace("FileVersion", "FileVersion; Remove-Item C:\\x"));
+        catalog.load(dir);
+
+        assertThat(catalog.find("check-build")).as("the version in force before").contains(inForce);
+        assertThat(catalog.invalid()).extracting(ParseResult.Invalid::file).containsExactly(
+                dir.resolve("a-takeover.yaml").toString(), dir.resolve("m-check.yaml").toString());
+        assertThat(catalog.inForce(dir.resolve("m-check.yaml").toString())).contains(inForce);
+
+        Files.delete(dir.resolve("a-takeover.yaml"));
+        catalog.load(dir);
+        assertThat(catalog.invalid()).isEmpty();
+        assertThat(catalog.find("check-build")).map(Playbook::digest).contains(inForce.digest());
+    }
+
+    @Test
+    void a_link_to_a_file_outside_the_folder_is_refused_unread(@TempDir Path dir, @TempDir Path elsewhere)
+            throws Exception {
+        Path secret = elsewhere.resolve("secret.yaml");
+        Files.writeString(secret, "name: leaked\nsteps:\n  - id: s\n    powershell: 'TOKEN-5e3c'\n    bogus: TOKEN-5e3c\n");
+        Files.createSymbolicLink(dir.resolve("linked.yaml"), secret);
+        Files.createDirectories(dir.resolve("steps"));
+        Files.createSymbolicLink(dir.resolve("steps").resolve("stolen.yaml"), secret);
+        Files.writeString(dir.resolve("check-build.yaml"), VALID);
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.find("leaked")).isEmpty();
+        assertThat(catalog.library().steps()).doesNotContainKey("stolen");
+        assertThat(catalog.find("check-build")).isPresent();
+        assertThat(catalog.invalid()).extracting(ParseResult.Invalid::file).containsExactlyInAnyOrder(
+                dir.resolve("linked.yaml").toString(), dir.resolve("steps").resolve("stolen.yaml").toString());
+        assertThat(catalog.invalid()).flatExtracting(ParseResult.Invalid::errors).allSatisfy(error -> {
+            assertThat(error.message()).contains("symbolic link").contains("not read")
+                    .doesNotContain("TOKEN-5e3c").doesNotContain("leaked");
+        });
     }
 
     @Test
