@@ -1,5 +1,6 @@
 package io.antidote.api;
 
+import io.antidote.contract.ProblemType;
 import io.antidote.store.ServerHistory;
 import io.antidote.store.ServerHistory.LastVerdict;
 import io.antidote.winrm.Inventory;
@@ -73,7 +74,7 @@ public class ServerResource {
             }
         }
         if (!errors.isEmpty()) {
-            return Uni.createFrom().item(Problem.response(400, "Invalid query",
+            return Uni.createFrom().item(Problem.response(ProblemType.INVALID_QUERY,
                     errors.stream().map(Problem.FieldError::field).distinct().collect(Collectors.joining(", "))
                             + ": not a value servers can be filtered by", errors));
         }
