@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -319,30 +320,42 @@ public class RunEngine {
 
     /** Runs the attempt on this (worker) thread; whatever it throws becomes its outcome. */
     private StepOutcome attempt(RunState state, StepStarted started, Playbook playbook, Step step, Duration timeout) {
+        SecretMask mask = SecretMask.of(List.of());
         try {
-            return runOn(state, started, playbook, step);
+            Map<String, Object> params = secrets.restore(state.runId(), playbook.params(), state.params());
+            mask = SecretMask.of(playbook.params(), params);
+            return runOn(state, started, playbook, step, params, mask);
         } catch (Throwable failure) {
-            return failureOutcome(failure, timeout);
+            // A transport's or a script's failure can quote what it was sent.
+            StepOutcome outcome = failureOutcome(failure, timeout);
+            return outcome instanceof StepOutcome.Errored errored
+                    ? new StepOutcome.Errored(errored.kind(), mask.apply(errored.reason())) : outcome;
         }
     }
 
-    private StepOutcome runOn(RunState state, StepStarted started, Playbook playbook, Step step) {
+    private StepOutcome runOn(RunState state, StepStarted started, Playbook playbook, Step step,
+                              Map<String, Object> params, SecretMask mask) {
         Target target = targets.find(started.target()).orElseThrow(() -> new TransportException(started.target(),
                 new TransportFailure.NotInInventory()));
-        Map<String, Object> params = secrets.restore(state.runId(), playbook.params(), state.params());
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
         // renders the same values; they are data in the param block, never part of the script text.
         String script = ScriptRenderer.renderWithOutputs(step, params, playbook.params(),
                 StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()));
         // The transport gives up at the same deadline, so a host that never answers frees this worker too.
         ScriptResult result = shell.runPowerShell(target, script, step.timeout());
-        SecretMask mask = SecretMask.of(playbook.params(), params);
         // Reasons quote the values they found, which can be what the host echoed.
         List<String> unmet = step.expect().check(result.exitCode(), result.stdout()).stream().map(mask::apply).toList();
         String stdout = mask.apply(result.stdout());
-        // Captured from the masked output: a secret the host echoed never becomes an output either.
+        // Captured from the masked output, and each value masked again once decoded from its JSON: escapes such
+        // as \u0070 can spell a secret that no form of it in the text shows. A secret never becomes an output.
         return new StepOutcome.Completed(result.exitCode(), stdout, mask.apply(result.stderr()), unmet,
-                unmet.isEmpty() ? StepOutputs.capture(step, stdout) : Map.of());
+                unmet.isEmpty() ? masked(StepOutputs.capture(step, stdout), mask) : Map.of());
+    }
+
+    private static Map<String, Object> masked(Map<String, Object> outputs, SecretMask mask) {
+        Map<String, Object> masked = new LinkedHashMap<>();
+        outputs.forEach((name, value) -> masked.put(name, value instanceof String text ? mask.apply(text) : value));
+        return masked;
     }
 
     static StepOutcome failureOutcome(Throwable failure, Duration timeout) {
