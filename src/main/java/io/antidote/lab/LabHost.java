@@ -5,6 +5,7 @@ import io.antidote.lab.exchange.Fault;
 import io.antidote.lab.powershell.PowerShell;
 import io.antidote.lab.powershell.ScriptResult;
 import io.antidote.lab.wsman.CliXmlStderr;
+import io.antidote.lab.wsman.CommandInput;
 import io.antidote.lab.wsman.CommandOutput;
 import io.antidote.lab.wsman.EncodedCommand;
 import io.antidote.lab.wsman.ShellHost;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * One simulated Exchange server: its model, the PowerShell that acts on it, and the WS-Management
@@ -108,28 +110,50 @@ public final class LabHost implements ShellHost {
 
     @Override
     public CommandOutput execute(String shellId, String commandId, String commandLine) {
-        // Logged before it runs: a command that hangs or crashes the host has still reached it.
+        return execute(shellId, commandId, commandLine, CommandInput.none());
+    }
+
+    @Override
+    public CommandOutput execute(String shellId, String commandId, String commandLine, CommandInput stdin) {
+        // Logged before it runs: a command that hangs or crashes the host has still reached it. Its standard
+        // input is not logged: it is how secrets reach a script, and a host's log is no place for them.
         commands.add(new CommandLog.Entry(Instant.now(), shellId, commandId,
                 EncodedCommand.decode(commandLine).orElse(commandLine)));
-        return execute(commandLine);
+        return run(commandLine, stdin);
     }
 
     @Override
     public CommandOutput execute(String commandLine) {
+        return run(commandLine, CommandInput.none());
+    }
+
+    private CommandOutput run(String commandLine, CommandInput stdin) {
         return EncodedCommand.decode(commandLine)
                 .map(script -> {
-                    ScriptResult r = powerShell.run(script);
+                    ScriptResult r = powerShell.run(script, standardInput(stdin));
                     // powershell.exe -EncodedCommand sends its error stream to a WinRM client as CLIXML.
                     return new CommandOutput(r.stdout(), CliXmlStderr.encode(r.stderr()), r.exitCode());
                 })
-                .orElseGet(() -> cmd(commandLine.trim()));
+                .orElseGet(() -> cmd(commandLine.trim(), stdin));
     }
 
-    private CommandOutput cmd(String line) {
+    /** The script's $input: waits for the client's input to end, as powershell.exe reading a redirected stdin. */
+    private static Supplier<String> standardInput(CommandInput stdin) {
+        return () -> {
+            try {
+                return stdin.readToEnd();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        };
+    }
+
+    private CommandOutput cmd(String line, CommandInput stdin) {
         String program = line.split("\\s+", 2)[0];
         String lower = program.toLowerCase(Locale.ROOT);
         if (lower.equals("powershell") || lower.equals("powershell.exe")) {
-            return scriptFile(line);
+            return scriptFile(line, stdin);
         }
         if (lower.equals("hostname")) {
             return new CommandOutput(server.name().toUpperCase(Locale.ROOT) + "\r\n", "", 0);
@@ -151,14 +175,14 @@ public final class LabHost implements ShellHost {
      * scripts too long for one command line. The path may be double-quoted; arguments after it are not
      * supported.
      */
-    private CommandOutput scriptFile(String line) {
+    private CommandOutput scriptFile(String line, CommandInput stdin) {
         String[] tokens = line.trim().split("\\s+");
         for (int i = 1; i < tokens.length - 1; i++) {
             if (tokens[i].equalsIgnoreCase("-File")) {
                 String path = tokens[i + 1].replace("\"", "");
                 return server.files().get(path).filter(entry -> !entry.directory())
                         .map(entry -> {
-                            ScriptResult r = powerShell.run(entry.content());
+                            ScriptResult r = powerShell.run(entry.content(), standardInput(stdin));
                             return new CommandOutput(r.stdout(), r.stderr(), r.exitCode());
                         })
                         .orElseGet(() -> new CommandOutput("", "The argument '" + path

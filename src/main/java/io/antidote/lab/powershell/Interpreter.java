@@ -30,6 +30,9 @@ final class Interpreter {
     final ExchangeServer server;
     final String script;
     private final Supplier<LocalDateTime> clock;
+    /** The process's standard input, read when the script first asks for {@code $input}. */
+    private final Supplier<String> stdin;
+    private boolean stdinRead;
     final Map<String, String> env;
     final Commands commands;
     private final OutDefault outDefault;
@@ -65,8 +68,9 @@ final class Interpreter {
         }
     }
 
-    Interpreter(ExchangeServer server, String script, Supplier<LocalDateTime> clock) {
+    Interpreter(ExchangeServer server, String script, Supplier<LocalDateTime> clock, Supplier<String> stdin) {
         this.server = server;
+        this.stdin = stdin;
         this.script = script;
         this.clock = clock;
         this.env = server.environment();
@@ -923,6 +927,8 @@ final class Interpreter {
                 return null;
             case "?":
                 return lastSucceeded;
+            case "input":
+                return standardInput();
             case "pwd":
                 return PsObject.typed("System.Management.Automation.PathInfo").add("Path", location)
                         .add("Drive", location.substring(0, 1)).toStringAs(o -> location);
@@ -936,6 +942,28 @@ final class Interpreter {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code $input} of a script that powershell.exe runs with its standard input redirected (as WinRS does):
+     * an enumerator of the input's lines, so only the first read sees them; later reads are empty.
+     */
+    private List<Object> standardInput() {
+        List<Object> lines = new ArrayList<>();
+        if (stdinRead) {
+            return lines;
+        }
+        stdinRead = true;
+        String text = stdin.get();
+        if (text == null || text.isEmpty()) {
+            return lines;
+        }
+        String[] split = text.split("\r\n|\n|\r", -1);
+        int count = split[split.length - 1].isEmpty() ? split.length - 1 : split.length;
+        for (int i = 0; i < count; i++) {
+            lines.add(split[i]);
+        }
+        return lines;
     }
 
     void setVariable(String name, Object value) {

@@ -4,6 +4,7 @@ import io.antidote.lab.exchange.ExchangeServer;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The lab's PowerShell: runs a script against one simulated Exchange server, as one
@@ -31,6 +32,15 @@ public final class PowerShell {
     }
 
     public ScriptResult run(String script) {
+        return run(script, () -> "");
+    }
+
+    /**
+     * With the process's standard input, which the script reads as {@code $input}: {@code stdin} is asked for it
+     * the first time the script does (and may block until the client has sent all of it).
+     */
+    public ScriptResult run(String script, Supplier<String> stdin) {
+        Objects.requireNonNull(stdin, "stdin");
         String text = script == null ? "" : script;
         synchronized (server) {
             Ast.ScriptAst ast;
@@ -41,7 +51,7 @@ public final class PowerShell {
             } catch (StackOverflowError e) {
                 return new ScriptResult("", "The script is nested too deeply for the lab to parse." + ErrorRecord.NL, 1);
             }
-            Interpreter in = new Interpreter(server, text, () -> LocalDateTime.now(clock));
+            Interpreter in = new Interpreter(server, text, () -> LocalDateTime.now(clock), stdin);
             try {
                 return in.run(ast);
             } catch (StackOverflowError e) {

@@ -16,17 +16,23 @@ final class RemoteCommand {
     private static final int ENVELOPE_OVERHEAD = 4096;
 
     private final String id;
+    private final CommandInput input;
     private CommandOutput output;
     private final StreamCursor stdout = new StreamCursor("stdout");
     private final StreamCursor stderr = new StreamCursor("stderr");
     private final List<Runnable> waiters = new ArrayList<>();
 
-    RemoteCommand(String id) {
+    RemoteCommand(String id, CommandInput input) {
         this.id = id;
+        this.input = input;
     }
 
     String id() {
         return id;
+    }
+
+    CommandInput input() {
+        return input;
     }
 
     boolean finished() {
@@ -44,6 +50,8 @@ final class RemoteCommand {
 
     /** Wakes pending Receives after the command is signalled or its shell deleted; they fault then. */
     void forget() {
+        // A script still waiting for its input is let go: nobody will send the rest.
+        input.end();
         wakeWaiters();
     }
 

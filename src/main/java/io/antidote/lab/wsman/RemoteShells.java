@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,7 +102,7 @@ final class RemoteShells {
         for (Element argument : WsManRequestParser.children(commandLine, WsMan.NS_SHELL, "Arguments")) {
             line.append(' ').append(argument.getTextContent());
         }
-        RemoteCommand remote = new RemoteCommand(newId());
+        RemoteCommand remote = new RemoteCommand(newId(), new CommandInput(shell.codePage().charset()));
         if (!shell.add(remote, limits.maxCommandsPerShell())) {
             throw WsManFault.commandQuota(limits.maxCommandsPerShell());
         }
@@ -179,6 +180,43 @@ final class RemoteShells {
         return WsManReply.ok(request.action(), "<rsp:SignalResponse/>");
     }
 
+    /**
+     * Standard input for a running command: each {@code rsp:Stream Name="stdin"} chunk is base64, the last one
+     * says {@code End="true"}. Input after the end, or for a command that has finished, is refused as Windows does.
+     */
+    WsManReply send(WsManRequest request) throws WsManFault {
+        RemoteShell shell = shell(request);
+        Element send = request.body();
+        if (!WsManRequestParser.is(send, WsMan.NS_SHELL, "Send")) {
+            throw WsManFault.malformed("A Send request needs rsp:Send.");
+        }
+        List<Element> streams = WsManRequestParser.children(send, WsMan.NS_SHELL, "Stream");
+        if (streams.isEmpty()) {
+            throw WsManFault.malformed("rsp:Send needs rsp:Stream.");
+        }
+        for (Element stream : streams) {
+            String commandId = WsManRequestParser.attribute(stream, "CommandId");
+            if (commandId == null) {
+                throw WsManFault.malformed("rsp:Stream needs a CommandId.");
+            }
+            if (!"stdin".equalsIgnoreCase(WsManRequestParser.attribute(stream, "Name"))) {
+                throw WsManFault.invalidStream();
+            }
+            RemoteCommand command = shell.command(commandId).orElseThrow(() -> WsManFault.commandNotFound(commandId));
+            byte[] chunk;
+            try {
+                chunk = Base64.getMimeDecoder().decode(stream.getTextContent().trim());
+            } catch (IllegalArgumentException notBase64) {
+                throw WsManFault.malformed("rsp:Stream holds base64.");
+            }
+            if (command.finished() || !command.input().append(chunk, "true".equalsIgnoreCase(
+                    WsManRequestParser.attribute(stream, "End")))) {
+                throw WsManFault.inputClosed();
+            }
+        }
+        return WsManReply.ok(request.action(), "<rsp:SendResponse/>");
+    }
+
     WsManReply delete(WsManRequest request) throws WsManFault {
         RemoteShell shell = shell(request);
         shells.remove(shell.id());
@@ -215,7 +253,8 @@ final class RemoteShells {
             command.finish(new CommandOutput("", COMMAND_LINE_TOO_LONG, 1));
             return;
         }
-        context.<CommandOutput>executeBlocking(() -> shellHost.execute(shellId, command.id(), commandLine), false)
+        context.<CommandOutput>executeBlocking(() -> shellHost.execute(shellId, command.id(), commandLine,
+                        command.input()), false)
                 .onComplete(result -> {
                     if (result.succeeded()) {
                         command.finish(result.result() == null ? new CommandOutput("", "", 0) : result.result());

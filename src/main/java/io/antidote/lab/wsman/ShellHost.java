@@ -22,4 +22,12 @@ public interface ShellHost {
     default CommandOutput execute(String shellId, String commandId, String commandLine) {
         return execute(commandLine);
     }
+
+    /**
+     * The same, with the command's standard input, which the client sends with {@code rsp:Send} after the
+     * command started; a host whose commands read no input ignores it.
+     */
+    default CommandOutput execute(String shellId, String commandId, String commandLine, CommandInput stdin) {
+        return execute(shellId, commandId, commandLine);
+    }
 }

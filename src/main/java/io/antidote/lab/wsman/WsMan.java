@@ -19,6 +19,7 @@ final class WsMan {
     static final String ACTION_COMMAND = NS_SHELL + "/Command";
     static final String ACTION_RECEIVE = NS_SHELL + "/Receive";
     static final String ACTION_SIGNAL = NS_SHELL + "/Signal";
+    static final String ACTION_SEND = NS_SHELL + "/Send";
     static final String ACTION_FAULT = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault";
 
     static final String STATE_RUNNING = NS_SHELL + "/CommandState/Running";

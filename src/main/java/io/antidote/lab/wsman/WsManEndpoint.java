@@ -301,13 +301,13 @@ final class WsManEndpoint extends AbstractVerticle {
     }
 
     /**
-     * A host that is restarting still serves the exchange of commands under way (their Receive and Signal, and
+     * A host that is restarting still serves the exchange of commands under way (their Send, Receive and Signal, and
      * the Delete of a shell) and goes down at the first request that would start something new: that request's
      * connection is closed unanswered, and the listener with it.
      */
     private boolean goesDownAt(HttpServerRequest request, String action) {
         boolean exchangeUnderWay = WsMan.ACTION_RECEIVE.equals(action) || WsMan.ACTION_SIGNAL.equals(action)
-                || WsMan.ACTION_DELETE.equals(action);
+                || WsMan.ACTION_SEND.equals(action) || WsMan.ACTION_DELETE.equals(action);
         if (!exchangeUnderWay && faults.goDownIfPending()) {
             request.connection().close();
             return true;
@@ -333,6 +333,8 @@ final class WsManEndpoint extends AbstractVerticle {
                 return shells.receive(request, abandoned);
             case WsMan.ACTION_SIGNAL:
                 return Future.succeededFuture(shells.signal(request));
+            case WsMan.ACTION_SEND:
+                return Future.succeededFuture(shells.send(request));
             case WsMan.ACTION_DELETE:
                 return Future.succeededFuture(shells.delete(request));
             default:

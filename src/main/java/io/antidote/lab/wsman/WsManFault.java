@@ -99,6 +99,20 @@ final class WsManFault extends Exception {
                 null);
     }
 
+    static WsManFault invalidStream() {
+        return new WsManFault(true, "w:InvalidParameter",
+                "The WS-Management service cannot process the request because the stream is not an input stream of"
+                        + " the shell; the shell's input stream is stdin.",
+                null);
+    }
+
+    static WsManFault inputClosed() {
+        return new WsManFault(true, "w:InvalidParameter",
+                "The WS-Management service cannot process the request because the command's input has ended or"
+                        + " the command has finished.",
+                null);
+    }
+
     static WsManFault unsupportedSignal() {
         return new WsManFault(true, "w:UnsupportedFeature",
                 "The WS-Management service cannot process the request because the signal code is not supported.",
