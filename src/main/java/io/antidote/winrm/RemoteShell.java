@@ -24,4 +24,17 @@ public interface RemoteShell {
     default ScriptResult runPowerShell(Target target, String script, Duration timeout) {
         return runPowerShell(target, script);
     }
+
+    /**
+     * As {@link #runPowerShell(Target, String, Duration)}, with {@code stdin} as the script's standard input
+     * (its {@code $input}): how secret values reach a script, never on its command line nor in a file.
+     *
+     * @throws UnsupportedOperationException from a shell that cannot send input, when there is some
+     */
+    default ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout) {
+        if (stdin != null && !stdin.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot send a script's input");
+        }
+        return runPowerShell(target, script, timeout);
+    }
 }

@@ -78,7 +78,9 @@ final class TargetSession {
         WinRmClient client = builder.build();
         try {
             OneConnection.limit(builder);
-            return new TargetSession(target, credential, client, client.createShell(), deadline);
+            ShellCommand shell = client.createShell();
+            StandardInput.install(shell);
+            return new TargetSession(target, credential, client, shell, deadline);
         } catch (RuntimeException e) {
             closeQuietly(client);
             throw e;
@@ -86,10 +88,18 @@ final class TargetSession {
     }
 
     int run(String commandLine, Writer out, Writer err, long deadlineNanos) {
+        return run(commandLine, null, out, err, deadlineNanos);
+    }
+
+    /** With {@code stdin} (null or empty: none) sent as the command's whole standard input. */
+    int run(String commandLine, byte[] stdin, Writer out, Writer err, long deadlineNanos) {
         deadline.set(deadlineNanos);
         commands++;
         sent = WsManCalls.reset();
-        return shell.execute(commandLine, out, err);
+        if (stdin == null || stdin.length == 0) {
+            return shell.execute(commandLine, out, err);
+        }
+        return StandardInput.execute(shell, commandLine, stdin, out, err);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.jboss.logging.Logger;
 
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
@@ -97,9 +98,14 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     @Override
     public ScriptResult runPowerShell(Target target, String script, Duration timeout) {
+        return runPowerShell(target, script, "", timeout);
+    }
+
+    @Override
+    public ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout) {
         long start = System.nanoTime();
         try {
-            ScriptResult result = runMetered(target, script, timeout);
+            ScriptResult result = runMetered(target, script, stdin, timeout);
             metrics.call(start, null);
             LOG.debugf("WinRM to '%s': exit %d after %d ms", target.name(), result.exitCode(),
                     (System.nanoTime() - start) / 1_000_000);
@@ -114,7 +120,7 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         }
     }
 
-    private ScriptResult runMetered(Target target, String script, Duration timeout) {
+    private ScriptResult runMetered(Target target, String script, String stdin, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         breaker.check(target.name());
         Credential credential = credentials.resolve(target.credential());
@@ -126,7 +132,8 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         try {
             acquire(host, target, deadline, timeout, "to this host");
             try {
-                return run(target, credential, script, deadline, timeout);
+                return run(target, credential, script, stdin == null ? new byte[0]
+                        : stdin.getBytes(StandardCharsets.UTF_8), deadline, timeout);
             } finally {
                 host.release();
             }
@@ -140,7 +147,8 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         return opened.get();
     }
 
-    private ScriptResult run(Target target, Credential credential, String script, long deadline, Duration timeout) {
+    private ScriptResult run(Target target, Credential credential, String script, byte[] stdin, long deadline,
+                             Duration timeout) {
         ScriptDelivery.Plan plan = ScriptDelivery.plan(script);
         String secret = credential.password();
         for (int attempt = 1; ; attempt++) {
@@ -175,7 +183,7 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 CappedOutput out = new CappedOutput(settings.maxOutputChars());
                 CappedOutput err = new CappedOutput(settings.maxOutputChars());
                 runningScript = true;
-                int exitCode = session.run(plan.run(), out, err, deadline);
+                int exitCode = session.run(plan.run(), stdin, out, err, deadline);
                 if (plan.chunked()) {
                     session.run(plan.cleanup(), Writer.nullWriter(), Writer.nullWriter(), deadline);
                 }

@@ -75,6 +75,21 @@ class WinRm4jInternalsTest {
         }
     }
 
+    @Test
+    void a_shell_command_keeps_the_port_and_the_shell_StandardInput_drives_Send_with() throws Exception {
+        Object[][] fields = {
+                {"winrm", io.cloudsoft.winrm4j.client.WinRm.class},
+                {"shellSelector", io.cloudsoft.winrm4j.client.wsman.SelectorSetType.class},
+                {"operationTimeout", String.class},
+                {"locale", io.cloudsoft.winrm4j.client.wsman.Locale.class},
+                {"retryReceiveAfterOperationTimeout", java.util.function.Predicate.class}};
+        for (Object[] field : fields) {
+            Field declared = io.cloudsoft.winrm4j.client.ShellCommand.class.getDeclaredField((String) field[0]);
+            assertThat(declared.getType()).as("ShellCommand.%s, which StandardInput reads to send a command's input;"
+                    + " a change here means revisiting StandardInput (docs/winrm.md)", field[0]).isEqualTo(field[1]);
+        }
+    }
+
     private static Field declared(Class<?> type, String name) {
         try {
             return type.getDeclaredField(name);
