@@ -341,8 +341,10 @@ public class RunEngine {
         // renders the same values; they are data in the param block, never part of the script text.
         String script = ScriptRenderer.renderWithOutputs(step, params, playbook.params(),
                 StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()));
-        // The transport gives up at the same deadline, so a host that never answers frees this worker too.
-        ScriptResult result = shell.runPowerShell(target, script, step.timeout());
+        // Secrets go as the script's standard input, never in its text. The transport gives up at the same
+        // deadline, so a host that never answers frees this worker too.
+        String stdin = ScriptRenderer.secretInput(step, params, playbook.params());
+        ScriptResult result = shell.runPowerShell(target, script, stdin, step.timeout());
         // Reasons quote the values they found, which can be what the host echoed.
         List<String> unmet = step.expect().check(result.exitCode(), result.stdout()).stream().map(mask::apply).toList();
         String stdout = mask.apply(result.stdout());

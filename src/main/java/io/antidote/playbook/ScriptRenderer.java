@@ -20,23 +20,47 @@ import java.util.Set;
  * a non-character U+FFFE/U+FFFF travels as base64 of its UTF-8 bytes, decoded on the host by
  * {@code [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('...'))}, because
  * such characters do not survive every transport (XML, command lines, logs). Integers are written
- * from a Java long, booleans as {@code $true}/{@code $false}.
+ * from a Java long, booleans as {@code $true}/{@code $false}. A secret is the exception: its value is never
+ * part of the text ({@link #render}), but the script's standard input ({@link #secretInput}).
  */
 public final class ScriptRenderer {
 
     private static final String SINGLE_QUOTES = "'\u2018\u2019\u201A\u201B";
     static final String REDACTED = "'***'";
+    /** Holds the script's input lines while the secrets are set from them; reserved, emptied right after. */
+    static final String INPUT_VARIABLE = "$antidote_input";
 
     private ScriptRenderer() {
     }
 
+    /**
+     * The script a host runs. It holds no secret value: a secret is declared as {@code '***'} and set, after the
+     * param block, from the script's standard input ({@link #secretInput}), which the transport sends apart
+     * from the script (WS-Management Send), so a secret is never on a command line, in a file on the server or
+     * in text that script block logging records.
+     */
     public static String render(Step step, Map<String, Object> resolved, List<Param> params) {
-        return render(step, resolved, params, false);
+        return render(step, resolved, params, new ArrayList<>());
     }
 
-    /** The same script with every secret shown as {@code '***'}: for dry-runs and logs, never for a host. */
+    /** What dry-runs and logs show: the host's script itself, since it carries no secret value. */
     public static String renderRedacted(Step step, Map<String, Object> resolved, List<Param> params) {
-        return render(step, resolved, params, true);
+        return render(step, resolved, params);
+    }
+
+    /**
+     * The standard input the host's script reads its secret values from: one line per secret with a value, in
+     * the order the param block declares them, each the base64 of the value's UTF-8 bytes (so any character,
+     * a line break included, survives the console's code page). Empty when the step gets no secret.
+     */
+    public static String secretInput(Step step, Map<String, Object> resolved, List<Param> params) {
+        List<String> secrets = new ArrayList<>();
+        render(step, resolved, params, secrets);
+        StringBuilder input = new StringBuilder();
+        for (String secret : secrets) {
+            input.append(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+        }
+        return input.toString();
     }
 
     /** A PowerShell expression whose value is exactly {@code value}. */
@@ -69,7 +93,7 @@ public final class ScriptRenderer {
         return false;
     }
 
-    private static String render(Step step, Map<String, Object> resolved, List<Param> params, boolean redacted) {
+    private static String render(Step step, Map<String, Object> resolved, List<Param> params, List<String> secrets) {
         Map<String, Object> values = resolved == null ? Map.of() : resolved;
         List<Param> declared = params == null ? List.of() : params;
         for (String name : values.keySet()) {
@@ -81,28 +105,56 @@ public final class ScriptRenderer {
         if (step.uses() != null) {
             // A library step's script sees its own inputs, set from the playbook or from these parameters, as data.
             Uses uses = step.uses();
-            return withParamBlock(step, declarations(uses.step().inputs(), uses.inputValues(values), redacted));
+            List<String> names = new ArrayList<>();
+            List<String> lines = declarations(uses.step().inputs(), uses.inputValues(values), names, secrets);
+            return withParamBlock(step, lines, names);
         }
-        return withParamBlock(step, declarations(declared, values, redacted));
+        List<String> names = new ArrayList<>();
+        return withParamBlock(step, declarations(declared, values, names, secrets), names);
     }
 
-    private static List<String> declarations(List<Param> declared, Map<String, Object> values, boolean redacted) {
+    /**
+     * @param secretNames gets the names of the secrets read from standard input, in order
+     * @param secrets     gets their values, in the same order
+     */
+    private static List<String> declarations(List<Param> declared, Map<String, Object> values, List<String> secretNames,
+                                             List<String> secrets) {
         List<String> lines = new ArrayList<>();
         for (Param param : declared) {
             if (!ParamsReader.PARAM_NAME.matcher(param.name()).matches()) {
                 throw new IllegalArgumentException("parameter name '" + Text.shorten(param.name(), 100)
                         + "' is not a PowerShell variable name");
             }
-            lines.add(declaration(param, values.get(param.name()), redacted));
+            Object value = values.get(param.name());
+            lines.add(declaration(param, value));
+            if (param.type() == ParamType.SECRET && value instanceof String secret && !secret.isEmpty()) {
+                secretNames.add(param.name());
+                secrets.add(secret);
+            }
         }
         return lines;
     }
 
-    private static String withParamBlock(Step step, List<String> declarations) {
+    private static String withParamBlock(Step step, List<String> declarations, List<String> secretNames) {
         if (declarations.isEmpty()) {
             return step.powershell();
         }
-        return "param(\n  " + String.join(",\n  ", declarations) + "\n)\n" + step.powershell();
+        return "param(\n  " + String.join(",\n  ", declarations) + "\n)\n" + secretsFromInput(secretNames)
+                + step.powershell();
+    }
+
+    /** One line setting each secret from its line of standard input ({@link #secretInput}); none without secrets. */
+    private static String secretsFromInput(List<String> secretNames) {
+        if (secretNames.isEmpty()) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(INPUT_VARIABLE + " = @($input)");
+        for (int i = 0; i < secretNames.size(); i++) {
+            line.append("; $").append(secretNames.get(i))
+                    .append(" = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String(")
+                    .append(INPUT_VARIABLE).append('[').append(i).append("]))");
+        }
+        return line.append("; ").append(INPUT_VARIABLE).append(" = $null\n").toString();
     }
 
     /**
@@ -115,11 +167,12 @@ public final class ScriptRenderer {
                                            Map<String, Map<String, Object>> outputs) {
         Map<String, Object> values = resolved == null ? Map.of() : resolved;
         List<Param> declared = params == null ? List.of() : params;
-        String plain = render(step, values, declared, false); // the same checks of the run's own parameters
+        String plain = render(step, values, declared); // the same checks of the run's own parameters
         if (step.uses() != null) {
             return plain; // a library step cannot know the ids of the playbook's steps, so it sees no outputs
         }
-        List<String> lines = declarations(declared, values, false);
+        List<String> secretNames = new ArrayList<>();
+        List<String> lines = declarations(declared, values, secretNames, new ArrayList<>());
         Set<String> names = new HashSet<>();
         declared.forEach(param -> names.add(param.name().toLowerCase(Locale.ROOT)));
         (outputs == null ? Map.<String, Map<String, Object>>of() : outputs).forEach((stepId, captured) ->
@@ -130,7 +183,7 @@ public final class ScriptRenderer {
                     }
                     lines.add(outputDeclaration(variable, value));
                 }));
-        return withParamBlock(step, lines);
+        return withParamBlock(step, lines, secretNames);
     }
 
     /** The PowerShell variable name of a captured output, e.g. {@code steps_pre_check_build}. */
@@ -164,7 +217,7 @@ public final class ScriptRenderer {
                 + "; outputs are strings, integers, booleans or null");
     }
 
-    private static String declaration(Param param, Object value, boolean redacted) {
+    private static String declaration(Param param, Object value) {
         String variable = "$" + param.name();
         if (value == null) {
             if (param.required()) {
@@ -197,7 +250,8 @@ public final class ScriptRenderer {
                 if (!(value instanceof String text)) {
                     throw wrongType(param, value);
                 }
-                if (redacted && param.type() == ParamType.SECRET) {
+                if (param.type() == ParamType.SECRET && !text.isEmpty()) {
+                    // A placeholder: the value comes from standard input, after the param block.
                     return "[string]" + variable + " = " + REDACTED;
                 }
                 return "[string]" + variable + " = " + stringLiteral(text);

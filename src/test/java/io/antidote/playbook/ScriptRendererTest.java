@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,18 +177,30 @@ class ScriptRendererTest {
     }
 
     @Test
-    void secrets_are_rendered_as_data_and_redacted_for_dry_runs_and_logs() {
+    void secrets_never_enter_the_script_and_reach_it_as_its_standard_input() {
         Param password = new Param("password", ParamType.SECRET, "", null, true, List.of(), null);
-        List<Param> params = List.of(string("patchShare"), password);
-        Map<String, Object> resolved = Map.of("patchShare", "C:\\Patches", "password", "hunter2'; Stop-Computer; '");
+        Param token = new Param("token", ParamType.SECRET, "", null, true, List.of(), null);
+        Param unset = new Param("unset", ParamType.SECRET, "", null, false, List.of(), null);
+        List<Param> params = List.of(string("patchShare"), password, unset, token);
+        Map<String, Object> resolved = Map.of("patchShare", "C:\\Patches", "password", "hunter2'; Stop-Computer; '",
+                "token", "\u00e4\n\u20ac");
 
-        String real = ScriptRenderer.render(STEP, resolved, params);
-        String redacted = ScriptRenderer.renderRedacted(STEP, resolved, params);
+        String sent = ScriptRenderer.render(STEP, resolved, params);
+        String input = ScriptRenderer.secretInput(STEP, resolved, params);
 
-        assertThat(PowerShellParamReader.read(real).value("password")).isEqualTo("hunter2'; Stop-Computer; '");
-        assertThat(redacted).contains("[string]$password = '***'\n").doesNotContain("hunter2")
+        assertThat(sent).as("what the host's command line or file carries").doesNotContain("hunter2")
+                .contains("[string]$password = '***'").contains("[string]$token = '***'").contains("$unset = $null")
                 .contains("[string]$patchShare = 'C:\\Patches'");
-        assertThat(PowerShellParamReader.read(redacted).script()).isEqualTo(SCRIPT);
+        assertThat(ScriptRenderer.renderRedacted(STEP, resolved, params)).as("what dry-runs show").isEqualTo(sent);
+        assertThat(PowerShellParamReader.read(sent).script()).isEqualTo("$antidote_input = @($input); $password ="
+                + " [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($antidote_input[0])); $token ="
+                + " [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($antidote_input[1]));"
+                + " $antidote_input = $null\n" + SCRIPT);
+        assertThat(input).as("the script's standard input: one line per secret, in declaration order").isEqualTo(
+                java.util.Base64.getEncoder().encodeToString("hunter2'; Stop-Computer; '".getBytes(StandardCharsets.UTF_8))
+                        + "\r\n" + java.util.Base64.getEncoder().encodeToString("\u00e4\n\u20ac".getBytes(StandardCharsets.UTF_8))
+                        + "\r\n");
+        assertThat(ScriptRenderer.secretInput(STEP, Map.of("patchShare", "x"), List.of(string("patchShare")))).isEmpty();
     }
 
     @Test

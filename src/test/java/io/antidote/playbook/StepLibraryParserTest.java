@@ -155,7 +155,9 @@ class StepLibraryParserTest {
         String sent = ScriptRenderer.render(check, Map.of("list", "a", "key", "hunter2"), playbook.params());
 
         assertThat(shown).doesNotContain("hunter2").contains("[string]$token = '***'");
-        assertThat(sent).contains("[string]$token = 'hunter2'");
+        assertThat(sent).doesNotContain("hunter2").isEqualTo(shown);
+        assertThat(ScriptRenderer.secretInput(check, Map.of("list", "a", "key", "hunter2"), playbook.params()))
+                .as("the input the library step's script reads its secret input from").isEqualTo("aHVudGVyMg==\r\n");
     }
 
     @Test
