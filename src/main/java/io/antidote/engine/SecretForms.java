@@ -65,11 +65,6 @@ final class SecretForms {
         return forms;
     }
 
-    /** Forms a console code page may have mangled on the way back (non-ASCII characters as '?'). */
-    static List<String> mangleable(String secret) {
-        return List.of(secret, new StringBuilder(secret).reverse().toString());
-    }
-
     static String quoteDoubled(String secret) {
         StringBuilder out = new StringBuilder(secret.length() + 8);
         for (int i = 0; i < secret.length(); i++) {

@@ -17,7 +17,8 @@ import java.util.Set;
  * 15 characters of a long one in {@code CategoryInfo}, ConvertTo-Json escapes {@code ' < > &}, XML and CLIXML
  * escape markup and control characters, base64 hides it from a plain search, and a console code page turns
  * non-ASCII characters into {@code ?}. So what is masked is every run of {@value #RUN} or more consecutive
- * characters of any of these {@linkplain SecretForms forms} of the value; a value shorter than that is masked
+ * characters of any of these {@linkplain SecretForms forms} of the value, in any case, and with non-ASCII
+ * characters lost to {@code ?} as long as five of the eight came through; a value shorter than that is masked
  * only whole, in each form (a short run of a short value would mask ordinary text everywhere).
  *
  * <p>Bounded and linear: every {@value #RUN}-character run of every form is one key (8 UTF-16 units fit in
@@ -60,8 +61,10 @@ final class SecretMask {
             if (secret.length() < RUN) {
                 SecretForms.whole(secret).forEach(mask::addWhole);
             } else {
-                SecretForms.all(secret).forEach(mask::addRuns);
-                SecretForms.mangleable(secret).forEach(mask::addMangledRuns);
+                for (String form : SecretForms.all(secret)) {
+                    mask.addRuns(form);
+                    mask.addMangledRuns(form);
+                }
             }
         }
         return mask;
@@ -169,13 +172,16 @@ final class SecretMask {
         return c >= 0x80 || c == '?' ? WILDCARD : c;
     }
 
-    /** Up to 8 UTF-16 units packed into two longs, with their count: equal keys are equal strings. */
+    /**
+     * Up to 8 UTF-16 units packed into two longs, with their count: equal keys are equal strings, ignoring case
+     * (a script that upper-cases a secret, or a writer that spells an escape {@code \u003C}, still shows it).
+     */
     private record Key(long high, long low, int length) {
         static Key of(String text, int from, int length, boolean normalize) {
             long high = 0;
             long low = 0;
             for (int k = 0; k < length; k++) {
-                char c = normalize ? normalized(text.charAt(from + k)) : text.charAt(from + k);
+                char c = Character.toLowerCase(normalize ? normalized(text.charAt(from + k)) : text.charAt(from + k));
                 if (k < 4) {
                     high = high << 16 | c;
                 } else {

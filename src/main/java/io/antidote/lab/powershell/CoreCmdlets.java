@@ -58,6 +58,9 @@ final class CoreCmdlets {
                 Param.of("Wrap", SWITCH), Param.of("HideTableHeaders", SWITCH), Param.of("Force", SWITCH));
         Commands.add("ConvertTo-Json", type("ConvertTo-Json"), UTILITY, true, false, ConvertToJson::new,
                 Param.of("InputObject", OBJECT).pos(0), Param.of("Depth", INT), Param.of("Compress", SWITCH));
+        Commands.add("ConvertTo-Xml", type("ConvertTo-Xml"), UTILITY, true, false, ConvertToXml::new,
+                Param.of("InputObject", OBJECT).pos(0), Param.of("Depth", INT), Param.of("As", STRING),
+                Param.of("NoTypeInformation", SWITCH));
         Commands.add("Select-Object", type("Select-Object"), UTILITY, true, false, SelectObject::new,
                 Param.of("Property", OBJECTS).pos(0), Param.of("ExpandProperty", STRING), Param.of("First", INT),
                 Param.of("Last", INT), Param.of("Skip", INT), Param.of("Unique", SWITCH), Param.of("InputObject", OBJECT),
@@ -344,6 +347,38 @@ final class CoreCmdlets {
                 value = items;
             }
             ctx.write(Json.serialize(value, ctx.integer("Depth", 2), ctx.flag("Compress")));
+        }
+    }
+
+    /**
+     * ConvertTo-Xml with {@code -As String} (one document for all input) or {@code -As Stream} (its lines); the
+     * default, an XmlDocument object, is not modelled and says so.
+     */
+    static final class ConvertToXml extends Cmdlet {
+        private final List<Object> items = new ArrayList<>();
+
+        @Override
+        void process(Object input) {
+            if (input != Interpreter.NO_INPUT) {
+                items.add(input);
+            }
+        }
+
+        @Override
+        void end() {
+            if (items.isEmpty() && ctx.has("InputObject")) {
+                items.add(ctx.get("InputObject"));
+            }
+            String as = ctx.has("As") ? Values.toStr(ctx.get("As")) : "Document";
+            String xml = XmlText.objects(items, ctx.flag("NoTypeInformation"));
+            if (as.equalsIgnoreCase("String")) {
+                ctx.write(xml);
+            } else if (as.equalsIgnoreCase("Stream")) {
+                xml.lines().forEach(ctx::write);
+            } else {
+                throw new RuntimeError("The lab's ConvertTo-Xml writes -As String or -As Stream only, not an XmlDocument.",
+                        "NotSupported", "NotImplemented", "System.NotSupportedException");
+            }
         }
     }
 

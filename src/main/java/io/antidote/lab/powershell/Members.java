@@ -285,15 +285,18 @@ final class Members {
                 default: throw methodNotFound(target, name);
             }
         }
-        if (target instanceof PsObject o && o.typeNames().contains(UTF8_ENCODING)) {
+        if (target instanceof PsObject o && (o.typeNames().contains(UTF8_ENCODING) || o.typeNames().contains(UNICODE_ENCODING))) {
+            // [Text.Encoding]::Unicode is UTF-16 little-endian, as on Windows.
+            java.nio.charset.Charset charset = o.typeNames().contains(UTF8_ENCODING)
+                    ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.UTF_16LE;
             switch (n) {
                 case "getstring":
                     requireCount(name, args, 1);
-                    return new String(bytes(name, args.get(0)), java.nio.charset.StandardCharsets.UTF_8);
+                    return new String(bytes(name, args.get(0)), charset);
                 case "getbytes": {
                     requireCount(name, args, 1);
                     List<Object> out = new ArrayList<>();
-                    for (byte b : Values.toStr(args.get(0)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    for (byte b : Values.toStr(args.get(0)).getBytes(charset)) {
                         out.add(b & 0xFF);
                     }
                     return out;
@@ -312,6 +315,7 @@ final class Members {
     }
 
     private static final String UTF8_ENCODING = "System.Text.UTF8Encoding";
+    private static final String UNICODE_ENCODING = "System.Text.UnicodeEncoding";
 
     /** A byte[] argument: a list of integers 0..255, as FromBase64String and GetBytes return. */
     private static byte[] bytes(String name, Object value) {
@@ -372,6 +376,8 @@ final class Members {
             case "System.IO.Path::directoryseparatorchar": return "\\";
             case "System.Text.Encoding::utf8": return PsObject.typed(UTF8_ENCODING, "System.Text.Encoding")
                     .toStringAs(o -> UTF8_ENCODING);
+            case "System.Text.Encoding::unicode": return PsObject.typed(UNICODE_ENCODING, "System.Text.Encoding")
+                    .toStringAs(o -> UNICODE_ENCODING);
             default:
                 return null;
         }
@@ -500,6 +506,18 @@ final class Members {
                 requireCount(name, args, 1);
                 return java.util.Base64.getEncoder().encodeToString(bytes(name, args.get(0)));
             }
+            case "System.BitConverter::tostring": {
+                requireCount(name, args, 1);
+                byte[] bytes = bytes(name, args.get(0));
+                StringBuilder hex = new StringBuilder(bytes.length * 3);
+                for (byte b : bytes) {
+                    hex.append(hex.length() == 0 ? "" : "-").append(String.format(Locale.ROOT, "%02X", b & 0xFF));
+                }
+                return hex.toString();
+            }
+            case "System.Management.Automation.PSSerializer::serialize":
+                requireCount(name, args, 1);
+                return XmlText.serialize(args.get(0));
             case "System.Environment::getenvironmentvariable":
                 return in.env.get(Values.toStr(args.get(0)));
             case "System.Int32::parse":

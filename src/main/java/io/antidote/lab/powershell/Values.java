@@ -41,6 +41,8 @@ final class Values {
             Map.entry("math", "System.Math"), Map.entry("scriptblock", "System.Management.Automation.ScriptBlock"),
             Map.entry("environment", "System.Environment"), Map.entry("io.path", "System.IO.Path"),
             Map.entry("convert", "System.Convert"), Map.entry("text.encoding", "System.Text.Encoding"),
+            Map.entry("bitconverter", "System.BitConverter"),
+            Map.entry("management.automation.psserializer", "System.Management.Automation.PSSerializer"),
             Map.entry("void", "System.Void"), Map.entry("errorrecord", "System.Management.Automation.ErrorRecord"),
             Map.entry("management.automation.errorrecord", "System.Management.Automation.ErrorRecord"));
 
