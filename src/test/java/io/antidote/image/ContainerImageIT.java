@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +33,7 @@ class ContainerImageIT {
 
     private static JsonNode config;
     private static List<String> files;
+    private static byte[] applicationJar;
 
     @BeforeAll
     static void readImage() throws IOException {
@@ -41,7 +44,13 @@ class ContainerImageIT {
         for (JsonNode layer : manifest.get("Layers")) {
             byte[] bytes = archive.get(layer.asText());
             InputStream in = new ByteArrayInputStream(bytes);
-            files.addAll(entries(layer.asText().endsWith(".gz") ? new GZIPInputStream(in) : in).keySet());
+            Map<String, byte[]> layerFiles = entries(layer.asText().endsWith(".gz") ? new GZIPInputStream(in) : in);
+            files.addAll(layerFiles.keySet());
+            layerFiles.forEach((name, data) -> {
+                if (name.matches("deployments/app/[^/]+\\.jar")) {
+                    applicationJar = data;
+                }
+            });
         }
     }
 
@@ -59,6 +68,26 @@ class ContainerImageIT {
         assertThat(entrypoint).startsWith("java").contains("-Djava.io.tmpdir=/tmp").endsWith("-jar", "quarkus-run.jar");
         assertThat(config.get("WorkingDir").asText()).isEqualTo("/deployments");
         assertThat(files).contains("deployments/quarkus-run.jar", "opt/java/bin/java");
+    }
+
+    /** What ships can be checked against advisories from the image alone: its SBOM is in the application jar. */
+    @Test
+    void shipsTheSbomOfItsRuntimeDependencies() throws IOException {
+        assertThat(applicationJar).as("the application jar under deployments/app").isNotNull();
+        JsonNode bom = null;
+        try (ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(applicationJar))) {
+            for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
+                if (entry.getName().equals("META-INF/sbom/bom.json")) {
+                    bom = new ObjectMapper().readTree(jar.readAllBytes());
+                }
+            }
+        }
+        assertThat(bom).as("META-INF/sbom/bom.json in the application jar").isNotNull();
+        assertThat(bom.get("bomFormat").asText()).isEqualTo("CycloneDX");
+        List<String> components = new ArrayList<>();
+        bom.get("components").forEach(c -> components.add(c.get("group").asText() + ":" + c.get("name").asText()));
+        assertThat(components).contains("io.cloudsoft.windows:winrm4j", "org.apache.cxf:cxf-core",
+                "io.quarkus:quarkus-core");
     }
 
     @Test
