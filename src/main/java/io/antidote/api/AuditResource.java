@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.antidote.audit.Exports;
 import io.antidote.audit.SigningKeys;
 import io.antidote.engine.InvalidRequestException;
@@ -33,6 +35,7 @@ public class AuditResource {
 
     /** Every public key checkpoints may be signed with: the current one, then earlier ones kept for old checkpoints. */
     @GET
+    @RolesAllowed(Roles.AUDITOR)
     @Path("keys")
     @Produces(MediaType.APPLICATION_JSON)
     public List<SigningKeys.PublicKeyInfo> keys() {
@@ -41,6 +44,7 @@ public class AuditResource {
 
     /** Every run whose first event occurred in [from, to), whole, with its checkpoints, as JSON Lines. */
     @GET
+    @RolesAllowed(Roles.AUDITOR)
     @Path("export")
     @Produces(JSON_LINES)
     public Multi<String> export(@QueryParam("from") String from, @QueryParam("to") String to) {

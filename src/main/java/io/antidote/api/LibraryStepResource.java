@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.antidote.playbook.LibraryStep;
 import io.antidote.playbook.PlaybookCatalog;
@@ -33,11 +35,13 @@ public class LibraryStepResource {
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public List<LibraryStepView> list() {
         return catalog.library().all().stream().map(step -> view(step, false)).toList();
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @Path("{name}")
     public LibraryStepView get(@PathParam("name") String name) {
         return catalog.library().find(name).map(step -> view(step, true))

@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
@@ -31,11 +33,13 @@ public class PlaybookResource {
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public List<PlaybookView> list() {
         return catalog.all().stream().map(PlaybookView::summary).toList();
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @Path("{name}")
     public PlaybookView get(@PathParam("name") String name) {
         return catalog.find(name).map(playbook -> PlaybookView.withSource(playbook, pendingErrors(playbook)))
@@ -44,6 +48,7 @@ public class PlaybookResource {
 
     /** Every playbook file that does not load, with its errors and the earlier version still in force, if any. */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @Path("errors")
     public List<InvalidFileView> errors() {
         return catalog.invalid().stream().map(invalid -> new InvalidFileView(invalid.file(),
@@ -54,6 +59,7 @@ public class PlaybookResource {
 
     /** The JSON Schema (draft 2020-12) of the playbook format; docs/playbooks.md is its prose. */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @Path("schema")
     @Produces("application/schema+json")
     public Response schema() {

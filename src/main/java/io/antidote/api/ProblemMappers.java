@@ -86,6 +86,26 @@ public class ProblemMappers {
         return Problem.response(ProblemType.TARGET_BUSY, e.getMessage(), List.of());
     }
 
+    /** A role missing, or a rule of the product (playbook scope, approval role, cancel) refusing the caller. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return Problem.response(ProblemType.NOT_ALLOWED, e.getMessage() == null || e.getMessage().isBlank()
+                ? "the caller's roles do not allow this" : e.getMessage(), List.of());
+    }
+
+    /** No credential, or one that does not verify; the detail never says which, nor echoes it. */
+    @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+        return Response.fromResponse(Problem.response(ProblemType.NOT_AUTHENTICATED,
+                "an OIDC bearer token or an API token is required (docs/security.md)", List.of()))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e) {
+        return unauthorized(null);
+    }
+
     @ServerExceptionMapper
     public Response notAllowed(CommandRejected.NotAllowed e) {
         return Problem.response(ProblemType.NOT_ALLOWED, e.getMessage(), List.of());

@@ -8,6 +8,13 @@ import io.antidote.engine.Clock;
 import io.antidote.engine.InvalidRequestException;
 import io.antidote.engine.RequestText;
 import io.antidote.engine.RunEngine;
+import io.antidote.identity.Caller;
+import io.antidote.identity.Refusals;
+import io.antidote.identity.Roles;
+import io.antidote.workflow.RunPlan;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
@@ -44,13 +51,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
 
-    /**
-     * Until authentication lands, the actor is whoever the {@code X-Antidote-Actor} header names, or this;
-     * events record it. The header is trusted: do not expose the API beyond operators until then.
-     */
-    static final String ANONYMOUS = "anonymous";
-    static final String ACTOR_HEADER = "X-Antidote-Actor";
-    private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile("[A-Za-z0-9._@\\-]{1,100}");
     static final int DEFAULT_PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 200;
     /** Longer than any playbook, target or ticket name; a longer filter is a mistake or an attack. */
@@ -66,9 +66,15 @@ public class RunResource {
     private final ChainAlarms alarms;
     private final RunVerifier verifier;
     private final Exports exports;
+    /** The authenticated caller of the current request (a request-scoped proxy): the actor of every event. */
+    private final SecurityIdentity identity;
+    private final Refusals refusals;
 
     RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
-                ChainAlarms alarms, RunVerifier verifier, Exports exports) {
+                ChainAlarms alarms, RunVerifier verifier, Exports exports, SecurityIdentity identity,
+                Refusals refusals) {
+        this.identity = identity;
+        this.refusals = refusals;
         this.alarms = alarms;
         this.verifier = verifier;
         this.exports = exports;
@@ -80,6 +86,8 @@ public class RunResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
     @APIResponse(responseCode = "202", description = "The run was recorded; it goes on by itself",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "200", description = "dryRun: the scripts each target would receive, nothing written;"
@@ -87,13 +95,18 @@ public class RunResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(oneOf = {RunRequests.Preview.class, RunView.class})))
     public Uni<Response> request(RunRequestBody body, @HeaderParam(RunRequests.IDEMPOTENCY_KEY) String idempotencyKey,
-                                 @HeaderParam(ACTOR_HEADER) String actor, @Context UriInfo uri) {
+                                 @Context UriInfo uri) {
         if (body == null) {
             return Uni.createFrom().item(Problem.response(ProblemType.MALFORMED_BODY, "a JSON body is required",
                     List.of()));
         }
+        Caller caller = Caller.of(identity);
+        if (body.playbook() != null && !caller.mayRun(body.playbook())) {
+            throw refusals.forbidden(caller, "POST /api/v1/runs",
+                    "'" + caller.subject() + "' may not request runs of playbook '" + body.playbook() + "'");
+        }
         RunRequests.Request request = new RunRequests.Request(body.playbook(), body.targets(), body.params(),
-                body.ticket(), idempotencyKey, actor(actor), body.onBusy(), body.targetLabels());
+                body.ticket(), idempotencyKey, caller.subject(), body.onBusy(), body.targetLabels());
         if (body.isDryRun()) {
             return requests.dryRun(request).map(preview -> Response.ok(preview).build());
         }
@@ -110,6 +123,7 @@ public class RunResource {
      * exact matches; a bad value is a 400 problem naming the query parameter, never an empty page.
      */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @APIResponse(responseCode = "200", description = "One page of the run list",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunListView.class)))
     public Uni<Response> list(@QueryParam("status") String status, @QueryParam("playbook") String playbook,
@@ -160,6 +174,7 @@ public class RunResource {
 
     @GET
     @Path("{id}")
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public Uni<RunView> get(@PathParam("id") String id) {
         UUID runId = runId(id);
         return engine.load(runId).map(run -> {
@@ -176,6 +191,7 @@ public class RunResource {
      */
     @GET
     @Path("{id}/verification")
+    @RolesAllowed(Roles.AUDITOR)
     public Uni<Verification> verification(@PathParam("id") String id) {
         UUID runId = runId(id);
         return verifier.verify(runId).map(result -> {
@@ -189,6 +205,7 @@ public class RunResource {
     /** The run's events in canonical form, then its checkpoints, as JSON Lines, streamed page by page. */
     @GET
     @Path("{id}/export")
+    @RolesAllowed(Roles.AUDITOR)
     @Produces(AuditResource.JSON_LINES)
     public Multi<String> export(@PathParam("id") String id) {
         UUID runId = runId(id);
@@ -198,6 +215,7 @@ public class RunResource {
 
     @GET
     @Path("{id}/events")
+    @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
     public Uni<List<StoredEvent>> events(@PathParam("id") String id) {
         UUID runId = runId(id);
         return store.load(runId).map(events -> {
@@ -208,10 +226,16 @@ public class RunResource {
         });
     }
 
-    /** Approve or reject a step waiting for approval: 409 when none waits, 403 when the actor may not. */
+    /**
+     * Approve or reject a step waiting for approval: 409 when none waits; 403 when the caller does not hold
+     * the role the playbook names for the step, or requested the run and the playbook does not let the
+     * requester approve (subjects compared).
+     */
     @POST
     @Path("{id}/approvals")
-    public Uni<RunView> approve(@PathParam("id") String id, ApprovalBody body, @HeaderParam(ACTOR_HEADER) String actor) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.APPROVER)
+    public Uni<RunView> approve(@PathParam("id") String id, ApprovalBody body) {
         UUID runId = runId(id);
         if (body == null || body.step() == null || body.step().isBlank()) {
             throw new InvalidRequestException("step", "is required");
@@ -232,14 +256,31 @@ public class RunResource {
             throw new InvalidRequestException(violations);
         }
         String comment = shortened(body.comment(), MAX_COMMENT_CHARS);
-        return existing(runId).chain(() -> engine.command(runId, new RunCommand.DecideApproval(body.target(),
-                body.step(), approve, comment, actor(actor), clock.now()))).map(RunView::of);
+        Caller caller = Caller.of(identity);
+        return existing(runId).invoke(run -> {
+            RunPlan plan = run.plan();
+            if (plan.indexOf(body.step()) < 0 || plan.step(body.step()).approval() == null) {
+                return;  // nothing to approve there: the decider answers 409
+            }
+            String role = plan.step(body.step()).approval().role();
+            if (!caller.holds(role)) {
+                throw refusals.forbidden(caller, "POST /api/v1/runs/" + runId + "/approvals", "'" + caller.subject()
+                        + "' does not hold role '" + role + "', which playbook '" + plan.playbook()
+                        + "' requires to decide step '" + body.step() + "'");
+            }
+        }).chain(() -> engine.command(runId, new RunCommand.DecideApproval(body.target(),
+                body.step(), approve, comment, caller.subject(), clock.now()))).map(RunView::of);
     }
 
-    /** Ask the run to stop; 409 when it has ended or is already stopping. */
+    /**
+     * Ask the run to stop; 409 when it has ended or is already stopping. Only an admin or the run's requester
+     * (403 otherwise), and only with a JSON body: a cross-site form or text/plain post is 415, never a cancel.
+     */
     @POST
     @Path("{id}/cancel")
-    public Uni<RunView> cancel(@PathParam("id") String id, CancelBody body, @HeaderParam(ACTOR_HEADER) String actor) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Uni<RunView> cancel(@PathParam("id") String id, CancelBody body) {
         UUID runId = runId(id);
         RunCommand.CancelMode mode;
         try {
@@ -248,20 +289,26 @@ public class RunResource {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("mode", "must be FINISH_STEP or INTERRUPT");
         }
-        return existing(runId).chain(() -> engine.command(runId, new RunCommand.Cancel(mode, actor(actor),
+        Caller caller = Caller.of(identity);
+        return existing(runId).invoke(run -> {
+            if (!caller.holds(Roles.ADMIN) && !caller.subject().equals(run.requestedBy())) {
+                throw refusals.forbidden(caller, "POST /api/v1/runs/" + runId + "/cancel", "'" + caller.subject()
+                        + "' is neither an admin nor the requester of the run");
+            }
+        }).chain(() -> engine.command(runId, new RunCommand.Cancel(mode, caller.subject(),
                 clock.now()))).map(RunView::of);
     }
 
     /**
      * Return a server the run left isolated to service, on the actor's word: recorded as
      * {@code TargetReleased} with the actor and reason, then the playbook's restore step runs. 409 when the
-     * run is not done with the target or did not leave it isolated. Meant for an admin role once
-     * authentication exists (docs/api.md).
+     * run is not done with the target or did not leave it isolated. Admins only.
      */
     @POST
     @Path("{id}/targets/{target}/release")
-    public Uni<RunView> release(@PathParam("id") String id, @PathParam("target") String target, ReleaseBody body,
-                                @HeaderParam(ACTOR_HEADER) String actor) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<RunView> release(@PathParam("id") String id, @PathParam("target") String target, ReleaseBody body) {
         UUID runId = runId(id);
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             throw new InvalidRequestException("reason", "is required: why the server may return to service unverified");
@@ -271,7 +318,7 @@ public class RunResource {
             throw new InvalidRequestException("reason", problem);
         }
         return existing(runId).chain(() -> engine.command(runId, new RunCommand.ReleaseTarget(target,
-                body.reason(), actor(actor), clock.now()))).map(RunView::of);
+                body.reason(), Caller.of(identity).subject(), clock.now()))).map(RunView::of);
     }
 
     private Uni<RunState> existing(UUID runId) {
@@ -288,16 +335,6 @@ public class RunResource {
             return text;
         }
         return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
-    }
-
-    static String actor(String header) {
-        if (header == null || header.isBlank()) {
-            return ANONYMOUS;
-        }
-        if (!ACTOR.matcher(header).matches()) {
-            throw new InvalidRequestException(ACTOR_HEADER, "must be 1 to 100 letters, digits or . _ @ -");
-        }
-        return header;
     }
 
     private static UUID runId(String id) {

@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.InventoryError;
 import io.smallrye.common.annotation.Blocking;
@@ -28,6 +30,7 @@ public class TargetResource {
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public List<TargetInfo> list() {
         return inventory.all().stream().map(t -> new TargetInfo(t.name(), t.address(), t.port(),
                 t.scheme().name(), t.auth().name(), t.labels())).toList();
@@ -36,6 +39,7 @@ public class TargetResource {
     /** Inventory entries left out at the last load: where they are and why. */
     @GET
     @Path("/errors")
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public List<InventoryError> errors() {
         return inventory.errors();
     }
@@ -43,6 +47,7 @@ public class TargetResource {
     /** Reads the inventory file and properties again; answers what was loaded and what was left out. */
     @POST
     @Path("/reload")
+    @RolesAllowed(Roles.ADMIN)
     @Blocking
     public Inventory.Loaded reload() {
         return inventory.reload();

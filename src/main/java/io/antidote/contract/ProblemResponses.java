@@ -73,6 +73,12 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("GET /api/v1/targets", new Doc("Targets", "The targets in the inventory (never credentials)"));
         OPERATIONS.put("GET /api/v1/targets/errors", new Doc("Targets", "Inventory entries left out at the last load"));
         OPERATIONS.put("POST /api/v1/targets/reload", new Doc("Targets", "Read the inventory again"));
+        OPERATIONS.put("POST /api/v1/tokens", new Doc("Tokens", "Issue an API token (shown once) to a machine", 400, 422)
+                .withRequest("""
+                {"name": "servicenow", "roles": ["operator", "viewer"], "playbooks": ["proxylogon-ioc-scan"],
+                 "expiresAt": "2027-06-30T00:00:00Z"}"""));
+        OPERATIONS.put("GET /api/v1/tokens", new Doc("Tokens", "Every API token issued, without its text"));
+        OPERATIONS.put("DELETE /api/v1/tokens/{id}", new Doc("Tokens", "Revoke an API token", 404, 409));
         OPERATIONS.put("GET /lab/hosts", new Doc("Lab", "The simulated hosts (404 unless the lab is enabled)", 404));
         OPERATIONS.put("POST /lab/hosts", new Doc("Lab", "Create a simulated Exchange host", 404, 422).withRequest("""
                 {"name": "lab-exch-01", "version": "2016", "cu": "CU19", "compromise": ["webshell"], "faults": []}"""));
@@ -84,8 +90,13 @@ public class ProblemResponses implements OASFilter {
     /** An example problem per status, as the exception mappers write them. */
     static final Map<Integer, String[]> EXAMPLES = Map.of(
             400, new String[] {"Malformed request body", "Unrecognized field \"target\"", ProblemType.MALFORMED_BODY.uri()},
-            403, new String[] {"Not allowed", "the requester may not approve this playbook's steps",
+            401, new String[] {"Not authenticated", "an OIDC bearer token or an API token is required (docs/security.md)",
+                    ProblemType.NOT_AUTHENTICATED.uri()},
+            403, new String[] {"Not allowed",
+                    "'alice' requested this run and the playbook does not let the requester approve step 'patch'",
                     ProblemType.NOT_ALLOWED.uri()},
+            415, new String[] {"Unsupported media type", "a request body is application/json",
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE.uri()},
             404, new String[] {"Not found", "no run 5b0e8a52-6f1d-4c64-9d7e-0c1f2a3b4c5d", ProblemType.NOT_FOUND.uri()},
             409, new String[] {"Conflict with the run's state", "no step 'patch' waits for approval",
                     ProblemType.RUN_STATE_CONFLICT.uri()},
@@ -107,6 +118,12 @@ public class ProblemResponses implements OASFilter {
             operation.setTags(List.of(doc.tag()));
             Set<Integer> statuses = new TreeSet<>(doc.problems());
             statuses.add(500);
+            // Every operation needs a credential and admits only some roles (docs/security.md).
+            statuses.add(401);
+            statuses.add(403);
+            if (operation.getRequestBody() != null) {
+                statuses.add(415);
+            }
             if (operation.getResponses() == null) {
                 operation.setResponses(OASFactory.createAPIResponses());
             }

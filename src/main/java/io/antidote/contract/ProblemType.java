@@ -11,6 +11,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency-Key reused with another body"),
     MALFORMED_BODY("malformed-body", 400, "Malformed request body"),
     INVALID_QUERY("invalid-query", 400, "Invalid query"),
+    NOT_AUTHENTICATED("not-authenticated", 401, "Not authenticated"),
     NOT_ALLOWED("not-allowed", 403, "Not allowed"),
     NOT_FOUND("not-found", 404, "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),

@@ -11,8 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The first route of every request, before Quarkus's own limits and any resource.
@@ -42,8 +45,6 @@ public class HttpEdge {
             "Cross-Origin-Resource-Policy", "same-origin");
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-    static final String ACTOR_HEADER = "X-Antidote-Actor";
-    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@\\-]{1,100}");
 
     private final int maxUriLength;
     private final int maxHeaderBytes;
@@ -126,13 +127,24 @@ public class HttpEdge {
     }
 
     /**
-     * Whom the rate limit counts a request against: the caller the API records as the actor (the
-     * {@code X-Antidote-Actor} header, or {@code anonymous}, until authentication replaces it with the subject).
-     * A malformed header counts as anonymous here; the API refuses it anyway.
+     * Whom the rate limit counts a request against. It runs before authentication, so a caller is the credential
+     * it presents (a digest of it: the bucket key holds no token), or, with none, its address. Someone else's
+     * bucket cannot be drained without their token; made-up tokens each get a bucket, and a 401.
      */
     static String caller(RoutingContext ctx) {
-        String header = ctx.request().getHeader(ACTOR_HEADER);
-        return header != null && ACTOR.matcher(header).matches() ? header : "anonymous";
+        String credential = ctx.request().getHeader("Authorization");
+        if (credential == null) {
+            credential = ctx.request().getHeader("X-Antidote-Token");
+        }
+        if (credential != null) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
+                return "credential:" + HexFormat.of().formatHex(digest, 0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+        }
+        return "address:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
     }
 
     /** What the HTTP layer failed with before a resource answered, as a problem document. */

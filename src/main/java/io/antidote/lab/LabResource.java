@@ -1,5 +1,6 @@
 package io.antidote.lab;
 
+import jakarta.annotation.security.RolesAllowed;
 import io.antidote.lab.exchange.ServerSpec;
 import io.antidote.winrm.Target;
 import io.smallrye.common.annotation.Blocking;
@@ -32,6 +33,12 @@ public class LabResource {
                            String dag, List<String> updates) {
     }
 
+    /**
+     * The role that controls the lab (io.antidote.identity.Roles.LAB_ADMIN: the lab may not import the
+     * product, so the name is repeated here; RolesAnnotationTest holds the two equal).
+     */
+    public static final String LAB_ADMIN = "lab-admin";
+
     private final LabFleet fleet;
 
     LabResource(LabFleet fleet) {
@@ -39,12 +46,14 @@ public class LabResource {
     }
 
     @GET
+    @RolesAllowed(LabResource.LAB_ADMIN)
     public List<Map<String, Object>> list() {
         enabled();
         return fleet.all().stream().map(h -> h.server().describe()).toList();
     }
 
     @GET
+    @RolesAllowed(LabResource.LAB_ADMIN)
     @Path("{name}")
     public Map<String, Object> get(@PathParam("name") String name) {
         enabled();
@@ -54,6 +63,7 @@ public class LabResource {
 
     /** The host's command log: every command it received, oldest first, with its shell and command ids. */
     @GET
+    @RolesAllowed(LabResource.LAB_ADMIN)
     @Path("{name}/commands")
     public Map<String, Object> commands(@PathParam("name") String name) {
         enabled();
@@ -63,6 +73,7 @@ public class LabResource {
     }
 
     @POST
+    @RolesAllowed(LabResource.LAB_ADMIN)
     @APIResponse(responseCode = "201", description = "The host listens on loopback")
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
@@ -86,6 +97,7 @@ public class LabResource {
     }
 
     @DELETE
+    @RolesAllowed(LabResource.LAB_ADMIN)
     @APIResponse(responseCode = "204", description = "The host is gone")
     @Path("{name}")
     @Blocking

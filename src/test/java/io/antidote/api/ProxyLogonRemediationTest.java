@@ -1,5 +1,8 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestIdentity;
+import static io.antidote.identity.TestIdentity.as;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -59,7 +62,7 @@ class ProxyLogonRemediationTest {
                     .anySatisfy(e -> assertThat(e).containsEntry("type", "StepStarted").containsEntry("step", step))
                     .anySatisfy(e -> assertThat(e).containsEntry("type", "StepSucceeded").containsEntry("step", step));
         }
-        assertThat(events.get(0)).containsEntry("type", "RunRequested").containsEntry("actor", "anonymous");
+        assertThat(events.get(0)).containsEntry("type", "RunRequested").containsEntry("actor", TestIdentity.TESTER);
         assertThat(events.get(events.size() - 1)).containsEntry("type", "RunSucceeded");
 
         Map<String, Object> model = LabHosts.model(host);
@@ -122,11 +125,11 @@ class ProxyLogonRemediationTest {
         given().contentType(ContentType.JSON).body(Map.of("step", "patch", "decision", "APPROVE"))
                 .when().post("/api/v1/runs/{id}/approvals", runId)
                 .then().statusCode(403).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "bob")
+        as("bob", Roles.APPROVER).contentType(ContentType.JSON)
                 .body(Map.of("step", "verify", "decision", "APPROVE"))
                 .when().post("/api/v1/runs/{id}/approvals", runId)
                 .then().statusCode(409).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "bob")
+        as("bob", Roles.APPROVER).contentType(ContentType.JSON)
                 .body(Map.of("step", "patch", "decision", "APPROVE", "comment", "CHG-1 approved"))
                 .when().post("/api/v1/runs/{id}/approvals", runId)
                 .then().statusCode(200);
@@ -136,7 +139,7 @@ class ProxyLogonRemediationTest {
     static void approveWhenAsked(String runId) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
                 .equals(given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().path("status")));
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "approver-1")
+        as("approver-1", Roles.APPROVER).contentType(ContentType.JSON)
                 .body(Map.of("step", "patch", "decision", "APPROVE"))
                 .when().post("/api/v1/runs/{id}/approvals", runId)
                 .then().statusCode(200);

@@ -1,5 +1,9 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestTokens;
+import static io.antidote.identity.TestIdentity.as;
+import static io.antidote.identity.TestIdentity.bearer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -39,8 +43,10 @@ class RateLimitApiTest {
     void a_caller_over_its_rate_gets_429_with_retry_after_and_others_go_on() {
         List<Integer> statuses = new ArrayList<>();
         ExtractableResponse<Response> refused = null;
+        // A caller is its credential: one token for the whole flood, another for the calm caller.
+        String flood = TestTokens.person("flood", Roles.VIEWER);
         for (int i = 0; i < BURST + 3; i++) {
-            ExtractableResponse<Response> answer = given().header("X-Antidote-Actor", "flood")
+            ExtractableResponse<Response> answer = bearer(flood)
                     .when().get("/api/v1/playbooks").then().extract();
             statuses.add(answer.statusCode());
             if (answer.statusCode() == 429 && refused == null) {
@@ -54,7 +60,7 @@ class RateLimitApiTest {
         assertThat(Integer.parseInt(refused.header("Retry-After"))).as("Retry-After seconds").isBetween(1, 5);
         assertThat(refused.header("X-Content-Type-Options")).isEqualTo("nosniff");
 
-        given().header("X-Antidote-Actor", "calm").when().get("/api/v1/playbooks").then().statusCode(200);
+        as("calm", Roles.VIEWER).when().get("/api/v1/playbooks").then().statusCode(200);
         for (int i = 0; i < BURST + 3; i++) {
             given().when().get("/q/health/live").then().statusCode(200);
         }

@@ -1,5 +1,8 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestIdentity;
+import static io.antidote.identity.TestIdentity.as;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -33,7 +36,7 @@ class RunControlTest {
         awaitStatus(runId, "WAITING_APPROVAL");
         assertThat(LabHosts.model(host)).as("isolated before the approval").containsEntry("isolated", true);
 
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "carol").body(Map.of("mode", "FINISH_STEP"))
+        as("carol", Roles.ADMIN).contentType(ContentType.JSON).body(Map.of("mode", "FINISH_STEP"))
                 .when().post("/api/v1/runs/{id}/cancel", runId).then().statusCode(200);
         JsonPath run = awaitFinished(runId);
         List<Map<String, Object>> events = events(runId);

@@ -1,5 +1,8 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestIdentity;
+import static io.antidote.identity.TestIdentity.as;
 import static io.antidote.api.ProxyLogonRemediationTest.approveWhenAsked;
 import static io.antidote.api.ProxyLogonRemediationTest.awaitFinished;
 import static io.antidote.api.ProxyLogonRemediationTest.events;
@@ -48,7 +51,7 @@ class SafetyInvariantApiTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
                 .equals(given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().path("status")));
 
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "carol").body(Map.of())
+        as("carol", Roles.ADMIN).contentType(ContentType.JSON).body(Map.of())
                 .when().post("/api/v1/runs/{id}/cancel", runId).then().statusCode(200);
         JsonPath run = awaitFinished(runId);
 
@@ -61,12 +64,12 @@ class SafetyInvariantApiTest {
         assertIsolatedAndNeverRestored(host);
         assertThat(LabHosts.model(host)).containsEntry("patched", false);
 
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "admin-1").body(Map.of("reason", " "))
+        as("admin-1", Roles.ADMIN).contentType(ContentType.JSON).body(Map.of("reason", " "))
                 .when().post("/api/v1/runs/{id}/targets/{target}/release", runId, host)
                 .then().statusCode(422).contentType("application/problem+json");
         assertIsolatedAndNeverRestored(host);
 
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "admin-1")
+        as("admin-1", Roles.ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("reason", "patched by hand under CHG-7, scanned clean"))
                 .when().post("/api/v1/runs/{id}/targets/{target}/release", runId, host)
                 .then().statusCode(200);
@@ -79,7 +82,7 @@ class SafetyInvariantApiTest {
                 .findFirst().orElseThrow();
         assertThat(released).containsEntry("actor", "admin-1").containsEntry("target", host);
         assertThat(released.get("data").toString()).contains("patched by hand under CHG-7, scanned clean");
-        given().contentType(ContentType.JSON).header("X-Antidote-Actor", "admin-1").body(Map.of("reason", "again"))
+        as("admin-1", Roles.ADMIN).contentType(ContentType.JSON).body(Map.of("reason", "again"))
                 .when().post("/api/v1/runs/{id}/targets/{target}/release", runId, host)
                 .then().statusCode(409);
         LabHosts.delete(List.of(host));

@@ -1,5 +1,8 @@
 package io.antidote.messaging;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestIdentity;
+import static io.antidote.identity.TestIdentity.as;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -44,7 +47,7 @@ class OutboxRelayTest {
             // The playbook's patch waits for an approver other than the requester.
             await().atMost(Duration.ofSeconds(60)).until(() -> "WAITING_APPROVAL".equals(
                     given().when().get("/api/v1/runs/{id}", runId).then().extract().path("status")));
-            given().contentType(ContentType.JSON).header("X-Antidote-Actor", "approver-1")
+            as("approver-1", Roles.APPROVER).contentType(ContentType.JSON)
                     .body(Map.of("step", "patch", "decision", "APPROVE"))
                     .when().post("/api/v1/runs/{id}/approvals", runId).then().statusCode(200);
 

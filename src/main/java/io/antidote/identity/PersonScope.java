@@ -1,0 +1,65 @@
+package io.antidote.identity;
+
+import io.antidote.workflow.RunEvent;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Completes a person's identity from their OIDC token: the playbooks they may request runs of come from a
+ * claim ({@code antidote.auth.playbooks-claim}, a list of names or {@code "*"}); without it, none: deny by
+ * default. A subject that would pass for the engine itself, or for an API token, is refused outright, so that
+ * no event can be signed in a name that is not the caller's.
+ */
+@ApplicationScoped
+public class PersonScope implements SecurityIdentityAugmentor {
+
+    private final String playbooksClaim;
+
+    PersonScope(@ConfigProperty(name = "antidote.auth.playbooks-claim", defaultValue = "antidote_playbooks")
+                String playbooksClaim) {
+        this.playbooksClaim = playbooksClaim;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Uni.createFrom().item(identity);
+        }
+        String subject = jwt.getName();
+        if (subject == null || subject.isBlank() || RunEvent.SYSTEM.equalsIgnoreCase(subject)
+                || subject.startsWith(ApiTokens.SUBJECT_PREFIX)) {
+            return Uni.createFrom().failure(new AuthenticationFailedException(
+                    "the token's subject is blank or reserved ('" + RunEvent.SYSTEM + "', '" + ApiTokens.SUBJECT_PREFIX
+                            + "...')"));
+        }
+        return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity)
+                .addAttribute(Caller.PLAYBOOKS, playbooks(jwt.getClaim(playbooksClaim)))
+                .build());
+    }
+
+    private static Set<String> playbooks(Object claim) {
+        Set<String> names = new LinkedHashSet<>();
+        if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                names.add(value instanceof JsonString text ? text.getString() : String.valueOf(value));
+            }
+        } else if (claim instanceof JsonString text) {
+            names.add(text.getString());
+        } else if (claim instanceof String text) {
+            names.add(text);
+        }
+        return Set.copyOf(names);
+    }
+}
