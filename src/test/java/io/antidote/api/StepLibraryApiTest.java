@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import static io.antidote.identity.TestIdentity.as;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -179,6 +181,10 @@ class StepLibraryApiTest {
         try {
             Files.writeString(step, TempPlaybooksProfile.ECHO_STEP.replace("tag = $tag", "tag = 'edited'"));
             String newDigest = awaitDigestOtherThan("held-library-probe", oldDigest);
+            // Issue 13: the approver role lets a caller decide only steps whose playbook role it also holds.
+            as("vic", Roles.APPROVER).contentType(ContentType.JSON).body(Map.of("step", "echo", "decision", "APPROVE"))
+                    .when().post("/api/v1/runs/{id}/approvals", runId).then().statusCode(403)
+                    .contentType("application/problem+json").body("detail", containsString("role 'ops'"));
             given().contentType(ContentType.JSON).body(Map.of("step", "echo", "decision", "APPROVE"))
                     .when().post("/api/v1/runs/{id}/approvals", runId).then().statusCode(200);
             JsonPath run = ProxyLogonRemediationTest.awaitFinished(runId);
