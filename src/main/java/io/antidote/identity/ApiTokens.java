@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * API tokens for machines: issued by an admin with roles, playbooks and an expiry, shown once, stored only
- * as a SHA-256 digest ({@code V7__api_token.sql}), revoked by an admin. A token is {@code atk_} and 256
+ * as a SHA-256 digest ({@code V8__api_token.sql}), revoked by an admin. A token is {@code atk_} and 256
  * random bits in base64url, so that it can never be mistaken for a JWT (which has dots) nor guessed.
  */
 @ApplicationScoped

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The {@code api_token} table ({@code V7__api_token.sql}), on the reactive pool. */
+/** The {@code api_token} table ({@code V8__api_token.sql}), on the reactive pool. */
 @ApplicationScoped
 public class ApiTokenStore {
 

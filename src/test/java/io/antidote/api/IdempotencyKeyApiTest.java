@@ -1,5 +1,8 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestTokens;
+import static io.antidote.identity.TestIdentity.as;
 import io.antidote.store.IdempotencyKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -117,7 +120,8 @@ class IdempotencyKeyApiTest {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/runs"))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .header("X-Antidote-Actor", "alice").timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TestTokens.person("alice", Roles.OPERATOR, Roles.VIEWER))
+                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         CountDownLatch gate = new CountDownLatch(1);
         ExecutorService senders = Executors.newFixedThreadPool(requests);
@@ -200,7 +204,7 @@ class IdempotencyKeyApiTest {
     }
 
     private static Response post(String key, String actor, String json) {
-        return given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-Antidote-Actor", actor)
+        return as(actor, Roles.OPERATOR, Roles.VIEWER).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(json).when().post("/api/v1/runs");
     }
 
