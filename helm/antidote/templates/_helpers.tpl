@@ -66,6 +66,11 @@ rabbitmq-username={{ .Values.rabbitmq.user }}
 {{- if .Values.oidc.enabled }}
 quarkus.oidc.auth-server-url={{ .Values.oidc.authServerUrl }}
 quarkus.oidc.client-id={{ .Values.oidc.clientId }}
+{{- if .Values.oidc.audience }}
+quarkus.oidc.token.audience={{ .Values.oidc.audience }}
+{{- end }}
+{{- else }}
+quarkus.oidc.tenant-enabled=false
 {{- end }}
 {{- range $key, $value := .Values.config }}
 {{ $key }}={{ $value }}

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
  * the only place where class-path gaps show, such as the javax annotation and activation APIs that
  * Quarkus drops from the packaged runtime and that WinRM4j's CXF needs.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.antidote.identity.TestIdentity.class)
 @QuarkusIntegrationTest
 class RemediationIT extends ProxyLogonRemediationTest {
 }

@@ -49,6 +49,8 @@ class HelmChartTest {
     @Test
     void the_defaults_run_the_image_non_root_read_only_with_probes_and_a_drain() {
         Manifests rendered = render(new Helm(CHART).template());
+        // Without a provider the service accepts API tokens only, and still starts (docs/security.md).
+        assertThat(rendered.properties().getProperty("quarkus.oidc.tenant-enabled")).isEqualTo("false");
 
         Map<String, Object> deployment = rendered.one("Deployment", "r-antidote");
         Map<String, Object> pod = map(deployment, "spec", "template", "spec");
@@ -165,6 +167,8 @@ class HelmChartTest {
                 .set("ingress.enabled", true)
                 .set("networkPolicy.enabled", true)
                 .set("serviceMonitor.enabled", true)
+                .set("serviceMonitor.tokenSecret.name", "metrics-token")
+                .set("serviceMonitor.tokenSecret.key", "token")
                 .set("inventory.targets[0].name", "ex-03")
                 .set("inventory.targets[0].address", "10.0.0.3")
                 .set("inventory.targets[0].credential", "c")
@@ -180,8 +184,12 @@ class HelmChartTest {
 
         Map<String, Object> path = list(map(rendered.one("Ingress", "r-antidote"), "spec"), "rules").get(0);
         assertThat(list(map(path, "http"), "paths").get(0)).containsEntry("path", "/api");
-        assertThat(list(map(rendered.one("ServiceMonitor", "r-antidote"), "spec"), "endpoints").get(0))
-                .containsEntry("path", "/q/metrics");
+        Map<String, Object> scrape = list(map(rendered.one("ServiceMonitor", "r-antidote"), "spec"), "endpoints").get(0);
+        assertThat(scrape).containsEntry("path", "/q/metrics");
+        // Metrics need a credential like every path but health (docs/security.md): the scraper sends an API token.
+        assertThat(map(scrape, "authorization")).containsEntry("type", "Bearer");
+        assertThat(map(scrape, "authorization", "credentials")).containsEntry("name", "metrics-token")
+                .containsEntry("key", "token");
         List<Map<String, Object>> egress = list(map(rendered.one("NetworkPolicy", "r-antidote"), "spec"), "egress");
         assertThat(egress).anySatisfy(rule -> assertThat(list(rule, "ports"))
                 .extracting(port -> port.get("port")).contains(5985, 5986, 15986));

@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * process uses the test profile, so it reads the same database settings as the other tests (including the
  * {@code _TEST_QUARKUS_DATASOURCE_*} environment overrides), and a playbook directory of its own.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.antidote.identity.TestIdentity.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class CrashRecoveryIT {
 

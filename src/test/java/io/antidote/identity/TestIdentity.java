@@ -14,9 +14,11 @@ import java.util.List;
  * How tests call the API as someone. Every test class starts with RestAssured sending the token of
  * {@link #TESTER}, a person holding every role (and the test playbooks' approval role {@code ops}) and allowed
  * every playbook, so that tests about something else need not think about identity; tests about identity say
- * who acts with {@link #as}, or {@link #anonymous()}. Registered twice (src/test/resources/META-INF/services),
- * because a {@code @QuarkusTest} runs in Quarkus's class loader, with a RestAssured of its own: as a Quarkus test
- * callback for those, and through JUnit's extension auto-detection (junit-platform.properties) for the others.
+ * who acts with {@link #as}, or {@link #anonymous()}. A Quarkus test callback
+ * (src/test/resources/META-INF/services) installs it before each {@code @QuarkusTest} method, inside Quarkus's
+ * class loader, whose RestAssured is the one the test uses; tests Quarkus does not run in its class loader
+ * ({@code CrashRecoveryIT}, {@code RemediationIT}) say {@code @ExtendWith(TestIdentity.class)}. (JUnit's
+ * extension auto-detection would need a junit-platform.properties, which displaces Quarkus's class orderer.)
  */
 public class TestIdentity implements BeforeAllCallback, QuarkusTestBeforeEachCallback {
 
