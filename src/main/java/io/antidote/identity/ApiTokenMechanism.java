@@ -1,5 +1,6 @@
 package io.antidote.identity;
 
+import io.antidote.contract.ProblemType;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -7,6 +8,9 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -52,6 +56,25 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+    }
+
+    /**
+     * The answer to a request without a usable credential, for every mechanism (this one is asked first): 401
+     * with {@code WWW-Authenticate: Bearer} and a problem document, like every other refusal of the API, rather
+     * than the security layer's empty body. It says nothing about which check failed (the log does).
+     */
+    @Override
+    public Uni<Boolean> sendChallenge(RoutingContext context) {
+        HttpServerResponse response = context.response();
+        if (!response.ended() && !response.headWritten()) {
+            response.setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                    .putHeader("Content-Type", "application/problem+json")
+                    .end(new JsonObject().put("type", ProblemType.NOT_AUTHENTICATED.uri())
+                            .put("title", ProblemType.NOT_AUTHENTICATED.title()).put("status", 401)
+                            .put("detail", "an OIDC bearer token or an API token is required (docs/security.md)")
+                            .put("errors", new JsonArray()).encode());
+        }
+        return Uni.createFrom().item(true);
     }
 
     @Override

@@ -89,7 +89,9 @@ class AccessControlTest {
         for (String path : List.of("/api/v1/runs", "/api/v1/playbooks", "/api/v1/targets", "/api/v1/tokens",
                 "/api/v1/audit/keys", "/lab/hosts", "/q/openapi", "/q/metrics", "/q/swagger-ui/",
                 "/api/v1/runs/" + UNKNOWN_RUN, "/no/such/path")) {
-            anonymous().when().get(path).then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer"));
+            anonymous().when().get(path).then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
+                    .contentType("application/problem+json")
+                    .body("type", org.hamcrest.Matchers.equalTo("urn:antidote:problem:not-authenticated"));
         }
         anonymous().contentType(ContentType.JSON).body(Map.of("mode", "INTERRUPT"))
                 .when().post("/api/v1/runs/{id}/cancel", UNKNOWN_RUN).then().statusCode(401);
@@ -122,7 +124,7 @@ class AccessControlTest {
         bad.put("garbage", "not-a-token");
         bad.put("an unknown API token", "atk_" + "A".repeat(43));
         bad.forEach((what, token) -> bearer(token).when().get("/api/v1/runs")
-                .then().statusCode(401));
+                .then().statusCode(401).contentType("application/problem+json"));
         given().header("X-Antidote-Token", "atk_" + "B".repeat(43)).when().get("/api/v1/runs").then().statusCode(401);
         // The same claims, correctly signed, pass: the refusals above are about the token, not the caller.
         bearer(TestTokens.signed(good, TestTokens.KEY)).when().get("/api/v1/runs").then().statusCode(200);

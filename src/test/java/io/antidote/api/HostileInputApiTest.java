@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import io.antidote.identity.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -46,6 +48,7 @@ class HostileInputApiTest {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         HttpRequest post = HttpRequest.newBuilder(uri("/api/v1/runs")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestTokens.person("flooder", Roles.OPERATOR))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long events = RunRequestValidationTest.eventCount();
         Instant start = Instant.now();
