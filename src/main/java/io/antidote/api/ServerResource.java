@@ -1,5 +1,7 @@
 package io.antidote.api;
 
+import io.antidote.identity.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.antidote.contract.ProblemType;
 import io.antidote.store.ServerHistory;
 import io.antidote.store.ServerHistory.LastVerdict;
@@ -56,6 +58,7 @@ public class ServerResource {
      * every such label.
      */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @APIResponse(responseCode = "200", description = "The servers, by name",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = ServerView.class)))
@@ -95,6 +98,7 @@ public class ServerResource {
 
     /** One server: its last verdict with the events it rests on, and the timeline of the runs that named it. */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     @Path("{name}")
     public Uni<ServerView> get(@PathParam("name") String name) {
         Map<String, String> labels = inventory.find(name).map(Target::labels).orElse(null);
