@@ -2,6 +2,9 @@ package io.antidote.http;
 
 import io.antidote.contract.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -151,6 +154,19 @@ public class HttpEdge {
     private void failed(RoutingContext ctx) {
         if (ctx.response().headWritten() || ctx.response().ended()) {
             ctx.next();
+            return;
+        }
+        // The security layer fails a request whose credential does not verify, or whose caller a path permission
+        // refuses, with these; they are refusals, not faults (docs/security.md). Refusals logs them.
+        Throwable failure = ctx.failure();
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            problem(ctx, ProblemType.NOT_AUTHENTICATED,
+                    "an OIDC bearer token or an API token is required (docs/security.md)");
+            return;
+        }
+        if (failure instanceof ForbiddenException) {
+            problem(ctx, ProblemType.NOT_ALLOWED, "the caller's roles do not allow this");
             return;
         }
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
