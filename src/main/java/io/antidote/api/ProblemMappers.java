@@ -9,6 +9,7 @@ import io.antidote.contract.ProblemType;
 import io.antidote.engine.IdempotencyKeyReused;
 import io.antidote.engine.InvalidRequestException;
 import io.antidote.store.ChainBrokenException;
+import io.antidote.store.StaleOwnerException;
 import io.antidote.store.StoreUnavailable;
 import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
@@ -79,6 +80,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response chainBroken(ChainBrokenException e) {
         return Problem.response(ProblemType.RUN_FAILS_VERIFICATION, e.getMessage(), List.of());
+    }
+
+    /**
+     * Another replica carries the run: only its owner decides for it, so a command sent to this one is
+     * refused with nothing recorded; it may be sent again (to the owner, or after the owner is gone).
+     */
+    @ServerExceptionMapper
+    public Response ownedElsewhere(StaleOwnerException e) {
+        return Problem.response(ProblemType.RUN_OWNED_ELSEWHERE, "run " + e.runId()
+                + " is carried by another replica of the service; nothing was recorded, send the command again",
+                List.of());
     }
 
     @ServerExceptionMapper

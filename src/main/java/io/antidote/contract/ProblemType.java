@@ -19,6 +19,7 @@ public enum ProblemType {
     RUN_STATE_CONFLICT("run-state-conflict", 409, "Conflict with the run's state"),
     RUN_FAILS_VERIFICATION("run-fails-verification", 409, "Run fails verification"),
     TARGET_BUSY("target-busy", 409, "Target busy"),
+    RUN_OWNED_ELSEWHERE("run-owned-elsewhere", 409, "Run carried by another replica"),
     LENGTH_REQUIRED("length-required", 411, "Length required"),
     BODY_TOO_LARGE("body-too-large", 413, "Request body too large"),
     URI_TOO_LONG("uri-too-long", 414, "Request URI too long"),

@@ -3,6 +3,8 @@ package io.antidote.engine;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** {@code antidote.engine.*}. */
 @ConfigMapping(prefix = "antidote.engine")
 public interface EngineConfig {
@@ -10,4 +12,25 @@ public interface EngineConfig {
     /** Steps that run at once, each holding a thread while it waits on WinRM; more wait for a free worker. */
     @WithDefault("32")
     int maxConcurrentSteps();
+
+    /** Off, the process carries no runs: it neither heartbeats nor adopts (a lab process). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** On SIGTERM, how long steps in flight get to finish and be recorded before the replica lets its runs go. */
+    @WithDefault("20s")
+    Duration drainTime();
+
+    /** Which replica carries a run (docs/architecture.md, "Who carries a run"). */
+    Ownership ownership();
+
+    interface Ownership {
+        /** How often a replica renews its lease and looks for runs of dead replicas. */
+        @WithDefault("3s")
+        Duration heartbeatInterval();
+
+        /** How long after its last renewal a replica is presumed dead; at least twice the heartbeat interval. */
+        @WithDefault("15s")
+        Duration expiry();
+    }
 }

@@ -120,6 +120,11 @@ public class RunCommands {
                 .map(appended -> new Decided(next, events));
     }
 
+    /** Forgets the run's state kept in memory (another replica carries it now). */
+    public void forget(UUID runId) {
+        inFlight.remove(runId);
+    }
+
     /** How many appends lost a race and were decided again since start (for tests and benchmarks). */
     public long conflictsRetried() {
         return conflicts.get();

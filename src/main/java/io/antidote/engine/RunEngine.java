@@ -7,7 +7,9 @@ import io.antidote.playbook.StepOutputs;
 import io.antidote.engine.RunCommands.Decided;
 import io.antidote.store.EventStore;
 import io.antidote.store.Projector;
+import io.antidote.store.RunOwners;
 import io.antidote.store.RunQueries;
+import io.antidote.store.StaleOwnerException;
 import io.antidote.store.TargetLeases;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.RemoteShell;
@@ -33,6 +35,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -53,12 +56,18 @@ import java.util.function.Function;
 /**
  * The imperative shell around {@link RunDecider}: loads a run's events, asks the decider what follows a
  * command, appends the answer with the expected version, and carries out what the new events ask for
- * (a {@link StepStarted} means: run that script on that target). On start it resumes every run that was
- * in flight when the process stopped.
+ * (a {@link StepStarted} means: run that script on that target).
+ *
+ * <p>Ownership: this process (a replica) carries only the runs it owns ({@link RunOwners}): those it was
+ * asked to start, and those it adopted from a replica that died ({@link RunOwnership}), its own previous
+ * process included. An adopted run is recovered as after a restart. A run owned by a live replica is never
+ * advanced, recovered or woken here; if another replica adopted one of ours, the store refuses our appends
+ * ({@link StaleOwnerException}) and the run is let go here.
  *
  * <p>Timers: after every append the engine sets one Vert.x timer per run at {@link RunState#nextDueAt()}
- * (a retry falling due, an approval or attempt deadline); on start it recomputes them from the events, so
- * a retry scheduled before a restart happens after it, on time.
+ * (a retry falling due, an approval or attempt deadline), on the replica that owns the run; a replica that
+ * adopts a run recomputes them from the events, so a retry scheduled before a restart or a replica's death
+ * happens after it, on time.
  *
  * <p>Threads: store calls run on Vert.x contexts; WinRM runs on the managed worker pool and its outcome
  * comes back through a new Vert.x context. Nothing here blocks an event loop.
@@ -81,6 +90,9 @@ public class RunEngine {
     private final RunSecrets secrets;
     private final Clock clock;
     private final RunWriters writers;
+    private final RunOwners owners;
+    private final RunOwnership ownership;
+    private final boolean enabled;
     /** Per run: the Vert.x timer that advances it at its next due time. */
     private final Map<UUID, Long> timers = new ConcurrentHashMap<>();
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
@@ -89,7 +101,11 @@ public class RunEngine {
     RunEngine(EventStore store, RunQueries queries, TargetLeases leases, EventCodec codec, PlaybookVersions playbooks,
               Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
-              RunCommands commands, RunWriters writers) {
+              RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership,
+              @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled) {
+        this.owners = owners;
+        this.ownership = ownership;
+        this.enabled = enabled;
         this.queries = queries;
         this.leases = leases;
         this.writers = writers;
@@ -112,11 +128,14 @@ public class RunEngine {
 
     /**
      * Records a new run with {@code alongside} written in the same transaction as its first events (its
-     * idempotency key): both are stored or neither.
+     * idempotency key): both are stored or neither. This replica claims the run in that transaction too.
      */
     public Uni<RunState> request(RunCommand.RequestRun command, Projector alongside) {
-        return writers.write(command.runId(), RunWriters.Kind.PERSON,
-                        () -> commands.decideAndAppend(command.runId(), state -> command, alongside))
+        UUID runId = command.runId();
+        owners.willOwn(runId);
+        return writers.write(runId, RunWriters.Kind.PERSON,
+                        () -> commands.decideAndAppend(runId, state -> command, alongside))
+                .onFailure().invoke(failure -> owners.abandon(runId))
                 .map(Decided::state);
     }
 
@@ -136,6 +155,9 @@ public class RunEngine {
     }
 
     Uni<Void> advance(UUID runId) {
+        if (!owners.holds(runId)) {
+            return Uni.createFrom().voidItem(); // its owner, alive, moves it on
+        }
         return writers.write(runId, RunWriters.Kind.ADVANCE, () -> leases.heldAgainst(runId)
                 .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
                 .chain(this::carryOut));
@@ -156,12 +178,16 @@ public class RunEngine {
         return leases.held(targets);
     }
 
-    /** Resumes runs that were in flight when the process stopped. */
-    void resumeOnStart(@Observes StartupEvent start) {
-        VertxContexts.onNewContext(vertx, () -> queries.runsWithout(RunEventTypes.ENDING_RUN))
-                .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
-                .subscribe().with(runs -> runs.forEach(this::resume),
-                        e -> LOG.errorf("Runs in flight could not be resumed: %s", e.getMessage()));
+    /**
+     * Starts this replica's heartbeat: from now on it adopts the runs of dead replicas (at start, those of
+     * the process before it, once that one's expiry has passed) and resumes them.
+     */
+    void startOnStart(@Observes StartupEvent start) {
+        if (!enabled) {
+            LOG.info("The engine is off (antidote.engine.enabled=false): this process carries no runs");
+            return;
+        }
+        ownership.start(this::resume, this::wakeWaitingOwned);
     }
 
     private void resume(UUID runId) {
@@ -180,8 +206,34 @@ public class RunEngine {
                 });
     }
 
+    /**
+     * Runs of this replica recorded waiting for a target that is free now. A run of another replica that let
+     * the target go cannot wake ours directly (it wakes only its own replica's runs): this look, at every
+     * heartbeat, does it.
+     */
+    private void wakeWaitingOwned() {
+        if (owners.runs().isEmpty()) {
+            return;
+        }
+        VertxContexts.onNewContext(vertx, () -> queries.runsWaitingForFreeTargets(owners.runs()))
+                .subscribe().with(runs -> runs.forEach(this::advanceLater),
+                        e -> LOG.warnf("Waiting runs could not be looked up: %s", e.getMessage()));
+    }
+
+    /** Another replica owns the run now: its timer, interrupts and memory here go. */
+    private void letGo(UUID runId) {
+        LOG.warnf("Run %s is carried by another replica now; this one lets it go", runId);
+        owners.lost(runId);
+        commands.forget(runId);
+        Long timer = timers.remove(runId);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return commands.decideAndAppend(runId, commandFor);
+        return commands.decideAndAppend(runId, commandFor)
+                .onFailure(StaleOwnerException.class).invoke(stale -> letGo(runId));
     }
 
     /** Starts the executions that the new events ask for, sets the run's timer, wakes runs that wait. */
@@ -194,6 +246,7 @@ public class RunEngine {
         if (RunDecider.isTerminal(state)) {
             secrets.forget(runId);
             interrupts.remove(runId);
+            endOwnership(runId);
         }
         setTimer(state);
         Set<String> released = new HashSet<>();
@@ -221,6 +274,15 @@ public class RunEngine {
         return Uni.createFrom().voidItem();
     }
 
+    /** The run ended: nobody needs to own it any more. Left behind, its row would only be adopted in vain. */
+    private void endOwnership(UUID runId) {
+        Uni<Void> delete = owners.ended(runId); // once: it lets go of the token here and now
+        VertxContexts.onNewContext(vertx, () -> delete)
+                .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).atMost(10)
+                .subscribe().with(ignored -> { }, e -> LOG.warnf("Run %s: its owner row could not be deleted: %s",
+                        runId, e.getMessage()));
+    }
+
     private void setTimer(RunState state) {
         UUID runId = state.runId();
         Long previous = timers.remove(runId);
@@ -244,7 +306,9 @@ public class RunEngine {
         VertxContexts.onNewContext(vertx, () -> queries.runsWaitingFor(targets))
                 // Lost, the wake-up would leave those runs waiting for good: tried until the database answers.
                 .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
-                .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).forEach(this::advanceLater),
+                // Only this replica's: the others' owners find them waiting at their next heartbeat.
+                .subscribe().with(runs -> runs.stream().filter(r -> !r.equals(released)).filter(owners::holds)
+                                .forEach(this::advanceLater),
                         e -> LOG.errorf("Waiting runs could not be woken: %s", e.getMessage()));
     }
 

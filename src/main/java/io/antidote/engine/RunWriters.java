@@ -1,5 +1,6 @@
 package io.antidote.engine;
 
+import io.antidote.store.StaleOwnerException;
 import io.antidote.workflow.CommandRejected;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -151,7 +152,9 @@ public class RunWriters {
                     takeNext(runId);
                 },
                 failure -> {
-                    if (work.kind == Kind.PERSON || failure instanceof CommandRejected) {
+                    // Refused for good: by the decider, or by the database because another replica owns the run.
+                    if (work.kind == Kind.PERSON || failure instanceof CommandRejected
+                            || failure instanceof StaleOwnerException) {
                         work.stored();
                         work.waiters.forEach(w -> w.fail(failure));
                         takeNext(runId);

@@ -45,6 +45,7 @@ public class PostgresEventStore implements EventStore {
     private static final String STREAM_SEQ_KEY = "run_event_stream_seq_key";
     private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
     private static final String SQLSTATE_CHAIN_BROKEN = "AN002";
+    private static final String SQLSTATE_STALE_OWNER = "AN003";
 
     /** Tips remembered at most; more are runs long finished, and forgetting them is harmless. */
     private static final int MAX_TIPS = 100_000;
@@ -55,14 +56,17 @@ public class PostgresEventStore implements EventStore {
     private final TargetLeases leases;
     private final IdempotencyKeys idempotencyKeys;
     private final ChainAlarms alarms;
+    private final RunOwners owners;
     private final Event<AppendedHead> appended;
     private final Map<UUID, Tip> tips = new ConcurrentHashMap<>();
 
     @Inject
     public PostgresEventStore(Pool pool, ObjectMapper objectMapper, RunSummaries runList, TargetLeases leases,
-                              IdempotencyKeys idempotencyKeys, ChainAlarms alarms, Event<AppendedHead> appended) {
+                              IdempotencyKeys idempotencyKeys, ChainAlarms alarms, RunOwners owners,
+                              Event<AppendedHead> appended) {
         this.idempotencyKeys = idempotencyKeys;
         this.alarms = alarms;
+        this.owners = owners;
         this.appended = appended;
         this.pool = pool;
         this.objectMapper = objectMapper;
@@ -134,25 +138,50 @@ public class PostgresEventStore implements EventStore {
                 });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every row carries the fencing token under which this replica owns the run ({@link RunOwners}); the
+     * database refuses the whole append if it is not the run's current one ({@link StaleOwnerException}). A
+     * new run this replica asked to own is claimed in the same transaction as its first events.
+     */
     @Override
     public Uni<List<StoredEvent>> append(UUID runId, long expectedVersion, List<NewEvent> events,
                                          Projector projector) {
+        boolean claim = owners.claimsWithFirstAppend(runId, expectedVersion);
+        Long token = claim ? Long.valueOf(1) : owners.tokenFor(runId);
         return AppendBatch.of(runId, expectedVersion, events, projector)
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(List.<StoredEvent>of())
                         : pool.withConnection(connection -> hashToFollow(connection, runId, expectedVersion)
-                                .chain(first -> projector == Projector.NONE
+                                .chain(first -> projector == Projector.NONE && !claim
                                         // One statement is atomic by itself: no BEGIN and COMMIT round trips.
-                                        ? insert(connection, runId, expectedVersion, batch, first)
+                                        ? insert(connection, runId, expectedVersion, batch, first, token)
                                         : pipelinedTransaction(connection,
-                                                insert(connection, runId, expectedVersion, batch, first),
+                                                claim ? owners.claim(connection, runId) : Uni.createFrom().voidItem(),
+                                                insert(connection, runId, expectedVersion, batch, first, token),
                                                 projector.project(new OnConnection(connection))))))
                 .invoke(stored -> {
+                    if (claim) {
+                        owners.claimed(runId);
+                    }
                     remember(runId, stored);
                     announce(runId, stored);
                 })
-                .onFailure(failure -> !(failure instanceof ConcurrencyConflictException) && isConflict(failure))
+                .onFailure(PostgresEventStore::isStaleOwner)
+                .transform(failure -> new StaleOwnerException(runId, rootMessage(failure)))
+                .onFailure(failure -> !(failure instanceof ConcurrencyConflictException)
+                        && !(failure instanceof StaleOwnerException) && isConflict(failure))
                 .transform(failure -> new ConcurrencyConflictException(runId, expectedVersion, failure));
+    }
+
+    /** The database's own words, without the driver's wrapping. */
+    private static Throwable rootMessage(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; depth < 20 && t.getCause() != null && sqlState(t) == null; depth++) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /**
@@ -194,7 +223,7 @@ public class PostgresEventStore implements EventStore {
      * statement inserted before), so positions follow seqs.
      */
     private static Uni<List<StoredEvent>> insert(SqlConnection connection, UUID runId, long expectedVersion,
-                                                 List<AppendBatch.Pending> batch, String first) {
+                                                 List<AppendBatch.Pending> batch, String first, Long token) {
         return Uni.createFrom().deferred(() -> {
             int n = batch.size();
             UUID[] ids = new UUID[n];
@@ -225,8 +254,10 @@ public class PostgresEventStore implements EventStore {
                 hashes[i] = EventHash.hash(prevHash, pending.canonicalJson());
                 prevHash = hashes[i];
             }
-            Tuple params = Tuple.tuple(List.of(runId, ids, seqs, types, times, actors, targets, steps, attempts,
-                    data, prevHashes, hashes));
+            List<Object> values = new ArrayList<>(List.of(runId, ids, seqs, types, times, actors, targets, steps,
+                    attempts, data, prevHashes, hashes));
+            values.add(token); // null for a run no replica claimed: List.of refuses nulls
+            Tuple params = Tuple.tuple(values);
             return connection.preparedQuery(INSERT).execute(params).map(rows -> {
                 long[] positions = new long[n];
                 for (Row row : rows) {
@@ -242,17 +273,19 @@ public class PostgresEventStore implements EventStore {
     }
 
     /**
-     * {@code work} and {@code after} in one transaction, sent one behind the other without waiting:
-     * BEGIN, the insert and the projector's first statement share a round trip; COMMIT goes only once
+     * {@code before} (a new run's claim), {@code work} and {@code after} in one transaction, sent one behind
+     * the other without waiting: BEGIN, the claim, the insert and the projector's first statement share a
+     * round trip; COMMIT goes only once
      * every one of them succeeded, ROLLBACK otherwise (a statement after a failed one fails too, as
      * the transaction is aborted; the first failure is the one reported). Vert.x's own transaction API
      * would wait for BEGIN, and for each statement, before sending the next.
      */
-    private static <T> Uni<T> pipelinedTransaction(SqlConnection connection, Uni<T> work, Uni<Void> after) {
+    private static <T> Uni<T> pipelinedTransaction(SqlConnection connection, Uni<Void> before, Uni<T> work,
+                                                   Uni<Void> after) {
         AtomicReference<T> result = new AtomicReference<>();
         return Uni.combine().all()
-                .unis(failureOf(connection.query("begin").execute()), failureOf(work.invoke(result::set)),
-                        failureOf(after))
+                .unis(failureOf(connection.query("begin").execute()), failureOf(before),
+                        failureOf(work.invoke(result::set)), failureOf(after))
                 .with(outcomes -> outcomes.stream().map(o -> (Optional<?>) o).filter(Optional::isPresent)
                         .map(o -> (Throwable) o.get()).findFirst())
                 .chain(failure -> failure.isPresent()
@@ -267,9 +300,9 @@ public class PostgresEventStore implements EventStore {
 
     private static final String INSERT = """
             insert into run_event (event_id, run_id, seq, type, occurred_at, actor, target, step, attempt, data,
-                                   prev_hash, hash)
+                                   prev_hash, hash, owner_token)
             select e.event_id, $1, e.seq, e.type, e.occurred_at, e.actor, e.target, e.step, e.attempt,
-                   cast(e.data as jsonb), e.prev_hash, e.hash
+                   cast(e.data as jsonb), e.prev_hash, e.hash, $13::bigint
               from unnest($2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
                           $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])
                    as e(event_id, seq, type, occurred_at, actor, target, step, attempt, data, prev_hash, hash)
@@ -355,6 +388,17 @@ public class PostgresEventStore implements EventStore {
         public Uni<Void> claim(IdempotencyClaim claim) {
             return idempotencyKeys.claim(connection, claim);
         }
+    }
+
+    /** Whether the database refused the append's fencing token (trigger {@code run_event_owner_fence}). */
+    static boolean isStaleOwner(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (SQLSTATE_STALE_OWNER.equals(sqlState(t))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -71,6 +71,26 @@ public class RunQueries {
                 .map(RunQueries::runIds);
     }
 
+    /**
+     * Of these runs, those recorded waiting for a target that no run holds now (and not started, finished,
+     * skipped or cancelled there since): they may start it.
+     */
+    public Uni<List<UUID>> runsWaitingForFreeTargets(Set<UUID> runs) {
+        Objects.requireNonNull(runs, "runs");
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("""
+                        select distinct w.run_id from run_event w
+                         where w.run_id = any($1) and w.type = $2
+                           and not exists (select 1 from target_lease l where l.target = w.target)
+                           and not exists (select 1 from run_event e
+                                            where e.run_id = w.run_id and e.target = w.target
+                                              and e.type = any($3))""")
+                .execute(Tuple.of(runs.toArray(UUID[]::new), WAITING, WAITING_OVER))
+                .map(RunQueries::runIds);
+    }
+
     /** Up to {@code limit} run ids after {@code after} (null: from the first) in id order: a walk over every run. */
     public Uni<List<UUID>> runsAfter(UUID after, int limit) {
         return pool.preparedQuery("""

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,25 +87,11 @@ class CrashRecoveryIT {
         List<Map<String, Object>> events = events(port, runId);
         assertThat(api(port).get("/api/v1/runs/{id}", runId).then().extract().<String>path("status"))
                 .as("status after %s", events).isEqualTo("SUCCEEDED");
-        String previous = "0".repeat(64);
-        for (int i = 0; i < events.size(); i++) {
-            Map<String, Object> e = events.get(i);
-            assertThat(((Number) e.get("seq")).longValue()).as("seq of event %d", i).isEqualTo(i + 1L);
-            assertThat(e.get("prevHash")).as("prevHash of seq %d", i + 1).isEqualTo(previous);
-            previous = (String) e.get("hash");
-        }
+        ReplicasIT.assertGapFreeAndChained(events);
         assertThat(events).extracting(e -> e.get("type") + " " + e.get("step") + " " + e.get("attempt"))
                 .as("the slow step's story").containsSubsequence("StepStarted slow 1", "StepInterrupted slow 1",
                         "StepStarted slow 2", "StepSucceeded slow 2", "StepStarted after 1");
-        Map<String, Integer> outcomes = new HashMap<>();
-        for (Map<String, Object> e : events) {
-            if (List.of("StepSucceeded", "StepFailed", "StepTimedOut", "StepInterrupted").contains(e.get("type"))) {
-                outcomes.merge(e.get("step") + "#" + e.get("attempt"), 1, Integer::sum);
-            }
-        }
-        long attempts = events.stream().filter(e -> "StepStarted".equals(e.get("type"))).count();
-        assertThat(outcomes).as("one outcome per attempt").hasSize((int) attempts).allSatisfy((k, n) ->
-                assertThat(n).as("outcomes of %s", k).isEqualTo(1));
+        ReplicasIT.assertOneOutcomePerAttempt(events);
     }
 
     private Process start(int port, boolean fresh, String name) throws IOException {

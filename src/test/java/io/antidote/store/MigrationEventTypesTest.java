@@ -55,6 +55,13 @@ class MigrationEventTypesTest {
                 RunEventTypes.ENDING_TARGET.stream().sorted().toList());
     }
 
+    /** The owner back-fill gave an owner to the runs without an event that ends a run, as the workflow names them. */
+    @Test
+    void the_owner_back_fill_takes_the_runs_not_ended_by_the_events_the_workflow_says_end_them() throws Exception {
+        assertThat(typeTests(migrations().get("V8__run_owner.sql")))
+                .containsExactly(RunEventTypes.ENDING_RUN.stream().sorted().toList());
+    }
+
     /** The names each {@code type} comparison in the SQL tests for, in the order they appear (each sorted). */
     private static List<List<String>> typeTests(String sql) {
         String code = sql.replaceAll("--[^\n]*", "");

@@ -1,0 +1,326 @@
+package io.antidote.engine;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replicas for real: orchestrator processes started from the packaged jar on one database, and the lab hosts
+ * in a process of their own (engine off), so that an orchestrator can be killed while the hosts keep their
+ * state and their command logs. Each replica knows the three lab hosts from configuration.
+ *
+ * <p>In order: a replica starting while another carries a run leaves that run alone; the owner killed with
+ * SIGKILL in the middle of a step, a survivor adopts its run within 30 s and the run succeeds with no
+ * change-making script run twice. Heartbeat 1 s and expiry 4 s here (3 s and 15 s in production).
+ *
+ * <p>Runs in {@code verify} (Failsafe), once {@code target/quarkus-app/quarkus-run.jar} exists; the
+ * processes read the test profile's database settings (including the {@code _TEST_QUARKUS_DATASOURCE_*}
+ * environment overrides).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ReplicasIT {
+
+    static final List<String> HOSTS = List.of("lab-ex01", "lab-ex02", "lab-ex03");
+
+    /**
+     * Quick changes around a slow read-only survey: long enough to start a replica during it (a replica takes
+     * up to a minute to start on a loaded 2-core machine), or to kill one.
+     */
+    static String playbook(String name, String survey) {
+        return String.join("\n",
+                "name: " + name,
+                "description: Two changes around a slow read-only survey, on every host at once.",
+                "strategy:",
+                "  batchSize: 100%",
+                "steps:",
+                "  - id: mark",
+                "    timeout: 1m",
+                "    powershell: Write-Output 'owner-drill-mark'",
+                "  - id: survey",
+                "    timeout: 3m",
+                "    idempotent: true",
+                "    powershell: |",
+                survey.indent(6).stripTrailing(),
+                "      Write-Output 'owner-drill-survey'",
+                "  - id: fix",
+                "    timeout: 1m",
+                "    powershell: Write-Output 'owner-drill-fix'",
+                "");
+    }
+
+    private Path dir;
+    private final Map<String, Process> processes = new HashMap<>();
+    private int labPort;
+    private int firstHostPort;
+    private final Map<String, Integer> ports = new HashMap<>();
+
+    @BeforeAll
+    void startLabAndFirstReplica() throws Exception {
+        dir = Files.createTempDirectory("antidote-replicas");
+        // The lab sleeps for real at most 30 s per Start-Sleep.
+        Files.writeString(dir.resolve("long-survey.yaml"), playbook("long-survey",
+                "Start-Sleep -Seconds 30\nStart-Sleep -Seconds 30"));
+        Files.writeString(dir.resolve("survey.yaml"), playbook("survey", "Start-Sleep -Seconds 10"));
+        labPort = freePort();
+        firstHostPort = freeConsecutivePorts(HOSTS.size());
+        // The lab process cleans the database once; replicas then share it as it is.
+        start("lab", labPort, List.of(
+                "-D%test.quarkus.flyway.clean-at-start=true",
+                "-Dantidote.engine.enabled=false",
+                "-D%test.antidote.lab.first-port=" + firstHostPort,
+                // The survey sleeps for real, so that there is a moment to start or kill a replica in.
+                "-Dantidote.lab.real-time-sleep=true"));
+        awaitReady(labPort);
+        startReplica("a");
+        awaitReady(ports.get("a"));
+    }
+
+    @AfterAll
+    void stopAll() {
+        processes.values().forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    @Order(1)
+    void a_replica_starting_while_another_carries_a_run_leaves_that_run_alone() throws Exception {
+        Map<String, List<String>> before = scripts();
+        String run = request(ports.get("a"), "long-survey");
+        awaitStepStarted(ports.get("a"), run, "survey", HOSTS.size());
+
+        startReplica("b");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> log("b").contains("heartbeat every"));
+        // A fixed window, not a wait for a condition: b looks for runs to adopt three times in it, and must
+        // leave a's run alone every time.
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+        assertThat(types(events(ports.get("a"), run)))
+                .as("a's run once b has looked for runs to adopt (the survey must still be running then; if "
+                        + "not, b started too late for this test to show anything)")
+                .noneMatch(t -> t.startsWith("StepSucceeded survey") || t.startsWith("StepInterrupted"));
+        awaitReady(ports.get("b"));
+
+        awaitFinished(ports.get("a"), run, Duration.ofSeconds(120));
+        List<Map<String, Object>> events = events(ports.get("a"), run);
+        assertThat(status(ports.get("a"), run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
+        assertThat(types(events)).as("events of the run").noneMatch(t -> t.startsWith("StepInterrupted"));
+        assertOneOutcomePerAttempt(events);
+        Map<String, List<String>> after = scripts();
+        for (String host : HOSTS) {
+            for (String step : List.of("mark", "survey", "fix")) {
+                assertThat(ran(before, after, host, step)).as("times %s ran %s", host, step).isEqualTo(1);
+            }
+        }
+        assertThat(log("b")).as("b's log").doesNotContain("Resuming run " + run).doesNotContain(run + " could not");
+    }
+
+    @Test
+    @Order(2)
+    void the_runs_of_a_killed_replica_are_adopted_within_30_s_and_succeed_with_no_change_made_twice() throws Exception {
+        Map<String, List<String>> before = scripts();
+        String run = request(ports.get("a"), "survey");
+        awaitStepStarted(ports.get("a"), run, "survey", HOSTS.size());
+
+        Instant killedAt = Instant.now();
+        Process a = processes.get("a");
+        a.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no last write, its lease just expires
+        assertThat(a.waitFor()).as("exit status of a process killed by SIGKILL").isEqualTo(128 + 9);
+
+        int b = ports.get("b");
+        awaitFinished(b, run, Duration.ofSeconds(90));
+        List<Map<String, Object>> events = events(b, run);
+        assertThat(status(b, run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
+        assertGapFreeAndChained(events);
+        assertOneOutcomePerAttempt(events);
+        Instant adopted = events.stream().filter(e -> "StepInterrupted".equals(e.get("type")))
+                .map(e -> Instant.parse((String) e.get("occurredAt"))).min(Instant::compareTo).orElseThrow();
+        assertThat(Duration.between(killedAt, adopted)).as("from the kill to the survivor's recovery")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(log("b")).as("b's log").contains("Resuming run " + run);
+
+        Map<String, List<String>> after = scripts();
+        for (String host : HOSTS) {
+            assertThat(ran(before, after, host, "mark")).as("times %s ran the change 'mark'", host).isEqualTo(1);
+            assertThat(ran(before, after, host, "fix")).as("times %s ran the change 'fix'", host).isEqualTo(1);
+            assertThat(ran(before, after, host, "survey")).as("times %s ran the read-only survey (again after the kill)",
+                    host).isEqualTo(2);
+        }
+        assertThat(types(events)).as("the survey's story on each host")
+                .containsSubsequence("StepStarted survey 1", "StepInterrupted survey 1", "StepStarted survey 2",
+                        "StepSucceeded survey 2", "StepStarted fix 1", "StepSucceeded fix 1");
+    }
+
+    // --- processes ---
+
+    private void startReplica(String name) throws IOException {
+        int port = freePort();
+        List<String> options = new ArrayList<>(List.of(
+                "-D%test.quarkus.flyway.clean-at-start=false",
+                "-D%test.antidote.lab.enabled=false",
+                "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
+                "-D%test.antidote.engine.ownership.heartbeat-interval=1s",
+                "-D%test.antidote.engine.ownership.expiry=4s"));
+        for (int i = 0; i < HOSTS.size(); i++) {
+            String prefix = "-Dantidote.targets." + HOSTS.get(i) + ".";
+            options.addAll(List.of(prefix + "address=127.0.0.1", prefix + "port=" + (firstHostPort + i),
+                    prefix + "scheme=http", prefix + "auth=ntlm", prefix + "credential=lab"));
+        }
+        start(name, port, options);
+    }
+
+    private void start(String name, int port, List<String> options) throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        assertThat(jar).as("the packaged service (mvn verify builds it before this test)").exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.profile=test",
+                "-Dquarkus.http.port=" + port));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logFile(name).toFile())
+                .start();
+        processes.put(name, process);
+        ports.put(name, port);
+    }
+
+    private static Path logFile(String name) {
+        return Path.of("target", "replicas-" + name + ".log");
+    }
+
+    private static String log(String name) throws IOException {
+        return Files.readString(logFile(name));
+    }
+
+    private static void awaitReady(int port) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> api(port).get("/q/health/ready").statusCode() == 200);
+    }
+
+    // --- runs ---
+
+    private static String request(int port, String playbook) {
+        return api(port).contentType(ContentType.JSON)
+                .body(Map.of("playbook", playbook, "targets", HOSTS))
+                .post("/api/v1/runs").then().statusCode(202).extract().path("id");
+    }
+
+    private static void awaitStepStarted(int port, String run, String step, int targets) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> events(port, run)
+                .stream().filter(e -> "StepStarted".equals(e.get("type")) && step.equals(e.get("step"))).count()
+                == targets);
+    }
+
+    private static void awaitFinished(int port, String run, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status(port, run)));
+    }
+
+    private static String status(int port, String run) {
+        return api(port).get("/api/v1/runs/{id}", run).then().statusCode(200).extract().path("status");
+    }
+
+    static List<Map<String, Object>> events(int port, String run) {
+        return api(port).get("/api/v1/runs/{id}/events", run).then().statusCode(200).extract().jsonPath().getList("");
+    }
+
+    private static List<String> types(List<Map<String, Object>> events) {
+        return events.stream().map(e -> e.get("type") + (e.get("step") == null ? "" : " " + e.get("step")
+                + " " + e.get("attempt"))).toList();
+    }
+
+    static void assertGapFreeAndChained(List<Map<String, Object>> events) {
+        String previous = "0".repeat(64);
+        for (int i = 0; i < events.size(); i++) {
+            Map<String, Object> e = events.get(i);
+            assertThat(((Number) e.get("seq")).longValue()).as("seq of event %d", i).isEqualTo(i + 1L);
+            assertThat(e.get("prevHash")).as("prevHash of seq %d", i + 1).isEqualTo(previous);
+            previous = (String) e.get("hash");
+        }
+    }
+
+    static void assertOneOutcomePerAttempt(List<Map<String, Object>> events) {
+        Map<String, Integer> outcomes = new HashMap<>();
+        for (Map<String, Object> e : events) {
+            if (List.of("StepSucceeded", "StepFailed", "StepTimedOut", "StepInterrupted").contains(e.get("type"))) {
+                outcomes.merge(e.get("target") + "/" + e.get("step") + "#" + e.get("attempt"), 1, Integer::sum);
+            }
+        }
+        long attempts = events.stream().filter(e -> "StepStarted".equals(e.get("type"))).count();
+        assertThat(outcomes).as("one outcome per attempt").hasSize((int) attempts).allSatisfy((k, n) ->
+                assertThat(n).as("outcomes of %s", k).isEqualTo(1));
+    }
+
+    // --- the lab's command logs ---
+
+    /** Every script each host has received so far, oldest first. */
+    private Map<String, List<String>> scripts() {
+        Map<String, List<String>> scripts = new HashMap<>();
+        for (String host : HOSTS) {
+            scripts.put(host, api(labPort).get("/lab/hosts/{name}/commands", host).then().statusCode(200)
+                    .extract().jsonPath().getList("commands.script", String.class));
+        }
+        return scripts;
+    }
+
+    /** How many times the host ran the drill's step between the two looks at its command log. */
+    private static int ran(Map<String, List<String>> before, Map<String, List<String>> after, String host, String step) {
+        String line = "Write-Output 'owner-drill-" + step + "'";
+        return (int) (after.get(host).stream().filter(s -> s.contains(line)).count()
+                - before.get(host).stream().filter(s -> s.contains(line)).count());
+    }
+
+    private static RequestSpecification api(int port) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The first of {@code n} consecutive ports free now, for the lab's hosts. */
+    private static int freeConsecutivePorts(int n) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = freePort();
+            boolean free = true;
+            for (int i = 1; i < n && free; i++) {
+                try (ServerSocket ignored = new ServerSocket(first + i)) {
+                    free = true;
+                } catch (IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IOException("no " + n + " consecutive free ports found");
+    }
+}
