@@ -51,6 +51,8 @@ public class RunCommands {
     private final AtomicLong conflicts = new AtomicLong();
     /** Runs in flight as last appended or loaded here; see the class comment for why this is safe. */
     private final Map<UUID, RunState> inFlight = new ConcurrentHashMap<>();
+    /** The process is stopping: commands are recorded, and nothing new starts (see {@link #hold()}). */
+    private volatile boolean holding;
 
     /** A writer nobody listens to, such as a second engine in a test. */
     RunCommands(EventStore store, EventCodec codec) {
@@ -120,6 +122,14 @@ public class RunCommands {
                 .map(appended -> new Decided(next, events));
     }
 
+    /**
+     * From now on every command is decided with {@link RunDecider#decideHeld}: outcomes and people's commands
+     * are still recorded, but no step starts. For the drain before the process stops.
+     */
+    public void hold() {
+        holding = true;
+    }
+
     /** Forgets the run's state kept in memory (another replica carries it now). */
     public void forget(UUID runId) {
         inFlight.remove(runId);
@@ -172,7 +182,9 @@ public class RunCommands {
 
     private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Set<String> refused,
                                   Projector alongside) {
-        return Uni.createFrom().item(() -> RunDecider.decide(commandFor.apply(state), state, refused))
+        return Uni.createFrom().item(() -> holding
+                        ? RunDecider.decideHeld(commandFor.apply(state), state)
+                        : RunDecider.decide(commandFor.apply(state), state, refused))
                 .chain(events -> append(state, events, alongside));
     }
 

@@ -30,11 +30,14 @@ import io.antidote.workflow.FailureKind;
 import io.antidote.workflow.RunCommand.CancelMode;
 import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.StepOutcome;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -51,6 +54,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -93,6 +97,9 @@ public class RunEngine {
     private final RunOwners owners;
     private final RunOwnership ownership;
     private final boolean enabled;
+    private final Duration drainTime;
+    /** Attempts recorded as started here whose outcome is not stored yet: what a stop waits for. */
+    private final AtomicInteger stepsInFlight = new AtomicInteger();
     /** Per run: the Vert.x timer that advances it at its next due time. */
     private final Map<UUID, Long> timers = new ConcurrentHashMap<>();
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
@@ -102,7 +109,9 @@ public class RunEngine {
               Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
               RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership,
-              @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled) {
+              @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled,
+              @ConfigProperty(name = "antidote.engine.drain-time", defaultValue = "20s") Duration drainTime) {
+        this.drainTime = drainTime;
         this.owners = owners;
         this.ownership = ownership;
         this.enabled = enabled;
@@ -190,6 +199,46 @@ public class RunEngine {
         ownership.start(this::resume, this::wakeWaitingOwned);
     }
 
+    /**
+     * SIGTERM (or any stop): no step starts from now on; the steps in flight get up to the drain time to
+     * finish and have their outcomes stored; then this replica lets its runs go, for a live replica to adopt
+     * at once. A step still running at the deadline is left to the adopter, which recovers it as after a
+     * crash; nothing this process still learns about it is recorded (it holds no token any more). Observed
+     * before anything else stops (the lab's hosts, the WinRM sessions, the workers).
+     */
+    void drainOnStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent stop) {
+        if (!enabled) {
+            return;
+        }
+        commands.hold();
+        ownership.stopAdopting();
+        long deadline = System.nanoTime() + drainTime.toNanos();
+        LOG.infof("Stopping: no new step starts; waiting up to %s for %d step(s) in flight", drainTime,
+                stepsInFlight.get());
+        while ((stepsInFlight.get() > 0 || writers.waitingOutcomes() > 0) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(50); // the stopping thread, never an event loop: it has nothing else to do
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = stepsInFlight.get();
+        if (left == 0) {
+            LOG.info("Stopping: every step in flight finished and its outcome is stored");
+        } else {
+            LOG.warnf("Stopping: %d step(s) still in flight after %s, left for the replica that adopts their runs",
+                    left, drainTime);
+        }
+        ownership.stop();
+        try {
+            VertxContexts.onNewContext(vertx, ownership::resign).await().atMost(Duration.ofSeconds(5));
+            LOG.infof("Stopping: %s let its runs go", owners.replicaId());
+        } catch (RuntimeException e) {
+            LOG.warnf("Stopping: the runs could not be let go (adopted after the expiry instead): %s", e.getMessage());
+        }
+    }
+
     private void resume(UUID runId) {
         try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
             LOG.infof("Resuming run %s", runId);
@@ -252,7 +301,9 @@ public class RunEngine {
         Set<String> released = new HashSet<>();
         for (RunEvent e : decided.events()) {
             if (e instanceof StepStarted started) {
+                stepsInFlight.incrementAndGet();
                 execute(runId, state, started)
+                        .onTermination().invoke(stepsInFlight::decrementAndGet)
                         .subscribe().with(ignored -> { }, failure -> {
                             try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
                                 LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId, started.step(),

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -34,6 +35,7 @@ public class RunOwnership {
     private final Vertx vertx;
     private final Duration heartbeat;
     private volatile boolean stopped;
+    private volatile boolean adopting = true;
     private volatile long timer = -1;
     private volatile Consumer<UUID> adopted;
     private volatile Runnable afterTick;
@@ -59,6 +61,14 @@ public class RunOwnership {
         tick();
     }
 
+    /**
+     * Adopts nothing more, but keeps the heartbeat: while the process drains its steps in flight, no other
+     * replica may adopt its runs.
+     */
+    void stopAdopting() {
+        adopting = false;
+    }
+
     /** Stops the heartbeat and adopts nothing more. */
     void stop() {
         stopped = true;
@@ -73,7 +83,7 @@ public class RunOwnership {
             return;
         }
         VertxContexts.onNewContext(vertx, () -> owners.heartbeat()
-                        .chain(() -> owners.adopt(ADOPT_BATCH))
+                        .chain(() -> adopting ? owners.adopt(ADOPT_BATCH) : Uni.createFrom().item(Map.<UUID, Long>of()))
                         .call(runs -> owners.forgetDeadReplicas(DEAD_REPLICAS_KEPT)
                                 .onFailure().recoverWithNull()))
                 .subscribe().with(runs -> {
@@ -82,7 +92,7 @@ public class RunOwnership {
                                 runs.size(), runs);
                         runs.keySet().forEach(adopted);
                     }
-                    if (!stopped) {
+                    if (!stopped && adopting) {
                         afterTick.run();
                     }
                     next(runs.size() == ADOPT_BATCH ? Duration.ofMillis(1) : heartbeat);

@@ -160,12 +160,15 @@ public class RunOwners {
     /**
      * The process stops: its replica row goes, so that its runs are dead at once and any live replica adopts
      * them at its next look, instead of after the expiry. The runs' rows and tokens stay: the next owner takes
-     * the next token, and an append this process still tries is refused once one has.
+     * the next token. This process holds no token any more, so the database refuses any append it still tries.
      */
     public Uni<Void> resign() {
         return pool.preparedQuery("delete from engine_replica where replica_id = $1")
                 .execute(Tuple.of(replicaId))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                // Whatever this process still tries to append from now on carries no token and is refused:
+                // what it could not finish belongs to the adopter, who recovers it.
+                .eventually(held::clear);
     }
 
     /** The token an append of this run carries now (null if this replica holds none). */

@@ -14,10 +14,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -293,16 +296,47 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 || failure instanceof TransportFailure.ConnectionLost lost && !lost.reset();
     }
 
+    /**
+     * Closes the kept sessions all at once, each on a thread of its own (up to {@link #CLOSERS}), and waits at most
+     * {@link #CLOSE_WAIT}: one by one, a fleet's sessions took 27 to 41 s to close, longer than Kubernetes' grace
+     * period. A session not closed by then dies with its idle timeout on the host.
+     */
     @PreDestroy
     @Override
     public void close() {
         janitor.shutdown();
+        List<TargetSession> sessions = new ArrayList<>();
         idle.values().forEach(queue -> {
             TargetSession session;
             while ((session = queue.pollFirst()) != null) {
-                session.close();
+                sessions.add(session);
             }
         });
+        if (!sessions.isEmpty()) {
+            AtomicInteger n = new AtomicInteger();
+            ExecutorService closers = Executors.newFixedThreadPool(Math.min(CLOSERS, sessions.size()), r -> {
+                Thread t = new Thread(r, "antidote-winrm-close-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            sessions.forEach(session -> closers.execute(session::close));
+            closers.shutdown();
+            try {
+                if (!closers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warnf("%d WinRM session(s) not closed within %s: the hosts drop them when idle",
+                            sessions.size(), CLOSE_WAIT);
+                    closers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closers.shutdownNow();
+            }
+        }
         context.shutdown();
     }
+
+    /** Sessions closed at once when the service stops, at most. */
+    static final int CLOSERS = 64;
+    /** How long a stop waits for the sessions to close. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 }

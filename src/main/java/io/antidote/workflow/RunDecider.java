@@ -102,6 +102,24 @@ public final class RunDecider {
      * (it waits). The engine passes a target here when the store refused to let this run take it.
      */
     public static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy) {
+        return decide(command, state, alsoBusy, true);
+    }
+
+    /**
+     * The command's own events only, with nothing new started: an outcome is recorded (and a retry scheduled,
+     * or the target failed), an approval or a cancel noted, but no step, target or run moves on, no deadline is
+     * judged. For a replica that is stopping: what would start next is left to the replica that adopts the
+     * run, whose first command moves it on as usual. A release, which starts its restore step at once, is
+     * refused.
+     */
+    public static List<RunEvent> decideHeld(RunCommand command, RunState state) {
+        if (command instanceof ReleaseTarget) {
+            throw new CommandRejected("the service is stopping and starts no step now; send the release again");
+        }
+        return decide(command, state, Set.of(), false);
+    }
+
+    private static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy, boolean moveOn) {
         if (command instanceof RequestRun request) {
             if (state.exists()) {
                 throw new CommandRejected("run " + request.runId() + " already exists");
@@ -142,7 +160,7 @@ public final class RunDecider {
             both.addAll(alsoBusy);
             busy = both;
         }
-        if (!decision.state.status().terminal()) {
+        if (moveOn && !decision.state.status().terminal()) {
             progress(decision, command.at(), busy);
         }
         return decision.events;

@@ -34,7 +34,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>In order: a replica starting while another carries a run leaves that run alone; the owner killed with
  * SIGKILL in the middle of a step, a survivor adopts its run within 30 s and the run succeeds with no
- * change-making script run twice. Heartbeat 1 s and expiry 4 s here (3 s and 15 s in production).
+ * change-making script run twice; a rolling update (a new replica up, the old one sent SIGTERM in the middle
+ * of a step) drains the step, records its outcome, and the new replica finishes the run with no step run
+ * twice and nothing failed. Heartbeat 1 s and expiry 4 s here (3 s and 15 s in production), drain time 20 s.
  *
  * <p>Runs in {@code verify} (Failsafe), once {@code target/quarkus-app/quarkus-run.jar} exists; the
  * processes read the test profile's database settings (including the {@code _TEST_QUARKUS_DATASOURCE_*}
@@ -46,6 +48,8 @@ import static org.awaitility.Awaitility.await;
 class ReplicasIT {
 
     static final List<String> HOSTS = List.of("lab-ex01", "lab-ex02", "lab-ex03");
+    /** The production default. */
+    static final Duration DRAIN_TIME = Duration.ofSeconds(20);
 
     /**
      * Quick changes around a slow read-only survey: long enough to start a replica during it (a replica takes
@@ -174,6 +178,48 @@ class ReplicasIT {
                         "StepSucceeded survey 2", "StepStarted fix 1", "StepSucceeded fix 1");
     }
 
+    @Test
+    @Order(3)
+    void sigterm_in_the_middle_of_a_step_drains_it_records_its_outcome_and_a_new_replica_finishes_the_run()
+            throws Exception {
+        startReplica("c");
+        awaitReady(ports.get("c"));
+        Map<String, List<String>> before = scripts();
+        int b = ports.get("b");
+        String run = request(b, "survey");
+        awaitStepStarted(b, run, "survey", HOSTS.size());
+
+        Instant terminatedAt = Instant.now();
+        Process old = processes.get("b");
+        old.destroy(); // SIGTERM, as Kubernetes does in a rolling update
+        assertThat(old.waitFor(DRAIN_TIME.toSeconds() + 15, java.util.concurrent.TimeUnit.SECONDS))
+                .as("b stopped within its drain time and the rest of its shutdown").isTrue();
+        Instant stoppedAt = Instant.now();
+        assertThat(log("b")).as("b's log").contains("every step in flight finished and its outcome is stored")
+                .contains("let its runs go");
+
+        int c = ports.get("c");
+        awaitFinished(c, run, Duration.ofSeconds(60));
+        List<Map<String, Object>> events = events(c, run);
+        assertThat(status(c, run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
+        assertGapFreeAndChained(events);
+        assertOneOutcomePerAttempt(events);
+        assertThat(types(events)).as("events of the run").noneMatch(t -> t.startsWith("StepInterrupted")
+                || t.startsWith("StepFailed") || t.startsWith("StepTimedOut") || t.startsWith("TargetFailed"));
+        List<Instant> surveyed = events.stream()
+                .filter(e -> "StepSucceeded".equals(e.get("type")) && "survey".equals(e.get("step")))
+                .map(e -> Instant.parse((String) e.get("occurredAt"))).toList();
+        assertThat(surveyed).as("survey outcomes, recorded by b while it drained").hasSize(HOSTS.size())
+                .allSatisfy(at -> assertThat(at).isBetween(terminatedAt, stoppedAt));
+        assertThat(log("c")).as("c's log: it adopted the run b let go").contains("Resuming run " + run);
+        Map<String, List<String>> after = scripts();
+        for (String host : HOSTS) {
+            for (String step : List.of("mark", "survey", "fix")) {
+                assertThat(ran(before, after, host, step)).as("times %s ran %s", host, step).isEqualTo(1);
+            }
+        }
+    }
+
     // --- processes ---
 
     private void startReplica(String name) throws IOException {
@@ -183,7 +229,8 @@ class ReplicasIT {
                 "-D%test.antidote.lab.enabled=false",
                 "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
                 "-D%test.antidote.engine.ownership.heartbeat-interval=1s",
-                "-D%test.antidote.engine.ownership.expiry=4s"));
+                "-D%test.antidote.engine.ownership.expiry=4s",
+                "-D%test.antidote.engine.drain-time=" + DRAIN_TIME.toSeconds() + "s"));
         for (int i = 0; i < HOSTS.size(); i++) {
             String prefix = "-Dantidote.targets." + HOSTS.get(i) + ".";
             options.addAll(List.of(prefix + "address=127.0.0.1", prefix + "port=" + (firstHostPort + i),

@@ -124,35 +124,46 @@ class RunOwnerFencingTest {
     }
 
     @Test
-    void runs_of_a_replica_that_let_go_are_adopted_at_once_and_an_ended_run_is_never_adopted() throws Exception {
-        RunOwners leaving = new RunOwners(pool, "leaving-" + UUID.randomUUID(), Duration.ofSeconds(60));
+    void an_ended_run_is_never_adopted_nor_appended_to_under_an_old_token() throws Exception {
+        RunOwners stalled = new RunOwners(pool, "stalled-" + UUID.randomUUID(), Duration.ofSeconds(60));
         RunOwners staying = new RunOwners(pool, "staying-" + UUID.randomUUID(), Duration.ofSeconds(60));
-        PostgresEventStore leavingStore = storeOf(leaving);
+        PostgresEventStore stalledStore = storeOf(stalled);
         PostgresEventStore stayingStore = storeOf(staying);
-        await(leaving::heartbeat);
+        await(stalled::heartbeat);
         await(staying::heartbeat);
-        UUID running = UUID.randomUUID();
         UUID ending = UUID.randomUUID();
-        leaving.willOwn(running);
-        leaving.willOwn(ending);
-        await(() -> leavingStore.append(running, 0, events("RunRequested")));
-        await(() -> leavingStore.append(ending, 0, events("RunRequested")));
+        stalled.willOwn(ending);
+        await(() -> stalledStore.append(ending, 0, events("RunRequested")));
 
-        await(leaving::resign);
-        assertThat(await(() -> staying.adopt(1000))).as("adopted right after the owner let go, long before its expiry")
-                .containsEntry(running, 2L).containsEntry(ending, 2L);
-
+        await(new RunOwners(pool, stalled.replicaId(), Duration.ZERO)::heartbeat);
+        assertThat(await(() -> staying.adopt(1000))).containsEntry(ending, 2L);
         await(() -> stayingStore.append(ending, 1, events("RunSucceeded")));
         await(() -> staying.ended(ending));
         assertThat(ownerRow(ending)).as("owner row of the ended run").isEmpty();
-        assertThat(await(() -> staying.adopt(1000))).as("adopted once the runs are carried or ended")
-                .doesNotContainKeys(running, ending);
+        assertThat(await(() -> staying.adopt(1000))).as("adopted after the run ended").doesNotContainKey(ending);
 
-        assertThatThrownBy(() -> await(() -> leavingStore.append(running, 1, events("TargetStarted"))))
-                .as("an append of the replica that let the run go").isInstanceOf(StaleOwnerException.class);
-        assertThatThrownBy(() -> await(() -> leavingStore.append(ending, 2, events("RunFailed"))))
+        assertThatThrownBy(() -> await(() -> stalledStore.append(ending, 2, events("RunFailed"))))
                 .as("an append under an old token to a run that has ended and has no owner")
                 .isInstanceOf(StaleOwnerException.class);
+    }
+
+    @Test
+    void the_runs_of_a_replica_that_lets_go_are_adopted_at_once_and_it_appends_to_them_no_more() throws Exception {
+        RunOwners leaving = new RunOwners(pool, "leaving-" + UUID.randomUUID(), Duration.ofSeconds(60));
+        RunOwners staying = new RunOwners(pool, "staying-" + UUID.randomUUID(), Duration.ofSeconds(60));
+        PostgresEventStore leavingStore = storeOf(leaving);
+        await(leaving::heartbeat);
+        await(staying::heartbeat);
+        UUID running = UUID.randomUUID();
+        leaving.willOwn(running);
+        await(() -> leavingStore.append(running, 0, events("RunRequested")));
+
+        await(leaving::resign);
+        assertThat(leaving.holds(running)).as("the replica that let go still holds its run").isFalse();
+        assertThat(await(() -> staying.adopt(1000))).as("adopted right after the owner let go, long before its expiry")
+                .containsEntry(running, 2L);
+        assertThatThrownBy(() -> await(() -> leavingStore.append(running, 1, events("TargetStarted"))))
+                .as("an append of the replica that let the run go").isInstanceOf(StaleOwnerException.class);
     }
 
     private PostgresEventStore storeOf(RunOwners owners) {

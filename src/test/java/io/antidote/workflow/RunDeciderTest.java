@@ -94,6 +94,20 @@ class RunDeciderTest {
     }
 
     @Test
+    void held_while_the_service_stops_an_outcome_is_recorded_and_nothing_new_starts() {
+        List<RunEvent> given = List.of(REQUESTED, STARTED, new TargetStarted("ex01", SYSTEM, T1),
+                new StepStarted("ex01", "isolate", 1, SYSTEM, T1));
+        assertThat(RunDecider.decideHeld(new RecordOutcome("ex01", "isolate", 1, ok(), T2), RunDecider.fold(given)))
+                .containsExactly(new StepSucceeded("ex01", "isolate", 1, 0, "done", "", SYSTEM, T2));
+        List<RunEvent> recorded = new java.util.ArrayList<>(given);
+        recorded.add(new StepSucceeded("ex01", "isolate", 1, 0, "done", "", SYSTEM, T2));
+        assertThat(RunDecider.decideHeld(new Advance(T2.plusSeconds(1)), RunDecider.fold(recorded))).as("an advance, held").isEmpty();
+        // The replica that adopts the run moves it on with its first command.
+        givenEvents(recorded).whenCommand(new RunCommand.Recover(T2.plusSeconds(1), java.util.Set.of()))
+                .thenEvents(new StepStarted("ex01", "patch", 1, SYSTEM, T2.plusSeconds(1)));
+    }
+
+    @Test
     void a_next_target_another_run_holds_waits_whatever_the_command_that_reaches_it() {
         // The store refused this run the lease on ex02: decided again, the outcome is recorded and ex02 waits.
         givenEvents(startedThrough("ex01", "restore"))
