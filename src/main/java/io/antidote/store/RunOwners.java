@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which runs this process (a replica) owns, and under which fencing token: {@code engine_replica} and
- * {@code run_owner} (see {@code V8__run_owner.sql}). A replica is alive while its heartbeat keeps its
+ * {@code run_owner} (see {@code V9__run_owner.sql}). A replica is alive while its heartbeat keeps its
  * {@code expires_at} in the future, by the database's clock, so that replicas never compare clocks.
  *
  * <p>The tokens held here are what {@link PostgresEventStore} writes with every append of an owned run; the

@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * processes read the test profile's database settings (including the {@code _TEST_QUARKUS_DATASOURCE_*}
  * environment overrides).
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.antidote.identity.TestIdentity.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)

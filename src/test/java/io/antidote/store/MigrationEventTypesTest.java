@@ -58,7 +58,7 @@ class MigrationEventTypesTest {
     /** The owner back-fill gave an owner to the runs without an event that ends a run, as the workflow names them. */
     @Test
     void the_owner_back_fill_takes_the_runs_not_ended_by_the_events_the_workflow_says_end_them() throws Exception {
-        assertThat(typeTests(migrations().get("V8__run_owner.sql")))
+        assertThat(typeTests(migrations().get("V9__run_owner.sql")))
                 .containsExactly(RunEventTypes.ENDING_RUN.stream().sorted().toList());
     }
 

@@ -72,7 +72,7 @@ create trigger run_event_owner_fence
 
 -- Runs in flight before this migration: owned by nobody alive, so the first replica to start adopts them.
 insert into run_owner (run_id, replica_id, token, owned_since)
-select e.run_id, 'before-V8', 1, now()
+select e.run_id, 'before-V9', 1, now()
   from run_event e
  where e.seq = 1
    and not exists (select 1 from run_event t
