@@ -70,8 +70,10 @@ class HelmChartTest {
         assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
         assertThat(map(container, "resources", "limits")).containsKey("memory");
 
-        // One pod at a time on the database until runs have an owner (issue 11), and time to drain.
-        assertThat(map(deployment, "spec", "strategy")).containsEntry("type", "Recreate");
+        // Runs have an owner, so the new pod may start before the old one drains; time to drain.
+        assertThat(map(deployment, "spec", "strategy")).containsEntry("type", "RollingUpdate");
+        assertThat(map(deployment, "spec", "strategy", "rollingUpdate")).containsEntry("maxSurge", 1)
+                .containsEntry("maxUnavailable", 0);
         assertThat(map(deployment, "spec")).containsEntry("replicas", 1);
         assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(60);
         assertThat(map(container, "lifecycle", "preStop", "sleep")).containsEntry("seconds", 5);
