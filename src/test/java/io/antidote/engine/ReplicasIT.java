@@ -149,6 +149,12 @@ class ReplicasIT {
         Map<String, List<String>> before = scripts();
         String run = request(ports.get("a"), "survey");
         awaitStepStarted(ports.get("a"), run, "survey", HOSTS.size());
+        // The kill must land while the survey runs on the hosts, not between its StepStarted and the command
+        // reaching them: the hosts' command logs are the witness.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Map<String, List<String>> now = scripts();
+            return HOSTS.stream().allMatch(host -> ran(before, now, host, "survey") == 1);
+        });
 
         Instant killedAt = Instant.now();
         Process a = processes.get("a");
