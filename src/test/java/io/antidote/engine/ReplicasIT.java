@@ -237,13 +237,38 @@ class ReplicasIT {
                 "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
                 "-D%test.antidote.engine.ownership.heartbeat-interval=1s",
                 "-D%test.antidote.engine.ownership.expiry=4s",
-                "-D%test.antidote.engine.drain-time=" + DRAIN_TIME.toSeconds() + "s"));
+                "-D%test.antidote.engine.drain-time=" + DRAIN_TIME.toSeconds() + "s",
+                // One signing key for every replica, as a deployment mounts one: with a key of its own each, a
+                // survivor could not verify the dead owner's checkpoints and would refuse to extend its runs.
+                "-Dantidote.audit.signing-key-file=" + signingKey().toAbsolutePath(),
+                "-Dantidote.audit.public-key=" + publicKey));
         for (int i = 0; i < HOSTS.size(); i++) {
             String prefix = "-Dantidote.targets." + HOSTS.get(i) + ".";
             options.addAll(List.of(prefix + "address=127.0.0.1", prefix + "port=" + (firstHostPort + i),
                     prefix + "scheme=http", prefix + "auth=ntlm", prefix + "credential=lab"));
         }
         start(name, port, options);
+    }
+
+    private static String publicKey;
+    private static Path signingKeyFile;
+
+    /** An Ed25519 key pair made for this test: the private half in a file readable by the owner only. */
+    private static synchronized Path signingKey() throws IOException {
+        if (signingKeyFile == null) {
+            try {
+                java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                signingKeyFile = Files.createTempFile("replicas-signing", ".key",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(signingKeyFile,
+                        java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+                publicKey = java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("every Java 17 runtime has Ed25519", e);
+            }
+        }
+        return signingKeyFile;
     }
 
     private void start(String name, int port, List<String> options) throws IOException {
