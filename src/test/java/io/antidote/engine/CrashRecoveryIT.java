@@ -4,6 +4,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ import static org.awaitility.Awaitility.await;
  * exactly one outcome per attempt.
  *
  * <p>Runs in {@code verify} (Failsafe), once {@code target/quarkus-app/quarkus-run.jar} exists. The child
- * process uses the test profile, so it reads the same database settings as the other tests (including the
- * {@code _TEST_QUARKUS_DATASOURCE_*} environment overrides), and a playbook directory of its own.
+ * process uses the test profile, with a database of its own ({@link ScratchDatabase}: no other live replica
+ * may adopt the killed process's run) and a playbook directory of its own.
  */
 @org.junit.jupiter.api.extension.ExtendWith(io.antidote.identity.TestIdentity.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -56,10 +57,19 @@ class CrashRecoveryIT {
     @TempDir
     Path dir;
     private final List<Process> started = new ArrayList<>();
+    private ScratchDatabase database;
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        database = ScratchDatabase.create("crash_recovery");
+    }
 
     @AfterEach
-    void stop() {
-        started.forEach(Process::destroyForcibly);
+    void stop() throws Exception {
+        for (Process process : started) {
+            process.destroyForcibly().waitFor();
+        }
+        database.close();
     }
 
     @Test
@@ -101,7 +111,9 @@ class CrashRecoveryIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + port,
-                "-D%test.quarkus.flyway.clean-at-start=" + fresh,
+                "-D%test.quarkus.flyway.clean-at-start=" + fresh));
+        command.addAll(database.options());
+        command.addAll(List.of(
                 "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
                 // The slow step sleeps for real, so that there is a moment to kill the service in.
                 "-Dantidote.lab.real-time-sleep=true",

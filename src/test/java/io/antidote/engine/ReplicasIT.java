@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
  * twice and nothing failed. Heartbeat 1 s and expiry 4 s here (3 s and 15 s in production), drain time 20 s.
  *
  * <p>Runs in {@code verify} (Failsafe), once {@code target/quarkus-app/quarkus-run.jar} exists; the
- * processes read the test profile's database settings (including the {@code _TEST_QUARKUS_DATASOURCE_*}
- * environment overrides).
+ * processes share a database of their own ({@link ScratchDatabase}), on the test profile's server: no other
+ * replica may adopt what they let go.
  */
 @org.junit.jupiter.api.extension.ExtendWith(io.antidote.identity.TestIdentity.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -83,9 +83,11 @@ class ReplicasIT {
     private int labPort;
     private int firstHostPort;
     private final Map<String, Integer> ports = new HashMap<>();
+    private ScratchDatabase database;
 
     @BeforeAll
     void startLabAndFirstReplica() throws Exception {
+        database = ScratchDatabase.create("replicas");
         dir = Files.createTempDirectory("antidote-replicas");
         // The lab sleeps for real at most 30 s per Start-Sleep.
         Files.writeString(dir.resolve("long-survey.yaml"), playbook("long-survey",
@@ -106,8 +108,11 @@ class ReplicasIT {
     }
 
     @AfterAll
-    void stopAll() {
-        processes.values().forEach(Process::destroyForcibly);
+    void stopAll() throws Exception {
+        for (Process process : processes.values()) {
+            process.destroyForcibly().waitFor();
+        }
+        database.close();
     }
 
     @Test
@@ -278,6 +283,7 @@ class ReplicasIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + port));
+        command.addAll(database.options());
         command.addAll(options);
         command.addAll(List.of("-jar", jar.toString()));
         Process process = new ProcessBuilder(command)
@@ -316,8 +322,13 @@ class ReplicasIT {
     }
 
     private static void awaitFinished(int port, String run, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status(port, run)));
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status(port, run)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("run " + run + " not finished within " + within + "; its events: "
+                    + types(events(port, run)), e);
+        }
     }
 
     private static String status(int port, String run) {
