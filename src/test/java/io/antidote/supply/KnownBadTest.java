@@ -18,16 +18,30 @@ class KnownBadTest {
 
         assertThat(list.violations(List.of("org.apache.cxf:cxf-core:3.3.9", "org.apache.cxf:cxf-rt-transports-http-hc:3.5.7",
                 "com.fasterxml.woodstox:woodstox-core:5.0.3", "com.sun.xml.messaging.saaj:saaj-impl:1.4.0-b03")))
-                .hasSize(4).anyMatch(v -> v.startsWith("org.apache.cxf:cxf-core:3.3.9 is known bad"));
+                .extracting(v -> v.substring(0, v.indexOf(" is known bad")))
+                .as("every coordinate flagged (cxf-core 3.3.9 by two rules)")
+                .containsOnly("org.apache.cxf:cxf-core:3.3.9", "org.apache.cxf:cxf-rt-transports-http-hc:3.5.7",
+                        "com.fasterxml.woodstox:woodstox-core:5.0.3", "com.sun.xml.messaging.saaj:saaj-impl:1.4.0-b03")
+                .hasSize(5);
     }
 
     @Test
     void the_chosen_versions_pass() throws Exception {
         KnownBad list = KnownBad.read(KnownBad.FILE);
 
-        assertThat(list.violations(List.of("org.apache.cxf:cxf-core:3.6.4", "com.fasterxml.woodstox:woodstox-core:7.1.1",
+        assertThat(list.violations(List.of("org.apache.cxf:cxf-core:3.6.10",
+                "org.apache.cxf:cxf-rt-transports-http-hc:3.6.4", "com.fasterxml.woodstox:woodstox-core:7.1.1",
                 "org.codehaus.woodstox:stax2-api:4.2.2", "com.sun.xml.messaging.saaj:saaj-impl:1.5.3",
                 "org.apache.cxfx:other:1.0"))).isEmpty();
+    }
+
+    @Test
+    void a_cxf_core_without_the_fix_of_cve_2025_23184_is_flagged_though_the_async_transport_of_that_version_is_not() throws Exception {
+        KnownBad list = KnownBad.read(KnownBad.FILE);
+
+        assertThat(list.violations(List.of("org.apache.cxf:cxf-core:3.6.4", "org.apache.cxf:cxf-rt-transports-http:3.6.4",
+                "org.apache.cxf:cxf-rt-transports-http-hc:3.6.4")))
+                .hasSize(2).allMatch(v -> v.contains("3.6.4 is known bad")).noneMatch(v -> v.contains("http-hc"));
     }
 
     @Test
