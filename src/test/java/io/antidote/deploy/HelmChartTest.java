@@ -217,6 +217,10 @@ class HelmChartTest {
         assertThat(env.get("QUARKUS_DATASOURCE_USERNAME")).containsEntry("value", "antidote_owner");
         assertThat(map(env.get("QUARKUS_DATASOURCE_PASSWORD"), "valueFrom", "secretKeyRef"))
                 .containsEntry("name", "antidote-db-owner");
+        assertThat(env.get("ANTIDOTE_DATABASE_SERVICE_ROLE")).as("the role the migrations grant its rights to")
+                .containsEntry("value", "antidote");
+        assertThat(env(container(rendered.one("Deployment", "r-antidote"))).get("QUARKUS_DATASOURCE_USERNAME"))
+                .as("the role the service connects as").containsEntry("value", "antidote");
         assertThat(map(container, "securityContext")).containsEntry("readOnlyRootFilesystem", true);
         assertThat(env(container(rendered.one("Deployment", "r-antidote"))).get("QUARKUS_FLYWAY_MIGRATE_AT_START"))
                 .as("the service's own role does not migrate").containsEntry("value", "false");
