@@ -53,6 +53,8 @@ public final class ExchangeServer {
     private final List<InstalledUpdate> updates = new ArrayList<>();
     private final List<Hotfix> hotfixes;
     private final LabFileSystem files = new LabFileSystem();
+    /** Every command line msiexec was started with, in order: the witness that an install was or was not tried. */
+    private final List<String> installerRuns = new ArrayList<>();
     private ExchangeBuild build;
     private boolean pendingReboot;
     private int rebootCount;
@@ -72,6 +74,7 @@ public final class ExchangeServer {
         installServices();
         installFirewallDefaults();
         installFiles();
+        spoilPackages();
         installComponentsAndAppPools();
         for (String kb : spec.updates()) {
             // Installed and rebooted before the lab's story starts: the day after Microsoft released it.
@@ -198,6 +201,20 @@ public final class ExchangeServer {
                 + "2021-03-03 04:12:30 10.0.0.5 POST /ecp/y.js - 443 - 86.105.18.116 200\r\n", INSTALLED);
     }
 
+    /** The faults that stand for a package someone altered or stripped of its signature on the share. */
+    private void spoilPackages() {
+        for (LabFileSystem.Entry e : files.all()) {
+            if (e.directory() || !e.name().toLowerCase(Locale.ROOT).endsWith(".msp")) {
+                continue;
+            }
+            if (faults.containsKey(Fault.TAMPERED_PACKAGE)) {
+                files.writeFile(e.path(), PatchPackage.tampered(e.content()), e.lastWriteTime());
+            } else if (faults.containsKey(Fault.UNSIGNED_PACKAGE)) {
+                files.writeFile(e.path(), PatchPackage.unsigned(e.content()), e.lastWriteTime());
+            }
+        }
+    }
+
     /** Where the lab keeps the out-of-band March update of an old CU: {@code C:\\Patches\\OutOfBand\\Exchange2016-KB5000871-CU17-x64-en.msp}. */
     public static String outOfBandPackage(CumulativeUpdate old) {
         return OUT_OF_BAND_SHARE + "\\Exchange" + old.version() + "-" + ProxyLogonFix.KB + "-" + old.cuName() + "-x64-en.msp";
@@ -242,6 +259,11 @@ public final class ExchangeServer {
     /** An enabled inbound Block rule covers TCP 443. */
     public synchronized boolean isIsolated() {
         return firewallRules.stream().anyMatch(FirewallRule::blocksInboundHttps);
+    }
+
+    /** The command lines msiexec ran with, oldest first. */
+    public synchronized List<String> installerRuns() {
+        return List.copyOf(installerRuns);
     }
 
     public synchronized boolean pendingReboot() {
@@ -342,6 +364,7 @@ public final class ExchangeServer {
      * A successful security update install takes effect at once and asks for a reboot (3010).
      */
     public synchronized int msiexec(String commandLine, String workingDirectory, LocalDateTime now) {
+        installerRuns.add(commandLine);
         return Msiexec.run(this, commandLine, workingDirectory, now);
     }
 
@@ -568,6 +591,7 @@ public final class ExchangeServer {
         d.put("pendingReboot", pendingReboot);
         d.put("rebootCount", rebootCount);
         d.put("installedUpdates", updates.stream().map(InstalledUpdate::kb).collect(Collectors.toList()));
+        d.put("installerRuns", List.copyOf(installerRuns));
         List<Map<String, Object>> rules = new ArrayList<>();
         for (FirewallRule r : firewallRules) {
             Map<String, Object> m = new LinkedHashMap<>();

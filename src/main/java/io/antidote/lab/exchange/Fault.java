@@ -46,6 +46,13 @@ public enum Fault {
      */
     NON_ELEVATED("non-elevated", null),
     /**
+     * Every update package on the host's disk was altered after Microsoft signed it (a line slipped in): its
+     * SHA-256 is not the pinned one and Get-AuthenticodeSignature says HashMismatch; msiexec would still install it.
+     */
+    TAMPERED_PACKAGE("tampered-package", null),
+    /** Every update package on the host's disk has no Authenticode signature (NotSigned); msiexec would install it. */
+    UNSIGNED_PACKAGE("unsigned-package", null),
+    /**
      * After a restart the host refuses connections for a while (default 30s), up to
      * {@link #MAX_UNREACHABLE}: longer than the patience of a playbook's retries, as a real host stuck
      * in a long boot or a failed one is.

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 /**
  * The lab's stand-in for an Exchange security update (.msp): a first line saying which update for which
  * version (and, for an out-of-band update, which CU), then an Authenticode block holding the SHA-256 of
- * that line and the signer. Enough for msiexec to decide where it installs, for Get-FileHash to give a
+ * every other line and the signer. Enough for msiexec to decide where it installs, for Get-FileHash to give a
  * stable hash, and for Get-AuthenticodeSignature to tell a signed package from an altered or unsigned one.
+ * An altered or unsigned package still reads as a patch, so msiexec would install it: only a check before
+ * the install stops it, as on Windows.
  */
 public record PatchPackage(String kb, String version, String cu) {
 
@@ -31,7 +33,25 @@ public record PatchPackage(String kb, String version, String cu) {
     public static String content(String kb, String version, String cu) {
         String first = "Windows Installer patch " + kb + " for Microsoft Exchange Server " + version
                 + (cu == null ? "" : " " + cu);
-        return first + "\r\nAuthenticode sha256=" + sha256(first) + "; signer=" + MICROSOFT + "\r\n";
+        return first + "\r\nAuthenticode sha256=" + sha256(signed(first)) + "; signer=" + MICROSOFT + "\r\n";
+    }
+
+    /** A signed package altered afterwards: a line slipped in after the first, its signature kept. */
+    public static String tampered(String content) {
+        int end = content.indexOf('\n');
+        return content.substring(0, end + 1) + "Custom action: powershell -enc SQBFAFgA (added after signing)\r\n"
+                + content.substring(end + 1);
+    }
+
+    /** The package with its Authenticode block taken off. */
+    public static String unsigned(String content) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : content.split("(?<=\n)")) {
+            if (!SIGNATURE.matcher(line.strip()).matches()) {
+                kept.append(line);
+            }
+        }
+        return kept.toString();
     }
 
     /** The package a file's text describes, or empty when it is not a patch package. */
@@ -47,7 +67,7 @@ public record PatchPackage(String kb, String version, String cu) {
         for (String line : lines) {
             Matcher m = SIGNATURE.matcher(line.strip());
             if (m.matches()) {
-                return new Signature(m.group(1).equals(sha256(firstLine(content))) ? "Valid" : "HashMismatch", m.group(2));
+                return new Signature(m.group(1).equals(sha256(signed(content))) ? "Valid" : "HashMismatch", m.group(2));
             }
         }
         return new Signature("NotSigned", null);
@@ -56,6 +76,17 @@ public record PatchPackage(String kb, String version, String cu) {
     /** The SHA-256 of a file's text as its UTF-8 bytes, upper-case hex as Get-FileHash prints it. */
     public static String fileHash(String content) {
         return sha256(content).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** What the signature covers: every line but the Authenticode block's, line ends as LF. */
+    private static String signed(String content) {
+        StringBuilder covered = new StringBuilder();
+        for (String line : content.split("\r?\n")) {
+            if (!SIGNATURE.matcher(line.strip()).matches()) {
+                covered.append(line).append('\n');
+            }
+        }
+        return covered.toString();
     }
 
     private static String firstLine(String content) {

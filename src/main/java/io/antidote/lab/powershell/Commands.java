@@ -18,6 +18,7 @@ final class Commands {
         FileSystemCmdlets.register();
         SystemCmdlets.register();
         ExchangeLabCmdlets.register();
+        PackageCmdlets.register();
         String[][] aliases = {
                 {"%", "ForEach-Object"}, {"foreach", "ForEach-Object"}, {"?", "Where-Object"}, {"where", "Where-Object"},
                 {"select", "Select-Object"}, {"sort", "Sort-Object"}, {"measure", "Measure-Object"},
