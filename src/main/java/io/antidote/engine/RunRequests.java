@@ -86,12 +86,14 @@ public class RunRequests {
     private final Duration keepKeysFor;
     private final int maxTargets;
     private final Vertx vertx;
+    private final ConfiguredPatchSources patchSources;
 
     RunRequests(PlaybookCatalog catalog, Inventory inventory, PlaybookVersions versions, RunEngine engine,
-                RunSecrets secrets, Clock clock, IdempotencyKeys keys, Vertx vertx,
+                RunSecrets secrets, Clock clock, IdempotencyKeys keys, Vertx vertx, ConfiguredPatchSources patchSources,
                 @ConfigProperty(name = "antidote.idempotency.keep-for", defaultValue = "7d") Duration keepKeysFor,
                 @ConfigProperty(name = "antidote.runs.max-targets", defaultValue = "1000") int maxTargets) {
         this.vertx = vertx;
+        this.patchSources = patchSources;
         this.maxTargets = maxTargets;
         if (keepKeysFor.isNegative() || keepKeysFor.isZero()) {
             throw new IllegalArgumentException("antidote.idempotency.keep-for must be a positive time, not " + keepKeysFor);
@@ -287,9 +289,10 @@ public class RunRequests {
                 .invoke(state -> engine.advanceLater(state.runId()));
     }
 
-    private static Map<String, Object> validParams(Playbook playbook, Request request) {
+    private Map<String, Object> validParams(Playbook playbook, Request request) {
         try {
-            return ParamResolver.resolve(playbook, request.params() == null ? Map.of() : request.params());
+            return ParamResolver.resolve(playbook, request.params() == null ? Map.of() : request.params(),
+                    patchSources.sources());
         } catch (InvalidParamsException e) {
             throw new InvalidRequestException(e.errors().stream()
                     .map(p -> new InvalidRequestException.Violation("params." + p.param(), p.message())).toList());

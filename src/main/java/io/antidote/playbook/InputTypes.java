@@ -37,7 +37,12 @@ final class InputTypes {
                         + String.join(", ", input.values()) + ")";
             }
             default -> {
-                if (from != ParamType.STRING && from != ParamType.ENUM && from != ParamType.SECRET) {
+                if (to == ParamType.SOURCE) {
+                    // A source input gets a configured folder only through a source parameter.
+                    return from == ParamType.SOURCE ? null : clash;
+                }
+                if (from != ParamType.STRING && from != ParamType.ENUM && from != ParamType.SECRET
+                        && from != ParamType.SOURCE) {
                     return clash;
                 }
                 if (input.pattern() == null || input.pattern().equals(param.pattern())) {

@@ -45,6 +45,13 @@ final class LibraryStepReader {
         String description = yaml.optionalText(keys, "description", "'description' " + where);
         List<Param> inputs = keys.containsKey("inputs")
                 ? new ParamsReader(yaml).read(keys.get("inputs").getValueNode(), "inputs") : List.of();
+        for (Param input : inputs) {
+            if (input.type() == ParamType.SOURCE && input.defaultValue() != null) {
+                // A default here would reach the script as written, not as the configured folder it names.
+                yaml.error(keys.get("inputs").getValueNode(), "input '" + input.name() + "' is a patch source: it takes"
+                        + " no default; a playbook's source parameter sets it");
+            }
+        }
         String powershell = new ScriptReader(yaml).read(keys, top, where);
         Duration timeout = keys.containsKey("timeout")
                 ? yaml.duration(keys.get("timeout").getValueNode(), "'timeout' " + where) : null;

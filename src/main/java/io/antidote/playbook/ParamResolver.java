@@ -29,6 +29,15 @@ public final class ParamResolver {
      */
     public static Map<String, Object> resolve(Playbook playbook, Map<String, Object> requested)
             throws InvalidParamsException {
+        return resolve(playbook, requested, PatchSources.NONE);
+    }
+
+    /**
+     * As {@link #resolve(Playbook, Map)}, with the patch sources a {@code source} parameter (given or by default)
+     * must name: its resolved value is the folder's path, which is what the run records and the script gets.
+     */
+    public static Map<String, Object> resolve(Playbook playbook, Map<String, Object> requested, PatchSources sources)
+            throws InvalidParamsException {
         Map<String, Object> given = requested == null ? Map.of() : requested;
         List<ParamError> errors = new ArrayList<>();
         for (String name : given.keySet()) {
@@ -39,14 +48,19 @@ public final class ParamResolver {
         Map<String, Object> resolved = new LinkedHashMap<>();
         for (Param param : playbook.params()) {
             if (!given.containsKey(param.name())) {
-                if (param.defaultValue() != null) {
+                if (param.defaultValue() != null && param.type() == ParamType.SOURCE) {
+                    Object folder = source(param, (String) param.defaultValue(), sources, errors, "the default ");
+                    if (folder != null) {
+                        resolved.put(param.name(), folder);
+                    }
+                } else if (param.defaultValue() != null) {
                     resolved.put(param.name(), param.defaultValue());
                 } else if (param.required()) {
                     errors.add(new ParamError(param.name(), "required parameter is missing"));
                 }
                 continue;
             }
-            Object value = checked(param, given.get(param.name()), errors);
+            Object value = checked(param, given.get(param.name()), sources, errors);
             if (value != null) {
                 resolved.put(param.name(), value);
             }
@@ -73,7 +87,7 @@ public final class ParamResolver {
                 + playbook.params().stream().map(Param::name).collect(Collectors.joining(", "));
     }
 
-    private static Object checked(Param param, Object value, List<ParamError> errors) {
+    private static Object checked(Param param, Object value, PatchSources sources, List<ParamError> errors) {
         String name = param.name();
         switch (param.type()) {
             case INTEGER -> {
@@ -128,8 +142,20 @@ public final class ParamResolver {
                         return null;
                     }
                 }
-                return text;
+                return param.type() == ParamType.SOURCE ? source(param, text, sources, errors, "") : text;
             }
+        }
+    }
+
+    /** The folder a source parameter's value names, or null with the error recorded. */
+    private static String source(Param param, String value, PatchSources sources, List<ParamError> errors,
+                                 String which) {
+        try {
+            return sources.resolve(value);
+        } catch (IllegalArgumentException refused) {
+            errors.add(new ParamError(param.name(), which.isEmpty() ? refused.getMessage() : which + "value: "
+                    + refused.getMessage()));
+            return null;
         }
     }
 

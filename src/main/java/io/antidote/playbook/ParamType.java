@@ -7,7 +7,12 @@ public enum ParamType {
     BOOLEAN,
     ENUM,
     /** A string that is data for the script but never shown: redacted in dry-runs, logs and errors. */
-    SECRET;
+    SECRET,
+    /**
+     * Where update packages come from: the name of a configured patch source, or a folder under one; the script gets
+     * the folder's path ({@link PatchSources}). Any other path is refused when the run is requested.
+     */
+    SOURCE;
 
     String yamlName() {
         return name().toLowerCase(java.util.Locale.ROOT);

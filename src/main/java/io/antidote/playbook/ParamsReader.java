@@ -99,6 +99,11 @@ final class ParamsReader {
                     + " steps; choose another name");
             return false;
         }
+        if (lower.startsWith("antidote_")) {
+            yaml.error(key, "parameter name '" + name + "' starts with 'antidote_', which names the variables Antidote"
+                    + " gives scripts (such as $" + PackagePins.VARIABLE + "); choose another name");
+            return false;
+        }
         if (RESERVED_VARIABLES.contains(lower) || lower.endsWith("preference")) {
             yaml.error(key, "parameter name '" + name + "' is a PowerShell automatic or preference variable;"
                     + " choose another name");

@@ -136,6 +136,10 @@ public final class ScriptRenderer {
     }
 
     private static String withParamBlock(Step step, List<String> declarations, List<String> secretNames) {
+        if (step.packagePins()) {
+            declarations = new ArrayList<>(declarations);
+            declarations.add(pinsDeclaration());
+        }
         if (declarations.isEmpty()) {
             return step.powershell();
         }
@@ -184,6 +188,20 @@ public final class ScriptRenderer {
                     lines.add(outputDeclaration(variable, value));
                 }));
         return withParamBlock(step, lines, secretNames);
+    }
+
+    /**
+     * {@code [hashtable]$antidote_package_pins = @{ 'KB5000871 2016 CU19' = '4B5D...'; ... }}: the pinned hashes, as
+     * data in the param block like every value a script gets.
+     */
+    private static String pinsDeclaration() {
+        StringBuilder table = new StringBuilder("[hashtable]$" + PackagePins.VARIABLE + " = @{");
+        String separator = " ";
+        for (Map.Entry<String, String> pin : PackagePins.byKey().entrySet()) {
+            table.append(separator).append(stringLiteral(pin.getKey())).append(" = ").append(stringLiteral(pin.getValue()));
+            separator = "; ";
+        }
+        return table.append(" }").toString();
     }
 
     /** The PowerShell variable name of a captured output, e.g. {@code steps_pre_check_build}. */

@@ -19,10 +19,11 @@ import java.util.Set;
  * @param restore  the step returns the server to service, so it runs only on a server the run verified
  *                 fixed and clean (docs/playbooks.md, "Verdicts and the restore step")
  * @param verifies what the step's success establishes about the server
+ * @param packagePins the script gets the pinned SHA-256 of every update package ({@link PackagePins})
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
                    Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
-                   Set<Verification> verifies) {
+                   Set<Verification> verifies, boolean packagePins) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -37,7 +38,7 @@ public record Step(String id, String description, String powershell, Duration ti
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
                 Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses) {
-        this(id, description, powershell, timeout, expect, when, outputs, policy, uses, false, Set.of());
+        this(id, description, powershell, timeout, expect, when, outputs, policy, uses, false, Set.of(), false);
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect,

@@ -27,7 +27,7 @@ final class StepsReader {
 
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
-            "uses", "with", "restore", "verifies");
+            "uses", "with", "restore", "verifies", "packagePins");
 
     private final YamlValues yaml;
     private final List<Param> declaredParams;
@@ -150,13 +150,14 @@ final class StepsReader {
                     keys.containsKey("idempotent") ? policy.idempotent() : library.step().idempotent());
         }
         boolean restore = yaml.flag(keys, "restore", where);
+        boolean packagePins = yaml.flag(keys, "packagePins", where);
         Set<Verification> verifies = keys.containsKey("verifies")
                 ? verifies(keys.get("verifies").getValueNode(), where) : Set.of();
         if (yaml.errorCount() > before || id == null || powershell == null || expect == null) {
             return null;
         }
         return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library, restore,
-                verifies);
+                verifies, packagePins);
     }
 
     /** {@code verifies: fixed} or a list of {@code fixed}, {@code mitigated}, {@code clean}. */

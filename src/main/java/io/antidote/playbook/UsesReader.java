@@ -99,6 +99,11 @@ final class UsesReader {
                     + " never written in a playbook");
             return null;
         }
+        if (input.type() == ParamType.SOURCE) {
+            yaml.error(value, what + " is a patch source: set it from a source parameter, {param: <name>}, which a run"
+                    + " resolves against the configured sources");
+            return null;
+        }
         Object literal = switch (input.type()) {
             case INTEGER -> yaml.integer(value, what);
             case BOOLEAN -> yaml.bool(value, what);

@@ -85,10 +85,13 @@ class HostileInputApiTest {
                 .body("type", equalTo(PROBLEM + "invalid-request"))
                 .body("errors.field", equalTo(List.of("params.patchShare")))
                 .body("errors[0].message", containsString("longer than 4096 bytes"));
-        // 4096 bytes exactly is within the limit (the pattern-free parameter takes it).
+        // 4096 bytes exactly is within the limit: a folder under the configured source C:\Patches, in segments of
+        // at most 255 characters as a path has them.
+        String longest = "C:\\Patches" + ("\\" + "x".repeat(239)).repeat(17) + "\\xxxxx";
+        assertThat(longest).hasSize(4096);
         given().contentType(ContentType.JSON)
                 .body(Map.of("playbook", "proxylogon-remediation", "targets", List.of("lab-ex01"),
-                        "params", Map.of("patchShare", "C:\\" + "x".repeat(4093)), "dryRun", true))
+                        "params", Map.of("patchShare", longest), "dryRun", true))
                 .when().post("/api/v1/runs")
                 .then().statusCode(200);
     }

@@ -100,7 +100,7 @@ class ConfigurationDocTest {
         properties.load(new StringReader(Files.readString(Path.of("src/main/resources/application.properties"))));
         for (String name : properties.stringPropertyNames()) {
             String key = name.replaceFirst("^%[a-z]+\\.", "")
-                    .replaceFirst("^antidote\\.(credentials|targets)\\.[^.]+\\.", "antidote.$1." + MAP_KEY + ".");
+                    .replaceFirst("^antidote\\.(credentials|targets|patch-sources)\\.[^.]+\\.", "antidote.$1." + MAP_KEY + ".");
             if (key.startsWith("antidote.")) {
                 settings.putIfAbsent(key, "");
             }

@@ -6,6 +6,7 @@ import io.antidote.lab.powershell.ScriptResult;
 import io.antidote.playbook.RunPlanner;
 import io.antidote.playbook.StepOutputs;
 import io.antidote.playbook.ParamResolver;
+import io.antidote.playbook.PatchSources;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.Playbook;
 import io.antidote.playbook.PlaybookCatalog;
@@ -35,6 +36,9 @@ final class PlaybookOnLab {
         }
     }
 
+    /** The patch sources the service is configured with by default (application.properties). */
+    static final PatchSources SOURCES = PatchSources.of(Map.of("local", "C:\\Patches"));
+
     private final Playbook playbook;
 
     PlaybookOnLab(String file) throws IOException {
@@ -63,9 +67,9 @@ final class PlaybookOnLab {
 
     private Map<String, Object> resolve(Map<String, Object> params) {
         try {
-            return ParamResolver.resolve(playbook, params);
-        } catch (Exception e) {
-            throw new AssertionError("default parameters do not resolve", e);
+            return ParamResolver.resolve(playbook, params, SOURCES);
+        } catch (io.antidote.playbook.InvalidParamsException e) {
+            throw new AssertionError("parameters do not resolve: " + e.errors(), e);
         }
     }
 

@@ -339,9 +339,9 @@ class ProxyLogonPlaybookSetTest {
     void a_patch_share_without_the_package_fails_before_msiexec_runs() throws IOException {
         ExchangeServer s = server("2016", "CU19", List.of());
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4,
-                java.util.Map.of("patchShare", "C:\\Nowhere"));
+                java.util.Map.of("patchShare", "C:\\Patches\\Nowhere"));
         assertThat(last(runs).id()).isEqualTo("patch");
-        assertThat(last(runs).result().stderr()).contains("Update package not found: C:\\Nowhere\\Exchange2016-KB5000871-x64-en.msp");
+        assertThat(last(runs).result().stderr()).contains("Update package not found: C:\\Patches\\Nowhere\\Exchange2016-KB5000871-x64-en.msp");
         assertThat(s.isPatched()).isFalse();
         assertThat(s.isIsolated()).isTrue();
     }

@@ -33,7 +33,7 @@ class ProxyLogonPlaybookTest {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
-        assertThat(playbook.version()).isEqualTo(3);
+        assertThat(playbook.version()).isEqualTo(4);
         assertThat(playbook.description()).startsWith("Check, isolate, collect evidence and scan");
         assertThat(playbook.steps()).extracting(Step::id)
                 .containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs", "contain",
@@ -49,11 +49,13 @@ class ProxyLogonPlaybookTest {
         assertThat(playbook.references()).containsExactly(
                 Map.entry("cves", List.of("CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065")),
                 Map.entry("kbs", List.of("KB5000871")));
-        assertThat(playbook.params()).containsExactly(new Param("patchShare", ParamType.STRING,
-                "Folder (local or UNC) holding Exchange20xx-KB5000871-x64-en.msp for each version.",
-                "C:\\Patches", false, List.of(), null), new Param("outOfBandShare", ParamType.STRING,
-                "Folder holding the out-of-band March 2021 SU of old CUs (Exchange20xx-KB5000871-CUnn-x64-en.msp). "
-                        + "Without it, an old CU is mitigated and left isolated.", null, false, List.of(), null),
+        assertThat(playbook.params()).containsExactly(new Param("patchShare", ParamType.SOURCE,
+                "A configured patch source (antidote.patch-sources), or a folder under one, holding "
+                        + "Exchange20xx-KB5000871-x64-en.msp for each version.",
+                "local", false, List.of(), null), new Param("outOfBandShare", ParamType.SOURCE,
+                "A configured patch source, or a folder under one (local\\OutOfBand), holding the out-of-band March 2021 SU"
+                        + " of old CUs (Exchange20xx-KB5000871-CUnn-x64-en.msp). Without it, an old CU is mitigated and"
+                        + " left isolated.", null, false, List.of(), null),
                 new Param("evidenceRoot", ParamType.STRING,
                 "Folder on the server where logs, scan results and quarantined files are kept.",
                 "C:\\Antidote\\Evidence", false, List.of(), null));

@@ -239,13 +239,17 @@ class ScriptRendererTest {
     void the_proxylogon_patch_step_gets_its_share_as_a_literal_before_the_script() throws Exception {
         Playbook playbook = ProxyLogonPlaybookTest.proxyLogon();
         Step patch = playbook.step("patch").orElseThrow();
-        Map<String, Object> resolved = ParamResolver.resolve(playbook, Map.of("patchShare", "\\\\fs01\\patches$'x"));
+        PatchSources sources = PatchSources.of(Map.of("fs01", "\\\\fs01\\patches$'x"));
+        Map<String, Object> resolved = ParamResolver.resolve(playbook, Map.of("patchShare", "fs01"), sources);
 
         String rendered = ScriptRenderer.render(patch, resolved, playbook.params());
 
         assertThat(rendered).startsWith("param(\n  [string]$patchShare = '\\\\fs01\\patches$''x',\n"
                 + "  $outOfBandShare = $null,\n"
-                + "  [string]$evidenceRoot = 'C:\\Antidote\\Evidence'\n)\n$ErrorActionPreference");
-        assertThat(PowerShellParamReader.read(rendered).script()).isEqualTo(patch.powershell());
+                + "  [string]$evidenceRoot = 'C:\\Antidote\\Evidence',\n"
+                + "  [hashtable]$antidote_package_pins = @{ 'KB5000871 2013 CU23' = 'F4F1829E");
+        assertThat(rendered).contains("; 'KB5000871 2016 CU19' = '" + PackagePins.byKey().get("KB5000871 2016 CU19")
+                + "';").contains(" }\n)\n$ErrorActionPreference");
+        assertThat(rendered.substring(rendered.indexOf("\n)\n") + 3)).isEqualTo(patch.powershell());
     }
 }
