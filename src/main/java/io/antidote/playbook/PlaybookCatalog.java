@@ -55,6 +55,11 @@ public class PlaybookCatalog {
     @Inject
     PlaybooksConfig config;
 
+    /** The versions in force beyond this process (PostgreSQL in the service); tests set it directly. */
+    @Inject
+    jakarta.enterprise.inject.Instance<LastValidVersions> storedVersions;
+    LastValidVersions stored = LastValidVersions.NONE;
+
     /** From {@link #config} at start; tests set it directly. */
     String directory;
     Duration reloadInterval;
@@ -66,6 +71,9 @@ public class PlaybookCatalog {
     private ScheduledExecutorService reloader;
 
     void onStart(@Observes StartupEvent event) {
+        if (storedVersions != null && storedVersions.isResolvable()) {
+            stored = storedVersions.get();
+        }
         directory = config.dir();
         reloadInterval = config.reloadInterval();
         if (reloadInterval.isNegative()) {
@@ -146,10 +154,18 @@ public class PlaybookCatalog {
                 if (inForce != null) {
                     keptByName.putIfAbsent(playbook.name(), inForce);
                 }
-            } else if (result instanceof ParseResult.Invalid && lastValidByFile.containsKey(file)) {
+            } else if (result instanceof ParseResult.Invalid) {
                 Playbook previous = lastValidByFile.get(file);
-                LOG.warnf("Playbook %s keeps version sha256 %s in force: the file now has errors", file, previous.digest());
-                keptByName.putIfAbsent(previous.name(), previous);
+                if (previous == null) {
+                    // A process that never saw this file valid: the version in force before it started.
+                    previous = lastValidStored(root, file).orElse(null);
+                }
+                if (previous != null) {
+                    LOG.warnf("Playbook %s keeps version sha256 %s in force: the file now has errors", file,
+                            previous.digest());
+                    keptByName.putIfAbsent(previous.name(), previous);
+                    lastValidByFile.put(file, previous);
+                }
             }
             if (result instanceof ParseResult.Valid valid) {
                 byName.put(valid.playbook().name(), valid.playbook());
@@ -166,6 +182,39 @@ public class PlaybookCatalog {
                 playbook.name(), playbook.steps().size(), playbook.digest(), playbook.file()));
         lastValidByFile.keySet().retainAll(results.keySet());
         contents = new Contents(Map.copyOf(byName), List.copyOf(invalid), library);
+        keep(root, results);
+    }
+
+    private Optional<Playbook> lastValidStored(Path root, String file) {
+        try {
+            return stored.lastValid(relative(root, file));
+        } catch (RuntimeException e) {
+            LOG.errorf("Playbook %s has errors and its last valid version could not be read back: %s", file,
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Tells the store which version of each valid file is in force now; a failure only costs the fallback. */
+    private void keep(Path root, Map<String, ParseResult> results) {
+        Map<String, Playbook> validByFile = new LinkedHashMap<>();
+        results.forEach((file, result) -> {
+            if (result instanceof ParseResult.Valid valid && valid.playbook() == contents.byName.get(valid.playbook().name())) {
+                validByFile.put(relative(root, file), valid.playbook());
+            }
+        });
+        Set<String> files = new HashSet<>();
+        results.keySet().forEach(file -> files.add(relative(root, file)));
+        try {
+            stored.inForce(validByFile, files);
+        } catch (RuntimeException e) {
+            LOG.errorf("The playbook versions in force could not be stored (a restart would not keep them while "
+                    + "their files are broken): %s", e.getMessage());
+        }
+    }
+
+    private static String relative(Path root, String file) {
+        return root.relativize(Path.of(file)).toString();
     }
 
     /**

@@ -1,0 +1,10 @@
+-- Which version of each playbook file is in force, so that a restart keeps it in force while the file is
+-- broken (issue 13, point 7): the catalog remembers it in memory while the process lives, this row across
+-- processes. One row per file of the playbook directory (its path relative to the directory); the text is
+-- the append-only playbook_version row it points at.
+create table playbook_in_force (
+    file       text        primary key,
+    name       text        not null,
+    digest     char(64)    not null references playbook_version (digest),
+    updated_at timestamptz not null default now()
+);
