@@ -192,7 +192,7 @@ class PlaybookParserErrorsTest {
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
                 + " id, description, powershell, timeout, expect, when, outputs, retry, approval, compensate, keepOnFailure,"
-                + " compensationOnly, idempotent, uses, with, restore, verifies"));
+                + " compensationOnly, idempotent, uses, with, restore, verifies, packagePins"));
     }
 
     @Test
@@ -340,9 +340,9 @@ class PlaybookParserErrorsTest {
                 steps: [{id: a, powershell: Get-Date}]
                 """)).containsExactly(
                 error(4, 5, "missing required key 'type' in parameter 'share'; expected one of:"
-                        + " string, integer, boolean, enum, secret"),
+                        + " string, integer, boolean, enum, secret, source"),
                 error(5, 18, "'type' in parameter 'count' must be one of: string, integer, boolean, enum, secret,"
-                        + " found 'int'"));
+                        + " source, found 'int'"));
     }
 
     // ---- names and ids ----

@@ -96,7 +96,7 @@ class StepLibraryCatalogTest {
         assertThat(catalog.find("user")).as("the version in force").containsSame(before);
         assertThat(catalog.inForce(userFile)).containsSame(before);
         PlaybookError stepError = new PlaybookError(stepFile, 3, 11, "'type' in parameter 'word' must be one of:"
-                + " string, integer, boolean, enum, secret, found 'text'");
+                + " string, integer, boolean, enum, secret, source, found 'text'");
         assertThat(catalog.invalid()).extracting(ParseResult.Invalid::file).containsExactlyInAnyOrder(stepFile, userFile);
         assertThat(catalog.invalid()).filteredOn(i -> i.file().equals(stepFile)).singleElement()
                 .satisfies(i -> assertThat(i.errors()).containsExactly(stepError));

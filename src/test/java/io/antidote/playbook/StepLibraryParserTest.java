@@ -269,7 +269,7 @@ class StepLibraryParserTest {
 
         assertThat(library.invalid().get("services-running").errors()).containsExactly(
                 new PlaybookError("steps/services-running.yaml", 3, 11, "'type' in parameter 'services' must be one of:"
-                        + " string, integer, boolean, enum, secret, found 'text'"),
+                        + " string, integer, boolean, enum, secret, source, found 'text'"),
                 new PlaybookError("steps/services-running.yaml", 5, 1, "unknown key 'timout' in library step"
                         + " 'services-running'; expected one of: description, inputs, powershell, timeout, retry, expect,"
                         + " idempotent"));
