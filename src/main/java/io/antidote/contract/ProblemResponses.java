@@ -85,6 +85,11 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("GET /lab/hosts/{name}", new Doc("Lab", "A simulated host's state", 404));
         OPERATIONS.put("DELETE /lab/hosts/{name}", new Doc("Lab", "Remove a simulated host", 404));
         OPERATIONS.put("GET /lab/hosts/{name}/commands", new Doc("Lab", "The commands a simulated host received", 404));
+        OPERATIONS.put("GET /lab/hosts/{name}/faults", new Doc("Lab", "The faults set on a running simulated host", 404));
+        OPERATIONS.put("POST /lab/hosts/{name}/faults", new Doc("Lab",
+                "Set a fault on a running simulated host, now, at a command or for a window", 404, 422).withRequest("""
+                {"kind": "freeze", "duration": "60s", "trigger": {"matching": "KB5000871"}}"""));
+        OPERATIONS.put("DELETE /lab/hosts/{name}/faults", new Doc("Lab", "Clear the faults set on a running simulated host", 404));
     }
 
     /** An example problem per status, as the exception mappers write them. */

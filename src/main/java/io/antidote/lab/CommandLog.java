@@ -29,12 +29,19 @@ public final class CommandLog {
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long dropped;
 
-    synchronized void add(Entry entry) {
+    /** Appends the entry; its number, counting from 1 for the host's first command. */
+    synchronized long add(Entry entry) {
         if (entries.size() == CAPACITY) {
             entries.removeFirst();
             dropped++;
         }
         entries.addLast(entry);
+        return dropped + entries.size();
+    }
+
+    /** Commands received so far, those let go included: the number of the last one. */
+    public synchronized long count() {
+        return dropped + entries.size();
     }
 
     public synchronized List<Entry> entries() {

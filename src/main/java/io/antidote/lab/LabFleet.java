@@ -118,6 +118,7 @@ public class LabFleet {
             return false;
         }
         targets.remove(name);
+        host.close();
         host.endpoint().stop();
         return true;
     }

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * would answer for the few commands admins type first, and "not recognized" otherwise. An encoded
  * PowerShell command's error stream comes as CLIXML, as powershell.exe sends it to a WinRM client.
  *
- * <p>The spec's protocol faults are switched on its endpoint; a restart with the
+ * <p>The spec's protocol faults are switched on its endpoint, and so are the faults set on the running host
+ * ({@link FaultSchedule}); a restart with the
  * {@code unreachable-after-reboot} fault closes the listener for that long. Windows lets Restart-Computer
  * return before it goes down: the lab serves the rest of the restarting command's exchange (its output,
  * its release, the shell's deletion) and goes down at the first request that starts anything new, so
@@ -43,12 +45,16 @@ public final class LabHost implements ShellHost {
     static final java.net.URI LOCAL_SECRET = java.net.URI.create("file:///etc/passwd");
     private final WsManFaults faults = new WsManFaults();
     private final CommandLog commands = new CommandLog();
+    private final FaultSchedule placed;
+    /** Down after a restart, for its {@code unreachable-after-reboot} window. */
+    private boolean downAfterRestart;
     private WsManServer endpoint;
 
     public LabHost(ExchangeServer server, Vertx vertx) {
         this.server = server;
         this.vertx = vertx;
         this.powerShell = new PowerShell(server);
+        this.placed = new FaultSchedule(server.name(), vertx, faults, commands, this::applyFaults);
         server.onRestart(this::restarted);
     }
 
@@ -78,21 +84,58 @@ public final class LabHost implements ShellHost {
         this.endpoint = endpoint;
     }
 
-    /** Switches on the endpoint the protocol-level faults the spec names. */
+    /** The faults set on this host while it runs ({@code /lab/hosts/{name}/faults}). */
+    FaultSchedule placedFaults() {
+        return placed;
+    }
+
+    /**
+     * Sets the endpoint's switches from the protocol-level faults the spec names, the faults set since and in
+     * force (the later one winning where two set one switch), and a restart's outage.
+     */
     void applyFaults() {
-        server.faultDuration(Fault.LATENCY).ifPresent(faults::setLatency);
-        faults.setHang(server.hasFault(Fault.HANG));
-        faults.setReset(server.hasFault(Fault.RESET));
-        faults.setFaultShellCreation(server.hasFault(Fault.WSMAN_FAULT));
-        if (server.hasFault(Fault.HTTP_401)) {
-            faults.forceHttpStatus(401);
-        } else if (server.hasFault(Fault.HTTP_500)) {
-            faults.forceHttpStatus(500);
+        synchronized (placed) {
+            List<PlacedFault> active = placed.active();
+            Duration latency = server.faultDuration(Fault.LATENCY).orElse(Duration.ZERO);
+            int status = server.hasFault(Fault.HTTP_401) ? 401 : server.hasFault(Fault.HTTP_500) ? 500 : 0;
+            HostileXml hostile = hostile(server.hasFault(Fault.HOSTILE_DTD), server.hasFault(Fault.HOSTILE_XXE),
+                    server.hasFault(Fault.HOSTILE_ENTITY_BOMB));
+            boolean hang = server.hasFault(Fault.HANG);
+            boolean reset = server.hasFault(Fault.RESET);
+            boolean shellQuota = server.hasFault(Fault.WSMAN_FAULT);
+            boolean refuse = server.hasFault(Fault.REFUSE_CONNECTIONS) || downAfterRestart;
+            boolean frozen = false;
+            for (PlacedFault f : active) {
+                switch (f.kind) {
+                    case LATENCY -> latency = f.delay.compareTo(latency) > 0 ? f.delay : latency;
+                    case HTTP_STATUS -> status = f.status;
+                    case HOSTILE_DTD, HOSTILE_XXE, HOSTILE_ENTITY_BOMB -> hostile = hostile(
+                            f.kind == PlacedFault.Kind.HOSTILE_DTD, f.kind == PlacedFault.Kind.HOSTILE_XXE, true);
+                    case HANG -> hang = true;
+                    case FREEZE -> frozen = true;
+                    case RESET -> reset = true;
+                    case WSMAN_FAULT -> shellQuota = true;
+                    case REFUSE_CONNECTIONS -> refuse = true;
+                    case OUTAGE -> refuse |= f.down();
+                }
+            }
+            faults.setLatency(latency);
+            if (status == 0) {
+                faults.clearHttpStatus();
+            } else {
+                faults.forceHttpStatus(status);
+            }
+            faults.setHostileXml(hostile);
+            faults.setHang(hang);
+            faults.setReset(reset);
+            faults.setFaultShellCreation(shellQuota);
+            faults.setRefuseConnections(refuse);
+            faults.setFrozen(frozen);
         }
-        faults.setHostileXml(server.hasFault(Fault.HOSTILE_DTD) ? HostileXml.dtd()
-                : server.hasFault(Fault.HOSTILE_XXE) ? HostileXml.externalEntity(LOCAL_SECRET)
-                : server.hasFault(Fault.HOSTILE_ENTITY_BOMB) ? HostileXml.entityBomb() : null);
-        faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS));
+    }
+
+    private static HostileXml hostile(boolean dtd, boolean xxe, boolean bomb) {
+        return dtd ? HostileXml.dtd() : xxe ? HostileXml.externalEntity(LOCAL_SECRET) : bomb ? HostileXml.entityBomb() : null;
     }
 
     private void restarted() {
@@ -101,11 +144,31 @@ public final class LabHost implements ShellHost {
                 return;
             }
             faults.goDownAtNextRequest(() -> {
-                faults.setRefuseConnections(true);
-                vertx.setTimer(window.toMillis(), up -> faults.setRefuseConnections(server.hasFault(Fault.REFUSE_CONNECTIONS)));
+                down(true);
+                vertx.setTimer(window.toMillis(), up -> down(false));
             });
             vertx.setTimer(GOING_DOWN_AFTER.toMillis(), down -> faults.goDownIfPending());
         });
+    }
+
+    private void down(boolean down) {
+        synchronized (placed) {
+            downAfterRestart = down;
+            applyFaults();
+        }
+    }
+
+    /** The host is deleted: the faults set on it stop with it. */
+    void close() {
+        placed.clear();
+    }
+
+    @Override
+    public void received(String shellId, String commandId, String commandLine) {
+        // Logged before it runs: a command that hangs or crashes the host has still reached it. Its standard
+        // input is not logged: it is how secrets reach a script, and a host's log is no place for them.
+        placed.commandArrived(new CommandLog.Entry(Instant.now(), shellId, commandId,
+                EncodedCommand.decode(commandLine).orElse(commandLine)));
     }
 
     @Override
@@ -115,10 +178,6 @@ public final class LabHost implements ShellHost {
 
     @Override
     public CommandOutput execute(String shellId, String commandId, String commandLine, CommandInput stdin) {
-        // Logged before it runs: a command that hangs or crashes the host has still reached it. Its standard
-        // input is not logged: it is how secrets reach a script, and a host's log is no place for them.
-        commands.add(new CommandLog.Entry(Instant.now(), shellId, commandId,
-                EncodedCommand.decode(commandLine).orElse(commandLine)));
         return run(commandLine, stdin);
     }
 

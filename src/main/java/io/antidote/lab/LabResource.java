@@ -56,9 +56,7 @@ public class LabResource {
     @RolesAllowed(LabResource.LAB_ADMIN)
     @Path("{name}")
     public Map<String, Object> get(@PathParam("name") String name) {
-        enabled();
-        return fleet.find(name).map(h -> h.server().describe())
-                .orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
+        return host(name).server().describe();
     }
 
     /** The host's command log: every command it received, oldest first, with its shell and command ids. */
@@ -66,10 +64,55 @@ public class LabResource {
     @RolesAllowed(LabResource.LAB_ADMIN)
     @Path("{name}/commands")
     public Map<String, Object> commands(@PathParam("name") String name) {
-        enabled();
-        LabHost host = fleet.find(name).orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
-        CommandLog log = host.commands();
+        CommandLog log = host(name).commands();
         return Map.of("host", name, "dropped", log.dropped(), "commands", log.entries());
+    }
+
+    /**
+     * The faults set on the running host, armed, in force or over; the faults of its spec; how many commands it
+     * has received, and how many requests a fault answered instead of it.
+     */
+    @GET
+    @RolesAllowed(LabResource.LAB_ADMIN)
+    @Path("{name}/faults")
+    public Map<String, Object> faults(@PathParam("name") String name) {
+        LabHost host = host(name);
+        return Map.of("host", name, "commands", host.commands().count(),
+                "faultedRequests", host.faults().faultedRequests(),
+                "spec", host.server().describe().get("faults"), "faults", host.placedFaults().describe());
+    }
+
+    /** Sets a fault on the running host, to start now, at its Nth command, at a command matching a pattern, or at an instant. */
+    @POST
+    @RolesAllowed(LabResource.LAB_ADMIN)
+    @APIResponse(responseCode = "201", description = "The fault is set (armed, or in force if it starts now)")
+    @Path("{name}/faults")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response placeFault(@PathParam("name") String name, FaultSpec spec) {
+        LabHost host = host(name);
+        if (spec == null) {
+            return LabProblem.invalid("kind", "a fault is required, e.g. {\"kind\": \"hang\", \"trigger\": {\"atCommand\": 3}}");
+        }
+        try {
+            return Response.status(201).entity(host.placedFaults().place(spec).describe()).build();
+        } catch (FaultSpec.Invalid e) {
+            return LabProblem.invalid(e.field(), e.reason());
+        }
+    }
+
+    /** Ends and forgets every fault set on the running host; the faults of its spec stay. */
+    @DELETE
+    @RolesAllowed(LabResource.LAB_ADMIN)
+    @APIResponse(responseCode = "204", description = "The faults set on the host are gone")
+    @Path("{name}/faults")
+    public Response clearFaults(@PathParam("name") String name) {
+        host(name).placedFaults().clear();
+        return Response.noContent().build();
+    }
+
+    private LabHost host(String name) {
+        enabled();
+        return fleet.find(name).orElseThrow(() -> new NotFoundException("no lab host named '" + name + "'"));
     }
 
     @POST

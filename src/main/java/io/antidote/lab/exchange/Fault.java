@@ -110,10 +110,22 @@ public enum Fault {
         if (!fault.takesDuration()) {
             throw new IllegalArgumentException("fault '" + fault.specName + "' takes no duration");
         }
-        Matcher m = DURATION.matcher(entry.substring(colon + 1).toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("fault '" + fault.specName
-                    + "' takes a duration such as 500ms, 2s, 1m or 1h");
+        Duration max = fault == UNREACHABLE_AFTER_REBOOT ? MAX_UNREACHABLE : MAX_DURATION;
+        try {
+            return new Setting(fault, duration(entry.substring(colon + 1), max));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fault '" + fault.specName + "' " + e.getMessage());
+        }
+    }
+
+    /**
+     * A duration as specs write it ({@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}), at most {@code max}; the
+     * message of the exception says what is wrong, after the name of whatever takes the duration.
+     */
+    public static Duration duration(String text, Duration max) {
+        Matcher m = text == null ? null : DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("takes a duration such as 500ms, 2s, 1m or 1h");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
@@ -122,11 +134,15 @@ public enum Fault {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofMinutes(n);
         };
-        Duration max = fault == UNREACHABLE_AFTER_REBOOT ? MAX_UNREACHABLE : MAX_DURATION;
         if (d.compareTo(max) > 0) {
-            throw new IllegalArgumentException("fault '" + fault.specName + "' lasts at most " + Setting.format(max));
+            throw new IllegalArgumentException("lasts at most " + Setting.format(max));
         }
-        return new Setting(fault, d);
+        return d;
+    }
+
+    /** A duration as {@link #duration} reads it back. */
+    public static String format(Duration d) {
+        return Setting.format(d);
     }
 
     public static Fault fromName(String name) {

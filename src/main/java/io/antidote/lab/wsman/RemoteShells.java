@@ -253,6 +253,7 @@ final class RemoteShells {
             command.finish(new CommandOutput("", COMMAND_LINE_TOO_LONG, 1));
             return;
         }
+        shellHost.received(shellId, command.id(), commandLine);
         context.<CommandOutput>executeBlocking(() -> shellHost.execute(shellId, command.id(), commandLine,
                         command.input()), false)
                 .onComplete(result -> {

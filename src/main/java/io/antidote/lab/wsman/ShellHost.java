@@ -24,6 +24,14 @@ public interface ShellHost {
     }
 
     /**
+     * A command arrived and is about to run: called on the endpoint's event loop, in the order commands
+     * arrive at this host, before {@link #execute} is; must not block. A host that keeps a log of what it
+     * received writes it here, so that the log's order is the order of arrival.
+     */
+    default void received(String shellId, String commandId, String commandLine) {
+    }
+
+    /**
      * The same, with the command's standard input, which the client sends with {@code rsp:Send} after the
      * command started; a host whose commands read no input ignores it.
      */

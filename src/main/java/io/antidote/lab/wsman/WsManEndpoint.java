@@ -154,12 +154,23 @@ final class WsManEndpoint extends AbstractVerticle {
     }
 
     private void handle(HttpServerRequest request) {
+        if (faults.frozen()) {
+            // Held, body and all, until the host thaws; then served as if it had just come.
+            request.pause();
+            faults.whenThawed(() -> context.runOnContext(thawed -> {
+                request.resume();
+                handle(request);
+            }));
+            return;
+        }
         request.response().putHeader(HttpHeaders.SERVER, "Microsoft-HTTPAPI/2.0");
         if (faults.resetsConnections() || faults.takeResetOfNextRequest()) {
+            faults.faulted();
             request.connection().close();
             return;
         }
         if (faults.hangs()) {
+            faults.faulted();
             // Read and drop the body, answer nothing: only the client's own timeout ends this.
             request.handler(ignored -> {
             });
@@ -167,6 +178,7 @@ final class WsManEndpoint extends AbstractVerticle {
         }
         OptionalInt forced = faults.forcedHttpStatus();
         if (forced.isPresent()) {
+            faults.faulted();
             answerUnread(request, forced.getAsInt(),
                     forced.getAsInt() == 401 ? authenticator.challenges() : List.of(), false);
             return;
@@ -324,6 +336,7 @@ final class WsManEndpoint extends AbstractVerticle {
         switch (action) {
             case WsMan.ACTION_CREATE:
                 if (faults.faultsShellCreation()) {
+                    faults.faulted();
                     throw WsManFault.shellQuota(limits.maxShells());
                 }
                 return Future.succeededFuture(shells.create(request, caller));

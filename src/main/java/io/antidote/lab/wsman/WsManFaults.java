@@ -23,8 +23,11 @@ public final class WsManFaults {
     private volatile boolean hang;
     private volatile boolean reset;
     private volatile boolean faultShellCreation;
+    private volatile boolean frozen;
+    private final List<Runnable> thawListeners = new CopyOnWriteArrayList<>();
     private volatile HostileXml hostileXml;
     private final AtomicBoolean resetNext = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong faulted = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicReference<Runnable> pendingOutage = new AtomicReference<>();
     private final List<Runnable> refusalListeners = new CopyOnWriteArrayList<>();
 
@@ -90,6 +93,35 @@ public final class WsManFaults {
         return this;
     }
 
+    /**
+     * Whether the host is frozen: requests are read and held, unanswered, and served when it thaws (if their
+     * client still waits), as a host that stopped for a while and came back does.
+     */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** Freezes the host, or thaws it: the requests held meanwhile are then served, in the order they came. */
+    public WsManFaults setFrozen(boolean frozen) {
+        this.frozen = frozen;
+        if (!frozen) {
+            for (Runnable held : List.copyOf(thawListeners)) {
+                if (thawListeners.remove(held)) { // once, whoever takes it first
+                    held.run();
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Runs {@code held} when the host thaws; at once if it is not frozen (any more). */
+    void whenThawed(Runnable held) {
+        thawListeners.add(held);
+        if (!frozen && thawListeners.remove(held)) {
+            held.run();
+        }
+    }
+
     /** Whether every connection is closed, unanswered, as soon as a request arrives (a reset to the client). */
     public boolean resetsConnections() {
         return reset;
@@ -118,6 +150,12 @@ public final class WsManFaults {
      */
     public WsManFaults goDownAtNextRequest(Runnable outage) {
         pendingOutage.set(Objects.requireNonNull(outage, "outage"));
+        return this;
+    }
+
+    /** Drops the pending outage, if any: the host will not go down after all. */
+    public WsManFaults cancelGoingDown() {
+        pendingOutage.set(null);
         return this;
     }
 
@@ -158,11 +196,24 @@ public final class WsManFaults {
         clearHttpStatus();
         hang = false;
         reset = false;
+        setFrozen(false);
         faultShellCreation = false;
         hostileXml = null;
         resetNext.set(false);
         pendingOutage.set(null);
         return setRefuseConnections(false);
+    }
+
+    /**
+     * Requests a switch answered instead of the host (reset, left hanging, a forced status, a refused shell
+     * creation): how a test counts what a client sent to a faulty host without timing it.
+     */
+    public long faultedRequests() {
+        return faulted.get();
+    }
+
+    void faulted() {
+        faulted.incrementAndGet();
     }
 
     /** The server listens here to open or close its socket when refusal is switched. */
@@ -177,7 +228,7 @@ public final class WsManFaults {
     @Override
     public String toString() {
         return "WsManFaults[latency=" + latency + ", forcedHttpStatus=" + forcedHttpStatus
-                + ", refuseConnections=" + refuseConnections + ", hang=" + hang + ", reset=" + reset
+                + ", refuseConnections=" + refuseConnections + ", hang=" + hang + ", frozen=" + frozen + ", reset=" + reset
                 + ", faultShellCreation=" + faultShellCreation + ", hostileXml=" + hostileXml + "]";
     }
 }
