@@ -58,6 +58,9 @@ public class EventCodec {
         if (event instanceof RunEvent.StepStarted started && started.compensates() == null) {
             data.remove("compensates"); // a step in its normal order: StepStarted stays as it always was
         }
+        if (event instanceof RunEvent.StepStarted started && started.crashRerun() == null) {
+            data.remove("crashRerun"); // not a re-run after a lost outcome: likewise
+        }
         return new NewEvent(UUID.randomUUID(), typeOf(event), event.at(), event.actor(), target, step, attempt, data);
     }
 

@@ -37,17 +37,37 @@ public sealed interface RunCommand {
     }
 
     /**
-     * The engine restarted: attempts shown as running have no outcome and never will. Each is closed, and
-     * run again if its step is idempotent.
+     * The engine restarted, or adopted the run: attempts shown as running have no outcome and never will. An
+     * attempt of a read-only step is closed and runs again; one of a step that changes the server is recorded
+     * as of unknown outcome ({@link RunEvent.StepOutcomeUnknown}), for the engine to probe its marker.
+     *
+     * @param maxCrashReruns how many times one step may run again because its outcome was lost (the setting
+     *                       {@code antidote.engine.max-crash-reruns}); beyond it the target fails
      */
-    record Recover(Instant at, Set<String> busyTargets) implements RunCommand {
+    record Recover(Instant at, Set<String> busyTargets, int maxCrashReruns) implements RunCommand {
+        /** The cap when the engine's setting is not given (tests, older callers). */
+        public static final int DEFAULT_MAX_CRASH_RERUNS = 3;
+
         public Recover {
             busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+        }
+
+        public Recover(Instant at, Set<String> busyTargets) {
+            this(at, busyTargets, DEFAULT_MAX_CRASH_RERUNS);
         }
 
         public Recover(Instant at) {
             this(at, Set.of());
         }
+    }
+
+    /**
+     * The engine probed the marker of an attempt whose outcome was unknown. {@code found} is the outcome the
+     * marker recorded when it says the script finished and holds enough to judge it (else null);
+     * {@code detail} says what the probe saw, in words for the run's history.
+     */
+    record ResolveOutcome(String target, String step, int attempt, HostMarker marker, StepOutcome found,
+                          String detail, int maxCrashReruns, Instant at) implements RunCommand {
     }
 
     /** Someone approves or rejects a step waiting for approval; {@code target} null means every waiting target. */

@@ -6,6 +6,7 @@ import io.antidote.workflow.RunCommand.DecideApproval;
 import io.antidote.workflow.RunCommand.RecordOutcome;
 import io.antidote.workflow.RunCommand.ReleaseTarget;
 import io.antidote.workflow.RunCommand.Recover;
+import io.antidote.workflow.RunCommand.ResolveOutcome;
 import io.antidote.workflow.RunCommand.RequestRun;
 import io.antidote.workflow.RunEvent.ApprovalGranted;
 import io.antidote.workflow.RunEvent.ApprovalRejected;
@@ -22,6 +23,8 @@ import io.antidote.workflow.RunEvent.RunSucceeded;
 import io.antidote.workflow.RunEvent.StepCompensated;
 import io.antidote.workflow.RunEvent.StepFailed;
 import io.antidote.workflow.RunEvent.StepInterrupted;
+import io.antidote.workflow.RunEvent.StepOutcomeFound;
+import io.antidote.workflow.RunEvent.StepOutcomeUnknown;
 import io.antidote.workflow.RunEvent.StepRetryScheduled;
 import io.antidote.workflow.RunEvent.StepSkipped;
 import io.antidote.workflow.RunEvent.StepStarted;
@@ -135,8 +138,10 @@ public final class RunDecider {
         if (command instanceof RecordOutcome outcome) {
             recordOutcome(decision, outcome);
         } else if (command instanceof Recover recover) {
-            recover(decision, recover.at());
+            recover(decision, recover);
             busy = recover.busyTargets();
+        } else if (command instanceof ResolveOutcome resolve) {
+            resolveOutcome(decision, resolve);
         } else if (command instanceof DecideApproval approval) {
             decideApproval(decision, approval);
         } else if (command instanceof ReleaseTarget release) {
@@ -173,12 +178,23 @@ public final class RunDecider {
                 .orElseThrow(() -> new CommandRejected("target '" + cmd.target() + "' is not part of this run"));
         StepState step = target.step(cmd.step())
                 .orElseThrow(() -> new CommandRejected("step '" + cmd.step() + "' is not part of this run"));
-        if (step.status() != WorkStatus.RUNNING || step.attempts() != cmd.attempt()) {
+        if (step.status() != WorkStatus.RUNNING || step.attempts() != cmd.attempt() || step.outcomeUnknown()) {
             // An outcome is recorded once: a late or repeated report (a retry after a crash, a second
-            // engine, an attempt already timed out) must not add a second one.
+            // engine, an attempt already timed out, one whose marker is being probed) must not add a second one.
             throw new CommandRejected("step '" + cmd.step() + "' attempt " + cmd.attempt() + " on '" + cmd.target()
-                    + "' is not running (it is " + step.status() + ", attempt " + step.attempts() + ")");
+                    + "' is not running (it is " + step.status() + (step.outcomeUnknown() ? ", outcome unknown" : "")
+                    + ", attempt " + step.attempts() + ")");
         }
+        if (cmd.outcome() instanceof StepOutcome.Unknown unknown) {
+            d.emit(new StepOutcomeUnknown(cmd.target(), cmd.step(), cmd.attempt(), unknown.reason()
+                    + "; the step's marker on the host is probed", SYSTEM, cmd.at()));
+            return;
+        }
+        applyOutcome(d, target, cmd);
+    }
+
+    /** What an attempt's outcome (reported, or found in its marker) does to the step and its target. */
+    private static void applyOutcome(Decision d, TargetState target, RecordOutcome cmd) {
         Instant at = cmd.at();
         if (target.status().finished()) {
             releaseOutcome(d, target, cmd);
@@ -223,10 +239,12 @@ public final class RunDecider {
     private static void afterFailedAttempt(Decision d, String target, String step, int attempt, boolean covered,
                                            String reason, Instant at) {
         RunPlan.Retry retry = d.state.plan().step(step).retry();
+        // Attempts started again after a lost outcome are capped apart (max-crash-reruns): not retries.
+        int tries = d.state.target(target).flatMap(t -> t.step(step)).map(StepState::retryAttempts).orElse(attempt);
         if (d.state.cancelRequested()) {
             endTarget(d, target, step, "cancelled by request", true, at);
-        } else if (covered && attempt < retry.maxAttempts()) {
-            d.emit(new StepRetryScheduled(target, step, attempt + 1, at.plusMillis(retry.delayBefore(attempt + 1)),
+        } else if (covered && tries < retry.maxAttempts()) {
+            d.emit(new StepRetryScheduled(target, step, attempt + 1, at.plusMillis(retry.delayBefore(tries + 1)),
                     reason, SYSTEM, at));
         } else {
             endTarget(d, target, step, "step '" + step + "' failed: " + reason, false, at);
@@ -241,9 +259,15 @@ public final class RunDecider {
         return target.compensation().current();
     }
 
-    // ---- crash recovery ----
+    // ---- lost outcomes: crash recovery and marker probes ----
 
-    private static void recover(Decision d, Instant at) {
+    /**
+     * Attempts shown as running lost their outcome with the process (or the replica) that ran them. A read-only
+     * step runs again. A step that changes the server is recorded as of unknown outcome, for the engine to
+     * probe the marker its script left on the host ({@link ResolveOutcome} follows).
+     */
+    private static void recover(Decision d, Recover cmd) {
+        Instant at = cmd.at();
         for (TargetState target : d.state.targets()) {
             Optional<StepState> running = target.runningStep();
             if (running.isEmpty()) {
@@ -251,27 +275,90 @@ public final class RunDecider {
             }
             StepState step = running.get();
             PlannedStep planned = d.state.plan().step(step.id());
-            String reason = "the service stopped during attempt " + step.attempts() + "; its outcome is unknown";
+            String stopped = "the service stopped during attempt " + step.attempts();
             if (target.status().finished()) {
                 // A release's restore step: whether the server is back in service is unknown, so it stays
                 // recorded as isolated and may be released again.
+                String reason = stopped + "; its outcome is unknown";
                 d.emit(new StepInterrupted(target.name(), step.id(), step.attempts(), reason
-                        + "; release the server again", SYSTEM, at));
+                        + "; release the server again", false, SYSTEM, at));
                 recordVerdict(d, target.name(), "release interrupted: " + reason, SYSTEM, at);
                 continue;
             }
-            d.emit(new StepInterrupted(target.name(), step.id(), step.attempts(),
-                    planned.idempotent() ? reason + ", and the step is idempotent, so it runs again"
-                            : reason + ", and the step is not idempotent, so it does not run again", SYSTEM, at));
-            if (planned.idempotent()) {
-                continue; // the step is pending again: progress starts the next attempt
-            }
-            Optional<String> undoing = undoing(d.state.target(target.name()).orElseThrow());
-            if (undoing.isPresent()) {
-                d.emit(new CompensationFailed(target.name(), undoing.get(), step.id(), reason, SYSTEM, at));
+            if (planned.readOnly()) {
+                closeLostAttempt(d, target.name(), step, stopped + "; the step only reads the server", true,
+                        cmd.maxCrashReruns(), at);
+            } else if (step.outcomeUnknown()) {
+                d.emit(new StepOutcomeUnknown(target.name(), step.id(), step.attempts(), "the service stopped while"
+                        + " the marker of attempt " + step.attempts() + " was probed; it is probed again", SYSTEM, at));
             } else {
-                afterFailedAttempt(d, target.name(), step.id(), step.attempts(), false, reason, at);
+                d.emit(new StepOutcomeUnknown(target.name(), step.id(), step.attempts(), stopped
+                        + " and the step changes the server; its marker on the host is probed", SYSTEM, at));
             }
+        }
+    }
+
+    /**
+     * The marker of an attempt whose outcome was unknown was probed. Finished with a known outcome: that outcome
+     * is the attempt's. Otherwise nobody knows how far the script got: the step runs again if that does no harm
+     * (idempotent, or read-only), and its target fails with the reason if not.
+     */
+    private static void resolveOutcome(Decision d, ResolveOutcome cmd) {
+        TargetState target = d.state.target(cmd.target())
+                .orElseThrow(() -> new CommandRejected("target '" + cmd.target() + "' is not part of this run"));
+        StepState step = target.step(cmd.step())
+                .orElseThrow(() -> new CommandRejected("step '" + cmd.step() + "' is not part of this run"));
+        if (step.status() != WorkStatus.RUNNING || step.attempts() != cmd.attempt() || !step.outcomeUnknown()) {
+            throw new CommandRejected("step '" + cmd.step() + "' attempt " + cmd.attempt() + " on '" + cmd.target()
+                    + "' has no outcome to resolve (it is " + step.status() + ", attempt " + step.attempts() + ")");
+        }
+        if (cmd.marker() == null) {
+            throw new CommandRejected("a resolved outcome names what the marker said");
+        }
+        Instant at = cmd.at();
+        d.emit(new StepOutcomeFound(cmd.target(), cmd.step(), cmd.attempt(), cmd.marker(), cmd.detail(), SYSTEM, at));
+        if (cmd.marker() == HostMarker.COMPLETED && cmd.found() != null
+                && !(cmd.found() instanceof StepOutcome.Unknown)) {
+            applyOutcome(d, d.state.target(cmd.target()).orElseThrow(),
+                    new RecordOutcome(cmd.target(), cmd.step(), cmd.attempt(), cmd.found(), at));
+            return;
+        }
+        PlannedStep planned = d.state.plan().step(cmd.step());
+        String lost = "the outcome of attempt " + cmd.attempt() + " was lost (" + cmd.detail() + ")";
+        if (target.status().finished()) {
+            d.emit(new StepInterrupted(cmd.target(), cmd.step(), cmd.attempt(), lost + "; release the server again",
+                    false, SYSTEM, at));
+            recordVerdict(d, cmd.target(), "release interrupted: " + lost, SYSTEM, at);
+            return;
+        }
+        closeLostAttempt(d, cmd.target(), step, planned.readOnly() ? lost + "; the step only reads the server"
+                : planned.idempotent() ? lost + "; the step is idempotent"
+                : lost + "; the step changes the server and is not idempotent", planned.readOnly()
+                || planned.idempotent(), cmd.maxCrashReruns(), at);
+    }
+
+    /**
+     * Closes an attempt whose outcome is lost for good. It runs again when {@code mayRunAgain} and the step has
+     * not run again after lost outcomes {@code cap} times already; otherwise the target fails (or the undo it
+     * belongs to is recorded as failed) with the reason.
+     */
+    private static void closeLostAttempt(Decision d, String target, StepState step, String why, boolean mayRunAgain,
+                                         int cap, Instant at) {
+        if (mayRunAgain && step.crashReruns() < cap) {
+            d.emit(new StepInterrupted(target, step.id(), step.attempts(), why + ", so it runs again (re-run "
+                    + (step.crashReruns() + 1) + " of at most " + cap + " after lost outcomes)", true, SYSTEM, at));
+            return; // the step is pending again: progress starts the next attempt
+        }
+        String reason = mayRunAgain
+                ? why + "; it already ran again " + step.crashReruns() + " time(s) after lost outcomes, the most"
+                + " antidote.engine.max-crash-reruns allows (" + cap + "), so it does not run again"
+                : why + ", so it does not run again";
+        d.emit(new StepInterrupted(target, step.id(), step.attempts(), reason, false, SYSTEM, at));
+        Optional<String> undoing = undoing(d.state.target(target).orElseThrow());
+        if (undoing.isPresent()) {
+            d.emit(new CompensationFailed(target, undoing.get(), step.id(), reason, SYSTEM, at));
+        } else {
+            afterFailedAttempt(d, target, step.id(), step.attempts(), false, reason, at);
         }
     }
 
@@ -425,7 +512,8 @@ public final class RunDecider {
         if (running.isPresent()) {
             StepState s = running.get();
             long timeout = plan.step(s.id()).timeoutMillis();
-            if (timeout > 0 && !s.startedAt().plusMillis(timeout).isAfter(at)) {
+            // An attempt whose marker is being probed is past judging by its deadline: the probe resolves it.
+            if (timeout > 0 && !s.outcomeUnknown() && !s.startedAt().plusMillis(timeout).isAfter(at)) {
                 // The engine lost track of the attempt (or its own timer was late): the deadline is ours.
                 recordOutcome(d, new RecordOutcome(name, s.id(), s.attempts(), new StepOutcome.Errored(
                         FailureKind.TIMEOUT, "timed out after " + java.time.Duration.ofMillis(timeout)), at));
@@ -441,7 +529,8 @@ public final class RunDecider {
                 return true;
             }
             String by = plan.step(undone.get()).compensate();
-            d.emit(new StepStarted(name, by, target.step(by).orElseThrow().attempts() + 1, undone.get(), SYSTEM, at));
+            StepState undo = target.step(by).orElseThrow();
+            d.emit(new StepStarted(name, by, undo.attempts() + 1, undone.get(), crashRerun(undo), SYSTEM, at));
             return true;
         }
         if (d.state.cancelRequested()) {
@@ -490,8 +579,13 @@ public final class RunDecider {
         if (step.dueAt() != null && step.dueAt().isAfter(at)) {
             return false; // a retry not yet due
         }
-        d.emit(new StepStarted(name, step.id(), step.attempts() + 1, SYSTEM, at));
+        d.emit(new StepStarted(name, step.id(), step.attempts() + 1, null, crashRerun(step), SYSTEM, at));
         return true;
+    }
+
+    /** Which re-run after lost outcomes the step's next attempt is, or null when it is not one. */
+    private static Integer crashRerun(StepState step) {
+        return step.rerunPending() ? step.crashReruns() + 1 : null;
     }
 
     /** Starts pending targets of the current batch, or skips or cancels those that will never start. */
@@ -615,6 +709,16 @@ public final class RunDecider {
         }
 
         @Override
+        public RunState stepOutcomeUnknown(StepOutcomeUnknown e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), StepState::markedOutcomeUnknown));
+        }
+
+        @Override
+        public RunState stepOutcomeFound(StepOutcomeFound e) {
+            return state; // what the probe found is told by the events that follow it
+        }
+
+        @Override
         public RunState stepSucceeded(StepSucceeded e) {
             return state.withTarget(e.target(), t -> t.withStep(e.step(),
                     s -> s.finished(WorkStatus.SUCCEEDED, e.exitCode(), e.at()).withOutputs(e.outputs())));
@@ -640,10 +744,10 @@ public final class RunDecider {
 
         @Override
         public RunState stepInterrupted(StepInterrupted e) {
-            boolean again = state.plan().step(e.step()).idempotent();
+            // Events from before runsAgain was recorded: the step's idempotence decided then.
+            boolean again = e.runsAgain() != null ? e.runsAgain() : state.plan().step(e.step()).idempotent();
             return state.withTarget(e.target(), t -> t.withStep(e.step(),
-                    s -> again ? s.finished(WorkStatus.FAILED, null, e.at()).pendingUntil(null)
-                            : s.finished(WorkStatus.FAILED, null, e.at())));
+                    s -> again ? s.rerunAfterLoss(e.at()) : s.finished(WorkStatus.FAILED, null, e.at())));
         }
 
         @Override

@@ -38,6 +38,10 @@ public sealed interface RunEvent {
 
         R stepInterrupted(StepInterrupted event);
 
+        R stepOutcomeUnknown(StepOutcomeUnknown event);
+
+        R stepOutcomeFound(StepOutcomeFound event);
+
         R stepRetryScheduled(StepRetryScheduled event);
 
         R approvalRequested(ApprovalRequested event);
@@ -147,16 +151,23 @@ public sealed interface RunEvent {
     /**
      * One attempt of a step was handed to the transport; its outcome follows as succeeded or failed.
      * {@code compensates} names the step this run of it undoes, or is null for a step in its normal order.
+     * {@code crashRerun} counts, from 1, the times the step runs again because an outcome was lost (a crash,
+     * an adoption, a reply that never came); null for an attempt started for any other reason. Those re-runs
+     * are capped apart from the step's retries.
      */
-    record StepStarted(String target, String step, int attempt, String compensates, String actor, Instant at)
-            implements OfStep {
+    record StepStarted(String target, String step, int attempt, String compensates, Integer crashRerun,
+                       String actor, Instant at) implements OfStep {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.stepStarted(this);
         }
 
+        public StepStarted(String target, String step, int attempt, String compensates, String actor, Instant at) {
+            this(target, step, attempt, compensates, null, actor, at);
+        }
+
         public StepStarted(String target, String step, int attempt, String actor, Instant at) {
-            this(target, step, attempt, null, actor, at);
+            this(target, step, attempt, null, null, actor, at);
         }
     }
 
@@ -221,12 +232,42 @@ public sealed interface RunEvent {
         }
     }
 
-    /** The service stopped while the attempt ran, so its outcome is unknown and will never be recorded. */
-    record StepInterrupted(String target, String step, int attempt, String reason, String actor, Instant at)
-            implements EndsStep {
+    /**
+     * The attempt's outcome was lost (the service stopped while it ran, or its marker said it did not finish)
+     * and will never be recorded. {@code runsAgain}: the step runs again as a new attempt (a crash re-run);
+     * false: it does not, and its target fails with the reason. Null in events recorded before it existed,
+     * when the step's idempotence decided.
+     */
+    record StepInterrupted(String target, String step, int attempt, String reason, Boolean runsAgain, String actor,
+                           Instant at) implements EndsStep {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.stepInterrupted(this);
+        }
+    }
+
+    /**
+     * The command of a step that changes the server was sent, and its outcome is not known: the service stopped
+     * while it ran, or no reply came. Not a failure: the engine probes the marker the script leaves on the host,
+     * and {@link StepOutcomeFound} follows. The attempt is still open meanwhile (no deadline judges it).
+     */
+    record StepOutcomeUnknown(String target, String step, int attempt, String reason, String actor, Instant at)
+            implements OfStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepOutcomeUnknown(this);
+        }
+    }
+
+    /**
+     * What the probe of an attempt's marker found ({@code detail} in words); what the run makes of it follows:
+     * the outcome the marker recorded ({@link StepSucceeded} or {@link StepFailed}), or {@link StepInterrupted}.
+     */
+    record StepOutcomeFound(String target, String step, int attempt, HostMarker marker, String detail, String actor,
+                            Instant at) implements OfStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepOutcomeFound(this);
         }
     }
 

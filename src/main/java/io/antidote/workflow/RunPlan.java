@@ -71,15 +71,26 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
      * @param restores         the step returns the server to service: it runs, in its order or as an undo,
      *                         only once the run verified the server fixed and clean ({@link Verdict#fixedAndClean})
      * @param verifies         what the step's success establishes about the server, for its verdict
+     * @param readOnly         the step only reads the server: an attempt whose outcome was lost simply runs again.
+     *                         Any other step changes the server: its script leaves a marker on the host, which
+     *                         the engine probes before it decides what a lost outcome was (plans recorded before
+     *                         this existed read as changing the server, as they were treated then)
      */
     public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
                               boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
-                              boolean restores, Set<Verification> verifies) {
+                              boolean restores, Set<Verification> verifies, boolean readOnly) {
 
         public PlannedStep {
             retry = retry == null ? Retry.NONE : retry;
             // Plans recorded before verdicts existed verify nothing and restore nothing.
             verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+        }
+
+        public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                           boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
+                           boolean restores, Set<Verification> verifies) {
+            this(id, retry, timeoutMillis, approval, compensate, keepOnFailure, compensationOnly, idempotent, when,
+                    restores, verifies, false);
         }
 
         public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
@@ -178,7 +189,10 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
             if (outcome instanceof StepOutcome.Completed done) {
                 return exitCodes.contains(done.exitCode());
             }
-            return retryOn.contains(((StepOutcome.Errored) outcome).kind());
+            if (!(outcome instanceof StepOutcome.Errored errored)) {
+                return false; // an unknown outcome is resolved by the marker probe, never retried as such
+            }
+            return retryOn.contains(errored.kind());
         }
     }
 

@@ -51,7 +51,8 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
                 Instant due = null;
                 if (s.status() == WorkStatus.WAITING_APPROVAL || s.status() == WorkStatus.PENDING) {
                     due = s.dueAt();
-                } else if (s.status() == WorkStatus.RUNNING && plan.step(s.id()).timeoutMillis() > 0) {
+                } else if (s.status() == WorkStatus.RUNNING && !s.outcomeUnknown()
+                        && plan.step(s.id()).timeoutMillis() > 0) {
                     due = s.startedAt().plusMillis(plan.step(s.id()).timeoutMillis());
                 }
                 if (due != null && (next == null || due.isBefore(next))) {

@@ -32,4 +32,12 @@ public sealed interface StepOutcome {
             this(FailureKind.FAULT, reason);
         }
     }
+
+    /**
+     * The command was sent and no answer came back (a reply timeout, a connection lost after the send): the
+     * script may have run, in part or to its end. Not a failure: the engine probes the step's marker on the
+     * host ({@link RunCommand.ResolveOutcome}) before anything is decided.
+     */
+    record Unknown(String reason) implements StepOutcome {
+    }
 }

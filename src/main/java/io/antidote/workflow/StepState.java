@@ -10,39 +10,64 @@ import java.util.Map;
  *                 the approval times out (null: never)
  * @param approved someone approved the step, so its attempts (retries too) need no further approval
  * @param outputs  what the step captured for later steps when it succeeded (empty before)
+ * @param crashReruns    attempts started again because an outcome was lost; they do not count against retries
+ * @param outcomeUnknown RUNNING: the attempt's outcome is unknown and its marker is being probed
+ * @param rerunPending   PENDING: the next attempt runs the step again after a lost outcome (a crash re-run)
  */
 public record StepState(String id, WorkStatus status, int attempts, Integer exitCode, Instant startedAt,
-                        Instant finishedAt, Instant dueAt, boolean approved, Map<String, Object> outputs) {
+                        Instant finishedAt, Instant dueAt, boolean approved, Map<String, Object> outputs,
+                        int crashReruns, boolean outcomeUnknown, boolean rerunPending) {
 
     public StepState {
         outputs = Values.copy(outputs);
     }
 
     static StepState pending(String id) {
-        return new StepState(id, WorkStatus.PENDING, 0, null, null, null, null, false, Map.of());
+        return new StepState(id, WorkStatus.PENDING, 0, null, null, null, null, false, Map.of(), 0, false, false);
+    }
+
+    /** Attempts counted against the step's retry policy: those not started again after a lost outcome. */
+    public int retryAttempts() {
+        return attempts - crashReruns;
     }
 
     StepState withOutputs(Map<String, Object> captured) {
-        return new StepState(id, status, attempts, exitCode, startedAt, finishedAt, dueAt, approved, captured);
+        return new StepState(id, status, attempts, exitCode, startedAt, finishedAt, dueAt, approved, captured,
+                crashReruns, false, false);
     }
 
     StepState started(int attempt, Instant at) {
-        return new StepState(id, WorkStatus.RUNNING, attempt, null, at, null, null, approved, outputs);
+        return new StepState(id, WorkStatus.RUNNING, attempt, null, at, null, null, approved, outputs,
+                crashReruns + (rerunPending ? 1 : 0), false, false);
+    }
+
+    StepState markedOutcomeUnknown() {
+        return new StepState(id, status, attempts, exitCode, startedAt, finishedAt, dueAt, approved, outputs,
+                crashReruns, true, false);
+    }
+
+    /** Closed after a lost outcome, to run again as a new attempt. */
+    StepState rerunAfterLoss(Instant at) {
+        return new StepState(id, WorkStatus.PENDING, attempts, null, startedAt, at, null, approved, outputs,
+                crashReruns, false, true);
     }
 
     StepState finished(WorkStatus outcome, Integer code, Instant at) {
-        return new StepState(id, outcome, attempts, code, startedAt, at, null, approved, outputs);
+        return new StepState(id, outcome, attempts, code, startedAt, at, null, approved, outputs, crashReruns, false, false);
     }
 
     StepState pendingUntil(Instant due) {
-        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, due, approved, outputs);
+        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, due, approved, outputs,
+                crashReruns, false, false);
     }
 
     StepState waitingApproval(Instant due) {
-        return new StepState(id, WorkStatus.WAITING_APPROVAL, attempts, exitCode, startedAt, finishedAt, due, approved, outputs);
+        return new StepState(id, WorkStatus.WAITING_APPROVAL, attempts, exitCode, startedAt, finishedAt, due, approved,
+                outputs, crashReruns, false, false);
     }
 
     StepState approve() {
-        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, null, true, outputs);
+        return new StepState(id, WorkStatus.PENDING, attempts, exitCode, startedAt, finishedAt, null, true, outputs,
+                crashReruns, false, false);
     }
 }

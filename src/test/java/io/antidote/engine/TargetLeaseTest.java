@@ -127,9 +127,9 @@ class TargetLeaseTest {
         RunCommands beforeCrash = new RunCommands(store, codec);
         String target = "lease-" + UUID.randomUUID();
         UUID run = UUID.randomUUID();
-        // An idempotent step: recovery runs the lost attempt again, so the run goes on holding its target.
+        // A read-only step: recovery runs the lost attempt again, so the run goes on holding its target.
         RunPlan plan = new RunPlan("lease-test", "c".repeat(64), List.of(new RunPlan.PlannedStep("step-1",
-                RunPlan.Retry.NONE, 0, null, null, false, false, true)), List.of(target));
+                RunPlan.Retry.NONE, 0, null, null, false, false, false, null, false, Set.of(), true)), List.of(target));
         await(() -> beforeCrash.decideAndAppend(run, s -> new RequestRun(run, plan, Map.of(), null, null, "alice", AT)));
         await(() -> beforeCrash.decideAndAppend(run, s -> new Advance(AT, Set.of())));
 

@@ -47,7 +47,11 @@ class RunEventTypesTest {
             List.of(new RunEvent.StepSkipped("t1", "b", "params.x equals 1", Map.of(), SYSTEM, AT)),
             List.of(new RunEvent.StepFailed("t1", "a", 1, 1, List.of("exit code 1"), "", "", SYSTEM, AT)),
             List.of(new RunEvent.StepTimedOut("t1", "a", 1, "timed out", SYSTEM, AT)),
-            List.of(new RunEvent.StepInterrupted("t1", "a", 1, "the service stopped", SYSTEM, AT)),
+            List.of(new RunEvent.StepInterrupted("t1", "a", 1, "the service stopped", false, SYSTEM, AT)),
+            List.of(new RunEvent.StepOutcomeUnknown("t1", "a", 1, "the service stopped", SYSTEM, AT)),
+            List.of(new RunEvent.StepOutcomeUnknown("t1", "a", 1, "the service stopped", SYSTEM, AT),
+                    new RunEvent.StepOutcomeFound("t1", "a", 1, HostMarker.STARTED, "started, not finished", SYSTEM,
+                            AT)),
             List.of(new RunEvent.StepRetryScheduled("t1", "a", 2, AT, "connection refused", SYSTEM, AT)),
             List.of(new RunEvent.ApprovalRequested("t1", "b", "approver", null, SYSTEM, AT)),
             List.of(new RunEvent.ApprovalGranted("t1", "b", null, "bob", AT)),
@@ -158,7 +162,7 @@ class RunEventTypesTest {
                 "StepInterrupted", "StepRetryScheduled", "ApprovalRequested", "ApprovalGranted", "ApprovalRejected",
                 "ApprovalTimedOut", "CompensationStarted", "StepCompensated", "CompensationFailed", "TargetWaiting",
                 "TargetCancelled", "CancelRequested", "RunCancelled", "StepSkipped", "TargetVerdictRecorded",
-                "TargetReleased");
+                "TargetReleased", "StepOutcomeUnknown", "StepOutcomeFound");
     }
 
     private static RunState fold(List<RunEvent> events) {

@@ -589,31 +589,28 @@ class RunPoliciesTest {
     class Crash_recovery {
 
         @Test
-        void an_idempotent_step_whose_outcome_was_lost_runs_again_as_a_new_attempt() {
+        void a_change_making_step_whose_outcome_was_lost_is_probed_before_anything_is_decided() {
             RunRequested requested = requested(isolate(), patch(Retry.NONE, null, true), plain("restore"));
             givenEvents(requested, new RunStarted(SYSTEM, T0), new TargetStarted("ex01", SYSTEM, T0),
                     started("ex01", "isolate", 1, T0), succeeded("ex01", "isolate", 1, T0),
                     started("ex01", "patch", 1, T0))
                     .whenCommand(new Recover(T1))
-                    .thenEvents(new StepInterrupted("ex01", "patch", 1, "the service stopped during attempt 1; its"
-                                    + " outcome is unknown, and the step is idempotent, so it runs again", SYSTEM, T1),
-                            started("ex01", "patch", 2, T1));
+                    .thenEvents(new RunEvent.StepOutcomeUnknown("ex01", "patch", 1, "the service stopped during"
+                            + " attempt 1 and the step changes the server; its marker on the host is probed", SYSTEM, T1));
         }
 
         @Test
-        void a_step_that_is_not_idempotent_whose_outcome_was_lost_fails_its_target_clearly() {
-            RunRequested requested = requested(isolate(), patch(Retry.NONE, null, false), plain("restore"));
+        void a_read_only_step_whose_outcome_was_lost_runs_again_as_a_crash_re_run() {
+            PlannedStep health = new PlannedStep("health", Retry.NONE, 0, null, null, false, false, false, null,
+                    false, Set.of(), true);
+            RunRequested requested = requested(health, plain("restore"));
             givenEvents(requested, new RunStarted(SYSTEM, T0), new TargetStarted("ex01", SYSTEM, T0),
-                    started("ex01", "isolate", 1, T0), succeeded("ex01", "isolate", 1, T0),
-                    started("ex01", "patch", 1, T0))
+                    started("ex01", "health", 1, T0))
                     .whenCommand(new Recover(T1))
-                    .thenEvents(new StepInterrupted("ex01", "patch", 1, "the service stopped during attempt 1; its"
-                                    + " outcome is unknown, and the step is not idempotent, so it does not run again",
-                                    SYSTEM, T1),
-                            new TargetFailed("ex01", "patch", "step 'patch' failed: the service stopped during attempt"
-                                    + " 1; its outcome is unknown", SYSTEM, T1),
-                            new TargetSkipped("ex02", "rollout stopped after 'ex01' failed", SYSTEM, T1),
-                            new RunFailed("1 of 2 targets failed", SYSTEM, T1));
+                    .thenEvents(new StepInterrupted("ex01", "health", 1, "the service stopped during attempt 1; the"
+                                    + " step only reads the server, so it runs again (re-run 1 of at most 3 after lost"
+                                    + " outcomes)", true, SYSTEM, T1),
+                            new StepStarted("ex01", "health", 2, null, 1, SYSTEM, T1));
         }
 
         @Test
