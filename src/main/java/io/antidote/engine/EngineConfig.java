@@ -21,6 +21,13 @@ public interface EngineConfig {
     @WithDefault("20s")
     Duration drainTime();
 
+    /**
+     * How many times one step may run again because its outcome was lost (a crash, an adoption, a marker that
+     * says the script did not finish); counted apart from the step's retries. Beyond it the target fails.
+     */
+    @WithDefault("3")
+    int maxCrashReruns();
+
     /** Which replica carries a run (docs/architecture.md, "Who carries a run"). */
     Ownership ownership();
 

@@ -29,6 +29,8 @@ import io.antidote.workflow.RunState;
 import io.antidote.workflow.FailureKind;
 import io.antidote.workflow.RunCommand.CancelMode;
 import io.antidote.workflow.RunCommand.Recover;
+import io.antidote.workflow.RunCommand.ResolveOutcome;
+import io.antidote.workflow.HostMarker;
 import io.antidote.workflow.StepOutcome;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,6 +58,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The imperative shell around {@link RunDecider}: loads a run's events, asks the decider what follows a
@@ -81,6 +84,13 @@ public class RunEngine {
 
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
 
+    /** A marker probe is one small read: it gets this long per try. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+    /** A host that cannot be probed yet (down, frozen) is asked again, after pauses growing to the max. */
+    static final Duration PROBE_FIRST_PAUSE = Duration.ofSeconds(1);
+    static final Duration PROBE_MAX_PAUSE = Duration.ofSeconds(15);
+    static final int PROBE_TRIES = 8;
+
     private final EventStore store;
     private final RunQueries queries;
     private final TargetLeases leases;
@@ -98,6 +108,8 @@ public class RunEngine {
     private final RunOwnership ownership;
     private final boolean enabled;
     private final Duration drainTime;
+    /** How many times one step may run again because its outcome was lost (antidote.engine.max-crash-reruns). */
+    private final int maxCrashReruns;
     /** Attempts recorded as started here whose outcome is not stored yet: what a stop waits for. */
     private final AtomicInteger stepsInFlight = new AtomicInteger();
     /** Per run: the Vert.x timer that advances it at its next due time. */
@@ -110,7 +122,13 @@ public class RunEngine {
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
               RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership,
               @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled,
-              @ConfigProperty(name = "antidote.engine.drain-time", defaultValue = "20s") Duration drainTime) {
+              @ConfigProperty(name = "antidote.engine.drain-time", defaultValue = "20s") Duration drainTime,
+              @ConfigProperty(name = "antidote.engine.max-crash-reruns", defaultValue = "3") int maxCrashReruns) {
+        if (maxCrashReruns < 0) {
+            throw new IllegalArgumentException("antidote.engine.max-crash-reruns must be 0 or more, not "
+                    + maxCrashReruns);
+        }
+        this.maxCrashReruns = maxCrashReruns;
         this.drainTime = drainTime;
         this.owners = owners;
         this.ownership = ownership;
@@ -243,10 +261,10 @@ public class RunEngine {
         try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
             LOG.infof("Resuming run %s", runId);
         }
-        // Attempts shown as running lost their outcome with the process: the decider closes them and runs
-        // again those that are idempotent (Recover), then the run goes on and its timers are set again.
+        // Attempts shown as running lost their outcome with the process: the decider runs read-only ones again
+        // and has the markers of the others probed (Recover), then the run goes on and its timers are set again.
         writers.write(runId, RunWriters.Kind.RECOVERY, () -> leases.heldAgainst(runId)
-                        .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy)))
+                        .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy, maxCrashReruns)))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> {
                     try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
@@ -308,6 +326,16 @@ public class RunEngine {
                             try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
                                 LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId, started.step(),
                                         started.target(), failure.getMessage());
+                            }
+                        });
+            } else if (e instanceof RunEvent.StepOutcomeUnknown unknown) {
+                stepsInFlight.incrementAndGet();
+                probe(runId, state, unknown)
+                        .onTermination().invoke(stepsInFlight::decrementAndGet)
+                        .subscribe().with(ignored -> { }, failure -> {
+                            try (RunMdc ignored = RunMdc.of(runId, unknown.target(), unknown.step(), unknown.actor())) {
+                                LOG.errorf("Run %s: the marker of %s on %s could not be resolved: %s", runId,
+                                        unknown.step(), unknown.target(), failure.getMessage());
                             }
                         });
             } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
@@ -384,6 +412,48 @@ public class RunEngine {
                 "interrupted by the cancel of the run")));
     }
 
+    /**
+     * Reads the marker of an attempt whose outcome is unknown, on a step worker (a read-only WinRM command), and
+     * hands what it says to the decider ({@link ResolveOutcome}). A host that cannot be read yet (down, frozen)
+     * is asked again with growing pauses; when it never answers, the marker counts as unreadable.
+     */
+    private Uni<Void> probe(UUID runId, RunState state, RunEvent.StepOutcomeUnknown unknown) {
+        return playbooks.of(state.plan()).chain(playbook -> {
+            Step step = playbook.step(unknown.step()).orElseThrow(() -> new IllegalStateException(
+                    "playbook " + playbook.name() + "@" + playbook.digest() + " has no step " + unknown.step()));
+            StepMarker marker = StepMarker.of(runId, unknown.step(), unknown.attempt());
+            return Uni.createFrom().item(() -> readMarker(unknown.target(), marker, step))
+                    .runSubscriptionOn(workers.pool())
+                    .onFailure().retry().withBackOff(PROBE_FIRST_PAUSE, PROBE_MAX_PAUSE).atMost(PROBE_TRIES)
+                    .onFailure().recoverWithItem(failure -> new StepMarker.Finding(HostMarker.UNREADABLE, null,
+                            "the marker could not be read: " + failure.getMessage()))
+                    .chain(finding -> writers.write(runId, RunWriters.Kind.OUTCOME, () -> decideAndAppend(runId,
+                                    s -> new ResolveOutcome(unknown.target(), unknown.step(), unknown.attempt(),
+                                            finding.marker(), finding.found(), finding.detail(), maxCrashReruns,
+                                            clock.now()))
+                                    .chain(this::carryOut))
+                            .onFailure(CommandRejected.class).recoverWithItem(rejected -> {
+                                try (RunMdc ignored = RunMdc.of(runId, unknown.target(), unknown.step(), RunEvent.SYSTEM)) {
+                                    LOG.warnf("Run %s: the probe of %s on %s was not recorded: %s", runId,
+                                            unknown.step(), unknown.target(), rejected.getMessage());
+                                }
+                                return null;
+                            }));
+        });
+    }
+
+    /** The probe itself, on a worker thread; throws when the host could not be asked. */
+    private StepMarker.Finding readMarker(String targetName, StepMarker marker, Step step) {
+        Target target = targets.find(targetName).orElseThrow(() -> new TransportException(targetName,
+                new TransportFailure.NotInInventory()));
+        ScriptResult result = shell.runPowerShell(target, marker.probeScript(), PROBE_TIMEOUT);
+        if (result.exitCode() != 0) {
+            return new StepMarker.Finding(HostMarker.UNREADABLE, null, "the marker probe ended with exit code "
+                    + result.exitCode());
+        }
+        return StepMarker.read(result.stdout(), step);
+    }
+
     private Uni<Void> execute(UUID runId, RunState state, StepStarted started) {
         return playbooks.of(state.plan()).chain(playbook -> {
             Step step = playbook.step(started.step()).orElseThrow(() -> new IllegalStateException(
@@ -441,6 +511,12 @@ public class RunEngine {
             mask = SecretMask.of(playbook.params(), params);
             return runOn(state, started, playbook, step, params, mask);
         } catch (Throwable failure) {
+            if (failure instanceof TransportException transport && transport.commandStarted()
+                    && !step.policy().readOnly()) {
+                // The command went out and no answer came back: the script may have run, to its end or not. Not
+                // a failure: the step's marker on the host decides (StepOutcomeUnknown, then a probe).
+                return new StepOutcome.Unknown(mask.apply(failure.getMessage()));
+            }
             // A transport's or a script's failure can quote what it was sent.
             StepOutcome outcome = failureOutcome(failure, timeout);
             return outcome instanceof StepOutcome.Errored errored
@@ -454,8 +530,12 @@ public class RunEngine {
                 new TransportFailure.NotInInventory()));
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
         // renders the same values; they are data in the param block, never part of the script text.
+        // A step that changes the server runs inside its marker, keyed by run, step and attempt, so that a lost
+        // outcome can be found on the host later; a read-only step runs as written.
+        UnaryOperator<String> around = step.policy().readOnly() ? UnaryOperator.identity()
+                : StepMarker.of(state.runId(), started.step(), started.attempt())::around;
         String script = ScriptRenderer.renderWithOutputs(step, params, playbook.params(),
-                StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()));
+                StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()), around);
         // Secrets go as the script's standard input, never in its text. The transport gives up at the same
         // deadline, so a host that never answers frees this worker too.
         String stdin = ScriptRenderer.secretInput(step, params, playbook.params());

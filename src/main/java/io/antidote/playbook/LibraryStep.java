@@ -11,10 +11,12 @@ import java.util.Optional;
  * and idempotence that a step using it may override.
  *
  * @param timeout null: the using step's default ({@link StepsReader#DEFAULT_TIMEOUT}) unless it sets one
+ * @param readOnly the step only reads the server (docs/playbooks.md, "Restarts and lost outcomes")
  * @param source  the exact text of the library file, part of every using playbook's identity
  */
 public record LibraryStep(String name, String description, List<Param> inputs, String powershell, Duration timeout,
-                          StepPolicy.Retry retry, Expectation expect, boolean idempotent, String file, String source) {
+                          StepPolicy.Retry retry, Expectation expect, boolean idempotent, boolean readOnly,
+                          String file, String source) {
 
     public LibraryStep {
         Objects.requireNonNull(name, "name");

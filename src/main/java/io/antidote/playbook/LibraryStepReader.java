@@ -15,7 +15,7 @@ import java.util.Map;
 final class LibraryStepReader {
 
     private static final List<String> LIBRARY_KEYS = List.of("description", "inputs", "powershell", "timeout", "retry",
-            "expect", "idempotent");
+            "expect", "idempotent", "readOnly");
 
     private final YamlValues yaml;
 
@@ -61,11 +61,12 @@ final class LibraryStepReader {
                 ? new ExpectReader(yaml).read(keys.get("expect").getValueNode(), "library step '" + Text.shorten(name) + "'")
                 : Expectation.SUCCESS;
         boolean idempotent = yaml.flag(keys, "idempotent", where);
+        boolean readOnly = yaml.flag(keys, "readOnly", where);
         if (yaml.document().hasErrors() || powershell == null || expect == null) {
             return null;
         }
         YamlDocument document = yaml.document();
         return new LibraryStep(name, description, inputs, powershell, timeout, retry, expect, idempotent,
-                document.file(), document.source());
+                readOnly, document.file(), document.source());
     }
 }

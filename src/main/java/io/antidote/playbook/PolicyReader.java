@@ -50,7 +50,7 @@ final class PolicyReader {
                     + " only means something with 'compensate' (the step that would undo it)");
         }
         return new StepPolicy(retry, approval, compensate, keepOnFailure, yaml.flag(keys, "compensationOnly", where),
-                yaml.flag(keys, "idempotent", where));
+                yaml.flag(keys, "idempotent", where), yaml.flag(keys, "readOnly", where));
     }
 
     StepPolicy.Retry retry(Node node, String where) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders what is sent to a host: a generated {@code param(...)} block that carries every parameter
@@ -94,6 +95,11 @@ public final class ScriptRenderer {
     }
 
     private static String render(Step step, Map<String, Object> resolved, List<Param> params, List<String> secrets) {
+        return render(step, resolved, params, secrets, UnaryOperator.identity());
+    }
+
+    private static String render(Step step, Map<String, Object> resolved, List<Param> params, List<String> secrets,
+                                 UnaryOperator<String> around) {
         Map<String, Object> values = resolved == null ? Map.of() : resolved;
         List<Param> declared = params == null ? List.of() : params;
         for (String name : values.keySet()) {
@@ -107,10 +113,10 @@ public final class ScriptRenderer {
             Uses uses = step.uses();
             List<String> names = new ArrayList<>();
             List<String> lines = declarations(uses.step().inputs(), uses.inputValues(values), names, secrets);
-            return withParamBlock(step, lines, names);
+            return withParamBlock(step, lines, names, around);
         }
         List<String> names = new ArrayList<>();
-        return withParamBlock(step, declarations(declared, values, names, secrets), names);
+        return withParamBlock(step, declarations(declared, values, names, secrets), names, around);
     }
 
     /**
@@ -135,16 +141,17 @@ public final class ScriptRenderer {
         return lines;
     }
 
-    private static String withParamBlock(Step step, List<String> declarations, List<String> secretNames) {
+    private static String withParamBlock(Step step, List<String> declarations, List<String> secretNames,
+                                         UnaryOperator<String> around) {
         if (step.packagePins()) {
             declarations = new ArrayList<>(declarations);
             declarations.add(pinsDeclaration());
         }
+        String body = around.apply(step.powershell());
         if (declarations.isEmpty()) {
-            return step.powershell();
+            return body;
         }
-        return "param(\n  " + String.join(",\n  ", declarations) + "\n)\n" + secretsFromInput(secretNames)
-                + step.powershell();
+        return "param(\n  " + String.join(",\n  ", declarations) + "\n)\n" + secretsFromInput(secretNames) + body;
     }
 
     /** One line setting each secret from its line of standard input ({@link #secretInput}); none without secrets. */
@@ -169,9 +176,19 @@ public final class ScriptRenderer {
      */
     public static String renderWithOutputs(Step step, Map<String, Object> resolved, List<Param> params,
                                            Map<String, Map<String, Object>> outputs) {
+        return renderWithOutputs(step, resolved, params, outputs, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #renderWithOutputs(Step, Map, List, Map)}, with the step's own script passed through
+     * {@code around} (the engine's marker wrapper), after the param block and the secrets it sets: the step's
+     * script, and only it, runs inside what {@code around} makes of it.
+     */
+    public static String renderWithOutputs(Step step, Map<String, Object> resolved, List<Param> params,
+                                           Map<String, Map<String, Object>> outputs, UnaryOperator<String> around) {
         Map<String, Object> values = resolved == null ? Map.of() : resolved;
         List<Param> declared = params == null ? List.of() : params;
-        String plain = render(step, values, declared); // the same checks of the run's own parameters
+        String plain = render(step, values, declared, new ArrayList<>(), around); // the same checks of the parameters
         if (step.uses() != null) {
             return plain; // a library step cannot know the ids of the playbook's steps, so it sees no outputs
         }
@@ -187,7 +204,7 @@ public final class ScriptRenderer {
                     }
                     lines.add(outputDeclaration(variable, value));
                 }));
-        return withParamBlock(step, lines, secretNames);
+        return withParamBlock(step, lines, secretNames, around);
     }
 
     /**

@@ -11,14 +11,21 @@ import java.util.Set;
  * @param keepOnFailure    leave this step's effect in place when the target fails (it is still undone on cancel)
  * @param compensationOnly the step runs only to undo another, never in the normal order
  * @param idempotent       running it again does no harm, so an attempt whose outcome was lost is run again
+ * @param readOnly         the step only reads the server: it runs again after a lost outcome, and its script is
+ *                         not wrapped in the marker that steps changing the server leave on their host
  */
 public record StepPolicy(Retry retry, Approval approval, String compensate, boolean keepOnFailure,
-                         boolean compensationOnly, boolean idempotent) {
+                         boolean compensationOnly, boolean idempotent, boolean readOnly) {
 
-    public static final StepPolicy DEFAULT = new StepPolicy(Retry.NONE, null, null, false, false, false);
+    public static final StepPolicy DEFAULT = new StepPolicy(Retry.NONE, null, null, false, false, false, false);
 
     public StepPolicy {
         retry = retry == null ? Retry.NONE : retry;
+    }
+
+    public StepPolicy(Retry retry, Approval approval, String compensate, boolean keepOnFailure,
+                      boolean compensationOnly, boolean idempotent) {
+        this(retry, approval, compensate, keepOnFailure, compensationOnly, idempotent, false);
     }
 
     /**

@@ -27,7 +27,7 @@ final class StepsReader {
 
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
-            "uses", "with", "restore", "verifies", "packagePins");
+            "readOnly", "uses", "with", "restore", "verifies", "packagePins");
 
     private final YamlValues yaml;
     private final List<Param> declaredParams;
@@ -144,13 +144,20 @@ final class StepsReader {
                 ? outputs(keys.get("outputs").getValueNode(), where) : Map.of();
         StepPolicy policy = policies.read(keys, where, id);
         if (library != null) {
-            // The library step's retry and idempotence hold unless this step sets its own.
+            // The library step's retry, idempotence and read-only hold unless this step sets its own.
             policy = new StepPolicy(keys.containsKey("retry") ? policy.retry() : library.step().retry(),
                     policy.approval(), policy.compensate(), policy.keepOnFailure(), policy.compensationOnly(),
-                    keys.containsKey("idempotent") ? policy.idempotent() : library.step().idempotent());
+                    keys.containsKey("idempotent") ? policy.idempotent() : library.step().idempotent(),
+                    keys.containsKey("readOnly") ? policy.readOnly() : library.step().readOnly());
         }
         boolean restore = yaml.flag(keys, "restore", where);
         boolean packagePins = yaml.flag(keys, "packagePins", where);
+        if (policy.readOnly() && keys.containsKey("readOnly") && (restore || policy.compensate() != null)) {
+            // Both change the server: running it again blindly after a lost outcome is what readOnly allows.
+            yaml.error(keys.get("readOnly").getKeyNode(), "'readOnly' " + where + " cannot be true for a step that "
+                    + (restore ? "returns the server to service ('restore')" : "is undone by another ('compensate')")
+                    + ": such a step changes the server");
+        }
         Set<Verification> verifies = keys.containsKey("verifies")
                 ? verifies(keys.get("verifies").getValueNode(), where) : Set.of();
         if (yaml.errorCount() > before || id == null || powershell == null || expect == null) {

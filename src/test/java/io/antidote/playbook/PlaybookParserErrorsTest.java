@@ -192,7 +192,7 @@ class PlaybookParserErrorsTest {
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
                 + " id, description, powershell, timeout, expect, when, outputs, retry, approval, compensate, keepOnFailure,"
-                + " compensationOnly, idempotent, uses, with, restore, verifies, packagePins"));
+                + " compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins"));
     }
 
     @Test

@@ -272,7 +272,7 @@ class StepLibraryParserTest {
                         + " string, integer, boolean, enum, secret, source, found 'text'"),
                 new PlaybookError("steps/services-running.yaml", 5, 1, "unknown key 'timout' in library step"
                         + " 'services-running'; expected one of: description, inputs, powershell, timeout, retry, expect,"
-                        + " idempotent"));
+                        + " idempotent, readOnly"));
         assertThat(errors(PLAYBOOK, library)).containsExactly(
                 new PlaybookError("pb.yaml", 7, 11, "library step 'services-running' in step 'check' has errors in"
                         + " steps/services-running.yaml (listed below); this playbook cannot load until they are fixed"),

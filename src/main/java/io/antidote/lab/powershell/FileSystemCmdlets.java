@@ -759,6 +759,14 @@ final class FileSystemCmdlets {
                             path.get(), "String", path.get(), "System.IO.DirectoryNotFoundException", "NewItemIOError"));
                     continue;
                 }
+                Optional<String> fileInTheWay = fileAbove(fs, path.get());
+                if (fileInTheWay.isPresent()) {
+                    // .NET's Directory.CreateDirectory, under New-Item -Force too, when a file holds a folder's name.
+                    ctx.writeError(ctx.error("Cannot create \"" + fileInTheWay.get() + "\" because a file or directory"
+                            + " with the same name already exists.", "WriteError", path.get(), "String", path.get(),
+                            "System.IO.IOException", "NewItemIOError"));
+                    continue;
+                }
                 if (!ctx.shouldProcess(directory ? "Create Directory" : "Create File", "Destination: " + path.get())) {
                     continue;
                 }
@@ -771,6 +779,18 @@ final class FileSystemCmdlets {
                 ctx.write(item(fs.get(path.get()).orElseThrow(), false));
             }
         }
+    }
+
+    /** The nearest folder of {@code path}'s ancestors that is a file on the model's disk, if any. */
+    static Optional<String> fileAbove(LabFileSystem fs, String path) {
+        Optional<String> parent = LabFileSystem.parent(path);
+        while (parent.isPresent()) {
+            if (fs.isFile(parent.get())) {
+                return parent;
+            }
+            parent = LabFileSystem.parent(parent.get());
+        }
+        return Optional.empty();
     }
 
     static final class SetContent extends Cmdlet {
