@@ -42,6 +42,22 @@ class ProxyLogonPlaybookTest {
         assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
     }
 
+    /**
+     * Issue 11 point 3: only steps that merely read the server run again blindly after a lost outcome; every
+     * other step runs inside its marker, and those that may run twice say so.
+     */
+    @Test
+    void each_step_declares_whether_it_changes_the_server_and_whether_it_may_run_twice() throws Exception {
+        Playbook playbook = proxyLogon();
+        assertThat(playbook.steps()).filteredOn(step -> step.policy().readOnly()).extracting(Step::id)
+                .containsExactly("precheck", "health", "wait-for-services", "verify");
+        assertThat(playbook.steps()).filteredOn(step -> !step.policy().readOnly() && !step.policy().idempotent())
+                .extracting(Step::id)
+                .as("steps that change the server and must not run twice: failed, not re-run, when their marker"
+                        + " does not show them finished")
+                .containsExactly("evidence", "reboot", "assess");
+    }
+
     @Test
     void references_params_and_timeouts_are_read_as_written() throws Exception {
         Playbook playbook = proxyLogon();
