@@ -374,6 +374,27 @@ class ProxyLogonPlaybookSetTest {
     }
 
     @Test
+    void a_rerun_on_a_server_whose_webshells_an_earlier_run_quarantined_still_finds_it_compromised_and_keeps_it_isolated()
+            throws IOException {
+        ExchangeServer s = server("2016", "CU18", List.of("webshell"));
+        assertThat(last(new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4)).id()).isEqualTo("assess");
+        assertThat(s.webshellPaths()).as("the first run quarantined the shells")
+                .allMatch(p -> p.startsWith("C:\\Antidote\\Evidence\\quarantine\\"));
+
+        List<PlaybookOnLab.StepRun> again = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(again).id()).as("%s", last(again)).isEqualTo("assess");
+        assertThat(last(again).ok()).isFalse();
+        PlaybookOnLab.StepRun contain = again.stream().filter(r -> r.id().equals("contain")).findFirst().orElseThrow();
+        assertThat(contain.result().stdout()).contains("quarantined by an earlier run: 001-zxvt0lpt.aspx.quarantined",
+                "quarantined by an earlier run: 002-errorEE.aspx.quarantined").contains("\"isolated\":true");
+        assertThat(last(again).result().stdout()).contains("indicator: quarantined by an earlier run: 001-zxvt0lpt.aspx.quarantined");
+        assertThat(ids(again)).doesNotContain("restore");
+        assertThat(s.isIsolated()).as("a server found compromised is never reopened by a later run").isTrue();
+        assertThat(s.files().children("C:\\Antidote\\Evidence\\quarantine")).as("nothing quarantined twice").hasSize(2);
+    }
+
+    @Test
     void a_rerun_on_a_server_left_in_maintenance_and_isolated_by_an_earlier_run_goes_on_from_there() throws IOException {
         ExchangeServer s = server("2016", "CU19", List.of(), "refuse-update");
         assertThat(last(new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4)).id()).isEqualTo("patch");
