@@ -129,10 +129,16 @@ class ProxyLogonPlaybookSetApiTest {
         Map<String, Object> vulnerableBefore = LabHosts.model(vulnerable);
         Map<String, Object> fixedBefore = LabHosts.model(fixed);
 
-        assertThat(awaitFinished(requestRun("proxylogon-verify", fixed)).getString("status")).isEqualTo("SUCCEEDED");
+        JsonPath passed = awaitFinished(requestRun("proxylogon-verify", fixed));
+        assertThat(passed.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(passed.getString("targets[0].verdict.patch")).as("the verdict of a verify run").isEqualTo("PATCHED");
         String runId = requestRun("proxylogon-verify", vulnerable);
-        assertThat(awaitFinished(runId).getString("status")).isEqualTo("FAILED");
-        assertThat(failedStep(events(runId))).containsEntry("step", "build");
+        JsonPath failed = awaitFinished(runId);
+        assertThat(failed.getString("status")).isEqualTo("FAILED");
+        assertThat(failedStep(events(runId))).containsEntry("step", "fixed");
+        assertThat(failed.getString("targets[0].verdict.patch")).isEqualTo("VULNERABLE");
+        assertThat(failed.getList("targets[0].verdict.reasons", String.class).toString())
+                .contains("Not patched against ProxyLogon: build 15.2.721.2 (2019 CU7) is vulnerable");
 
         assertThat(LabHosts.model(fixed)).isEqualTo(fixedBefore);
         assertThat(LabHosts.model(vulnerable)).isEqualTo(vulnerableBefore);

@@ -152,7 +152,7 @@ class ProxyLogonPlaybookSetTest {
         ExchangeServer s = ExchangeServer.create("lab-ex01", new ServerSpec(version, cu, List.of(), Set.of(), null,
                 List.of("KB5000871")));
         String before = snapshot(s);
-        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(s, MARCH_4)).as("verify").hasSize(3)
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(s, MARCH_4)).as("verify").hasSize(4)
                 .allMatch(PlaybookOnLab.StepRun::ok);
         assertThat(snapshot(s)).isEqualTo(before);
 
@@ -271,14 +271,15 @@ class ProxyLogonPlaybookSetTest {
     void verify_passes_a_cu_that_ships_the_fix_and_fails_a_vulnerable_one_changing_nothing() throws IOException {
         ExchangeServer fixed = server("2019", "CU9", List.of());
         String before = snapshot(fixed);
-        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(fixed, MARCH_4)).hasSize(3)
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(fixed, MARCH_4)).hasSize(4)
                 .allMatch(PlaybookOnLab.StepRun::ok);
         assertThat(snapshot(fixed)).isEqualTo(before);
 
         ExchangeServer vulnerable = server("2016", "CU19", List.of());
         String vulnerableBefore = snapshot(vulnerable);
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-verify.yaml").run(vulnerable, MARCH_4);
-        assertThat(ids(runs)).containsExactly("build");
+        assertThat(ids(runs)).containsExactly("build", "fixed");
+        assertThat(runs.get(0).result().stdout()).as("the build step says vulnerable, for the verdict").contains("\"patched\":false");
         assertThat(last(runs).result().stderr()).contains("Not patched against ProxyLogon: build 15.1.2176.2 (2016 CU19) is vulnerable");
         assertThat(snapshot(vulnerable)).isEqualTo(vulnerableBefore);
     }
