@@ -127,6 +127,17 @@ class ProxyLogonPlaybookSetTest {
         assertThat(s.rebootCount()).isZero();
     }
 
+    @Test
+    void a_compromised_old_cu_without_its_out_of_band_update_fails_with_both_reasons() throws IOException {
+        ExchangeServer s = server("2016", "CU17", List.of("webshell", "log-26855"));
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).id()).isEqualTo("assess");
+        assertThat(last(runs).result().stderr()).contains("Indicators of compromise found (3)")
+                .contains("CU too old: upgrade the CU or install the out-of-band SU. Build 15.1.2044.4");
+        assertThat(s.isIsolated()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource({"2013,CU21,15.00.1395.012", "2013,CU22,15.00.1473.006", "2016,CU17,15.01.2044.013",
             "2019,CU6,15.02.0659.012"})
