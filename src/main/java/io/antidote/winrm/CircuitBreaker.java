@@ -30,7 +30,7 @@ final class CircuitBreaker {
         if (circuit != null) {
             Instant until = circuit.openUntil;
             if (until != null && clock.instant().isBefore(until)) {
-                throw new CircuitOpenException(target, until, circuit.failures);
+                throw new CircuitOpenException(target, until, circuit.failures, circuit.last);
             }
         }
     }
@@ -45,10 +45,12 @@ final class CircuitBreaker {
         circuits.remove(target);
     }
 
-    void failed(String target) {
+    /** @param what the failure in words, so that a call refused while the circuit is open still says what happened */
+    void failed(String target, String what) {
         circuits.compute(target, (name, circuit) -> {
             Circuit c = circuit == null ? new Circuit() : circuit;
             c.failures++;
+            c.last = what;
             if (c.failures >= threshold) {
                 c.openUntil = clock.instant().plus(openFor);
             }
@@ -58,14 +60,15 @@ final class CircuitBreaker {
 
     private static final class Circuit {
         int failures;
+        String last;
         // Read by the metrics gauge outside compute().
         volatile Instant openUntil;
     }
 
     /** Fails fast: the target failed too often lately to be worth a connection attempt. */
     public static final class CircuitOpenException extends TransportException {
-        CircuitOpenException(String target, Instant until, int failures) {
-            super(target, new TransportFailure.CircuitOpen(target, until, failures));
+        CircuitOpenException(String target, Instant until, int failures, String last) {
+            super(target, new TransportFailure.CircuitOpen(target, until, failures, last));
         }
     }
 }

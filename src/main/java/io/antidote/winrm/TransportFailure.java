@@ -217,7 +217,8 @@ public sealed interface TransportFailure {
     }
 
     /** The target failed too often lately to be worth a connection attempt; a later one may find it back. */
-    record CircuitOpen(String target, Instant until, int failures) implements TransportFailure {
+    /** @param last the latest of those failures in words (a person must learn what keeps the host away: refused, reset...) */
+    record CircuitOpen(String target, Instant until, int failures, String last) implements TransportFailure {
         public boolean retryable() {
             return true;
         }
@@ -228,7 +229,7 @@ public sealed interface TransportFailure {
 
         public String describe() {
             return "circuit open for '" + target + "' until " + until + " after " + failures
-                    + " consecutive connection failures";
+                    + " consecutive connection failures" + (last == null ? "" : ", the last: " + last);
         }
     }
 

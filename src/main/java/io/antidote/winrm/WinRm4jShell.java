@@ -159,8 +159,8 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
             try {
                 session = borrow(target, credential, deadline);
             } catch (RuntimeException e) {
-                breaker.failed(target.name());
                 TransportFailure failure = WinRmFailures.classify(e, target, WsManCalls.current().status(), false, secret);
+                breaker.failed(target.name(), failure.describe());
                 // A refused logon is never tried again: that only brings the account closer to lock-out. Nor is
                 // the host's answer (a WS-Management fault such as the shell quota, an HTTP status): asking again
                 // at once changes nothing. WinRM4j itself retries nothing (TargetSession), so one connection

@@ -44,7 +44,7 @@ class FailureOutcomeTest {
     @Test
     void a_connection_closed_unanswered_or_an_open_circuit_is_a_connection_failure_a_later_attempt_may_get_past() {
         assertThat(kindOf(new TransportFailure.ConnectionLost(false, true))).isEqualTo(FailureKind.CONNECTION);
-        assertThat(kindOf(new TransportFailure.CircuitOpen("ex01", Instant.parse("2026-11-28T17:00:00Z"), 3)))
+        assertThat(kindOf(new TransportFailure.CircuitOpen("ex01", Instant.parse("2026-11-28T17:00:00Z"), 3, "connection refused")))
                 .isEqualTo(FailureKind.CONNECTION);
         assertThat(kindOf(new TransportFailure.TimedOutBeforeCommand(Duration.ofSeconds(5),
                 new TransportFailure.NoReply(false)))).isEqualTo(FailureKind.CONNECTION);

@@ -158,7 +158,9 @@ class WinRm4jShellTest {
         assertThatThrownBy(() -> transport.runPowerShell(started.target(), "Write-Output x"))
                 .as("the host is back, but the circuit is open after two failed connects (one call, one retry)")
                 .isInstanceOf(CircuitBreaker.CircuitOpenException.class)
-                .hasMessageContaining("circuit open for 'ex-down' until");
+                .hasMessageContaining("circuit open for 'ex-down' until")
+                .as("what kept the host away, still said while the circuit is open")
+                .hasMessageContaining("consecutive connection failures, the last: connection refused");
     }
 
     @Test
