@@ -20,6 +20,7 @@ final class Verdicts {
 
     static final String PATCHED_OUTPUT = "patched";
     static final String INDICATORS_OUTPUT = "indicators";
+    static final String ISOLATED_OUTPUT = "isolated";
 
     private Verdicts() {
     }
@@ -87,7 +88,9 @@ final class Verdicts {
     /**
      * Isolated while a step that the plan's restore step undoes (its {@code compensate}) succeeded and was
      * not undone, and no restore step succeeded since; a step may say it did not isolate after all by
-     * capturing an output {@code isolated} that is false.
+     * capturing an output {@code isolated} that is false. Any other step that captured a boolean
+     * {@code isolated} looked at the server and says how it found it: a read-only run on a server an earlier
+     * run isolated must not call it in service.
      */
     private static Service service(RunPlan plan, TargetState target) {
         boolean isolated = false;
@@ -96,9 +99,12 @@ final class Verdicts {
             if (p.restores() && s.status() == WorkStatus.SUCCEEDED) {
                 return Service.IN_SERVICE;
             }
+            Object seen = s.status() == WorkStatus.SUCCEEDED ? s.outputs().get(ISOLATED_OUTPUT) : null;
             if (p.compensate() != null && plan.step(p.compensate()).restores() && s.status() == WorkStatus.SUCCEEDED
-                    && !Boolean.FALSE.equals(s.outputs().get("isolated"))) {
+                    && !Boolean.FALSE.equals(seen)) {
                 isolated = true;
+            } else if (seen instanceof Boolean found) {
+                isolated = found;
             }
         }
         return isolated ? Service.ISOLATED : Service.IN_SERVICE;

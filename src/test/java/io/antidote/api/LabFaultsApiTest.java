@@ -36,7 +36,7 @@ class LabFaultsApiTest {
         List<Map<String, Object>> events = events(runId);
         assertThat(run.getString("status")).as("events: %s", events).isEqualTo("FAILED");
         Map<String, Object> failed = failedStep(events);
-        assertThat(failed).containsEntry("step", "build");
+        assertThat(failed).containsEntry("step", "isolation");
         return data(failed).get("reasons").toString();
     }
 

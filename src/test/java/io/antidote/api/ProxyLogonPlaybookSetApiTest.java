@@ -118,7 +118,7 @@ class ProxyLogonPlaybookSetApiTest {
         JsonPath run = awaitFinished(requestRun("proxylogon-ioc-scan", host));
 
         assertThat(run.getString("status")).isEqualTo("SUCCEEDED");
-        assertThat(run.getList("targets[0].steps.id")).containsExactly("scan-files", "scan-logs", "verdict");
+        assertThat(run.getList("targets[0].steps.id")).containsExactly("isolation", "scan-files", "scan-logs", "verdict");
         assertThat(LabHosts.model(host)).isEqualTo(before);
     }
 

@@ -163,7 +163,7 @@ class ProxyLogonPlaybookSetTest {
         ExchangeServer s = ExchangeServer.create("lab-ex01", new ServerSpec(version, cu, List.of(), Set.of(), null,
                 List.of("KB5000871")));
         String before = snapshot(s);
-        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(s, MARCH_4)).as("verify").hasSize(4)
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(s, MARCH_4)).as("verify").hasSize(5)
                 .allMatch(PlaybookOnLab.StepRun::ok);
         assertThat(snapshot(s)).isEqualTo(before);
 
@@ -245,7 +245,7 @@ class ProxyLogonPlaybookSetTest {
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
 
         assertThat(snapshot(s)).as("the scan is read-only").isEqualTo(before);
-        assertThat(ids(runs)).as("no scan stops the others").containsExactly("scan-files", "scan-logs", "verdict");
+        assertThat(ids(runs)).as("no scan stops the others").containsExactly("isolation", "scan-files", "scan-logs", "verdict");
         assertThat(last(runs).result().exitCode()).isEqualTo(2);
         assertThat(last(runs).result().stdout()).contains("compromised: 9 indicators of compromise")
                 .contains("webshell: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\zxvt0lpt.aspx", "errorEE.aspx",
@@ -260,8 +260,8 @@ class ProxyLogonPlaybookSetTest {
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
 
         assertThat(snapshot(s)).isEqualTo(before);
-        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs", "verdict");
-        String out = runs.get(1).result().stdout();
+        assertThat(ids(runs)).containsExactly("isolation", "scan-files", "scan-logs", "verdict");
+        String out = runs.get(2).result().stdout();
         assertThat(out).contains("HttpProxy\\\\Ecp\\\\HttpProxy_2021030304-1.LOG:2").contains("Application log 2021-03-03T04:13:17")
                 .contains("OABGenerator20210303-1.LOG:1").contains("ECPServer20210303-1.LOG:1");
         assertThat(out).as("look-alike lines").doesNotContain("Autodiscover\\\\").doesNotContain("HttpProxy\\\\Owa")
@@ -274,7 +274,7 @@ class ProxyLogonPlaybookSetTest {
         ExchangeServer s = server("2013", "CU23", List.of("lookalike-logs"));
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-ioc-scan.yaml").run(s, MARCH_4);
         assertThat(runs).allMatch(PlaybookOnLab.StepRun::ok);
-        assertThat(ids(runs)).containsExactly("scan-files", "scan-logs", "verdict");
+        assertThat(ids(runs)).containsExactly("isolation", "scan-files", "scan-logs", "verdict");
         assertThat(last(runs).result().stdout()).contains("clean: no indicators of compromise");
     }
 
@@ -282,15 +282,15 @@ class ProxyLogonPlaybookSetTest {
     void verify_passes_a_cu_that_ships_the_fix_and_fails_a_vulnerable_one_changing_nothing() throws IOException {
         ExchangeServer fixed = server("2019", "CU9", List.of());
         String before = snapshot(fixed);
-        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(fixed, MARCH_4)).hasSize(4)
+        assertThat(new PlaybookOnLab("proxylogon-verify.yaml").run(fixed, MARCH_4)).hasSize(5)
                 .allMatch(PlaybookOnLab.StepRun::ok);
         assertThat(snapshot(fixed)).isEqualTo(before);
 
         ExchangeServer vulnerable = server("2016", "CU19", List.of());
         String vulnerableBefore = snapshot(vulnerable);
         List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-verify.yaml").run(vulnerable, MARCH_4);
-        assertThat(ids(runs)).containsExactly("build", "fixed");
-        assertThat(runs.get(0).result().stdout()).as("the build step says vulnerable, for the verdict").contains("\"patched\":false");
+        assertThat(ids(runs)).containsExactly("isolation", "build", "fixed");
+        assertThat(runs.get(1).result().stdout()).as("the build step says vulnerable, for the verdict").contains("\"patched\":false");
         assertThat(last(runs).result().stderr()).contains("Not patched against ProxyLogon: build 15.1.2176.2 (2016 CU19) is vulnerable");
         assertThat(snapshot(vulnerable)).isEqualTo(vulnerableBefore);
     }

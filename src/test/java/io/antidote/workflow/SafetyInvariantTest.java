@@ -216,4 +216,26 @@ class SafetyInvariantTest {
         givenEvents(restored).whenCommand(new ReleaseTarget("ex01", "fine", "dana", T2))
                 .thenRejected("'ex01' is not isolated by this run");
     }
+
+    /** A read-only plan: a step that looks at the isolation and captures it, then a scan. */
+    static final RunPlan LOOK_ONLY = new RunPlan("proxylogon-ioc-scan", "cd".repeat(32), List.of(
+            step("isolation", null, false, false, Set.of()),
+            step("scan", null, false, false, Set.of(Verification.CLEAN))), List.of("ex01"));
+
+    @Test
+    void a_read_only_run_that_finds_the_server_isolated_by_an_earlier_run_does_not_call_it_in_service() {
+        List<RunEvent> given = new ArrayList<>(List.of(new RunRequested(RUN, LOOK_ONLY, Map.of(), null, null, "alice", T0),
+                new RunStarted(SYSTEM, T0), new TargetStarted("ex01", SYSTEM, T0)));
+        given.addAll(ran("isolation", Map.of("isolated", true)));
+        given.add(new StepStarted("ex01", "scan", 1, SYSTEM, T1));
+        givenEvents(given)
+                .whenCommand(new RecordOutcome("ex01", "scan", 1,
+                        new StepOutcome.Completed(0, "", "", List.of(), Map.of("indicators", "")), T2))
+                .thenEvents(new StepSucceeded("ex01", "scan", 1, 0, "", "", Map.of("indicators", ""), SYSTEM, T2),
+                        new TargetVerdictRecorded("ex01", new Verdict(Patch.UNKNOWN, Compromise.CLEAN, List.of(),
+                                Service.ISOLATED, List.of("patch state unknown: no step of this run verified it fixed",
+                                "kept isolated: this run did not verify it fixed and clean")), SYSTEM, T2),
+                        new TargetSucceeded("ex01", SYSTEM, T2),
+                        new RunSucceeded(SYSTEM, T2));
+    }
 }
