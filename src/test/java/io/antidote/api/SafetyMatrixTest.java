@@ -1,0 +1,424 @@
+package io.antidote.api;
+
+import static io.antidote.identity.TestIdentity.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.antidote.api.SafetyMatrix.HostState;
+import io.antidote.api.SafetyMatrix.Outcome;
+import io.antidote.api.SafetyMatrix.Run;
+import io.antidote.api.SafetyMatrix.Scenario;
+import io.antidote.api.SafetyMatrix.Verdict;
+import io.antidote.identity.Roles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, point 10: the safety matrix ({@link SafetyMatrix}) run end to end, through the HTTP API, real
+ * PostgreSQL and lab hosts over real WinRM4j, each scenario on hosts of its own created through the lab API.
+ * Every scenario is judged twice: against the outcome the domain rules give (each target's verdict in
+ * {@code GET /api/v1/runs/{id}}, the run's status, and the lab host's build, firewall, reboots, mitigation and
+ * files), and against the universal invariant, read from the host alone: a server left vulnerable or with an
+ * indicator is isolated, or the runs never changed it and their verdict says so; every indicator present is
+ * named. The score and the table go to the output and to target/safety-matrix.md (docs/safety-matrix.md).
+ */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class SafetyMatrixTest {
+
+    /** Scenarios at once: they share no host; more only queue on the 2-core build machine. */
+    static final int PARALLEL = 10;
+    static final Path REPORT = Path.of("target", "safety-matrix.md");
+    static final String EVIDENCE = "C:\\Antidote\\Evidence\\";
+    /** Log traces (a webshell's script in the ECP log) stay where they are: they are not files to quarantine. */
+    static final String LOGS = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\";
+    /** Longest one run may take: the slow-reboot scenarios wait out the host's 15 s boot through the retries. */
+    static final long RUN_LIMIT_MS = 150_000;
+
+    /**
+     * Scenarios that fail for a known bug, each with its note; kept in the table (marked KNOWN) and never
+     * loosened: the test still fails on an unsafe outcome among them.
+     */
+    static final Map<String, String> KNOWN = Map.of(
+            "after-too-old-with-oob-2016-CU17", "safe but stuck: the first run's service mitigation stopped the"
+                    + " ECP pool, the second installs the out-of-band SU and its verify fails on ECP 503, so the server"
+                    + " stays isolated and unverified; the remediation does not yet roll back its own mitigation once"
+                    + " patched (issue 12 pt 6, not fixed here: which mitigation is Antidote's needs a marker of its own)");
+
+    /** One scenario's result: its row in the table. */
+    record Result(Scenario scenario, List<String> runs, List<String> problems, boolean unsafe, long seconds) {
+        boolean passed() {
+            return problems.isEmpty();
+        }
+    }
+
+    @Test
+    void every_scenario_ends_safe_with_the_outcome_the_domain_rules_give() throws Exception {
+        List<Scenario> scenarios = SafetyMatrix.scenarios();
+        assertThat(scenarios).extracting(Scenario::id).doesNotHaveDuplicates();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        List<Future<Result>> futures = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            futures.add(pool.submit(() -> play(s)));
+        }
+        List<Result> results = new ArrayList<>();
+        for (Future<Result> f : futures) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+
+        long passed = results.stream().filter(Result::passed).count();
+        long unsafe = results.stream().filter(Result::unsafe).count();
+        String score = String.format(Locale.ROOT, "Safety matrix: %d/%d scenarios passed (%.0f %%), %d unsafe outcomes",
+                passed, results.size(), 100.0 * passed / results.size(), unsafe);
+        Files.createDirectories(REPORT.getParent());
+        Files.writeString(REPORT, table(score, results));
+        System.out.println(score + " (table: " + REPORT + ")");
+        results.stream().filter(r -> !r.passed()).forEach(r -> System.out.println("  " + verdictWord(r) + " "
+                + r.scenario().id() + ": " + String.join("; ", r.problems())));
+
+        assertThat(results.stream().filter(Result::unsafe).map(r -> r.scenario().id() + ": " + r.problems()))
+                .as("unsafe outcomes").isEmpty();
+        assertThat(results.stream().filter(r -> !r.passed() && !KNOWN.containsKey(r.scenario().id()))
+                .map(r -> r.scenario().id() + ": " + r.problems())).as("scenarios with a wrong outcome").isEmpty();
+        assertThat(KNOWN.keySet()).as("known failures that pass now: take them out of KNOWN")
+                .allSatisfy(id -> assertThat(results).anySatisfy(r -> {
+                    assertThat(r.scenario().id()).isEqualTo(id);
+                    assertThat(r.passed()).isFalse();
+                }));
+    }
+
+    // ---------------------------------------------------------------- one scenario
+
+    private static Result play(Scenario s) {
+        long started = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        List<String> runs = new ArrayList<>();
+        boolean unsafe = false;
+        String dag = s.dag() ? "m" + UUID.randomUUID().toString().substring(0, 8) : null;
+        List<String> names = new ArrayList<>();
+        try {
+            for (SafetyMatrix.Host h : s.hosts()) {
+                names.add(create(h, dag));
+            }
+            List<HostState> states = s.hosts().stream().map(HostState::new).toList();
+            List<Map<String, Object>> before = names.stream().map(LabHosts::model).toList();
+            boolean changedByAnyRun = false;
+            List<Map<String, Object>> lastVerdicts = List.of();
+            for (int n = 0; n < s.runs().size(); n++) {
+                Run run = s.runs().get(n);
+                List<Map<String, Object>> start = names.stream().map(LabHosts::model).toList();
+                Outcome expected = SafetyMatrix.expect(run, states);
+                JsonPath actual = execute(run, names);
+                String where = s.runs().size() > 1 ? "run " + (n + 1) + ": " : "";
+                String status = actual.getString("status");
+                runs.add(run.describe() + " -> " + status);
+                if (!expected.status().contains(status)) {
+                    problems.add(where + "status " + status + ", expected " + expected.status());
+                }
+                lastVerdicts = new ArrayList<>();
+                for (int t = 0; t < names.size(); t++) {
+                    Map<String, Object> v = verdictOf(actual, names.get(t));
+                    lastVerdicts.add(v);
+                    compare(where + names.get(t) + ": ", expected.verdicts().get(t), v, problems);
+                    boolean changed = !fingerprint(start.get(t)).equals(fingerprint(LabHosts.model(names.get(t))));
+                    changedByAnyRun |= changed;
+                    if (run.playbook() != SafetyMatrix.Playbook.REMEDIATION && changed) {
+                        problems.add(where + "UNSAFE: the read-only " + run.playbook().id + " changed " + names.get(t));
+                        unsafe = true;
+                    }
+                }
+            }
+            for (int t = 0; t < names.size(); t++) {
+                Map<String, Object> after = LabHosts.model(names.get(t));
+                String label = names.get(t) + ": ";
+                hostState(label, states.get(t), after, problems);
+                unsafe |= invariant(label, before.get(t), after, lastVerdicts.get(t), problems);
+            }
+            if (s.dag()) {
+                oneAtATime(names, problems);
+            }
+        } catch (RuntimeException | AssertionError e) {
+            problems.add("error: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
+                    .limit(3).reduce((a, b) -> a + " " + b).orElse(""));
+        } finally {
+            LabHosts.delete(names);
+        }
+        return new Result(s, runs, problems, unsafe, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+    }
+
+    private static String create(SafetyMatrix.Host h, String dag) {
+        String name = "sm-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("version", h.cu().version);
+        body.put("cu", h.cu().name);
+        body.put("compromise", h.compromise());
+        body.put("faults", h.faults());
+        body.put("updates", h.suInstalled() ? List.of("KB5000871") : List.of());
+        if (dag != null) {
+            body.put("dag", dag);
+        }
+        given().contentType(ContentType.JSON).body(body).when().post("/lab/hosts").then().statusCode(201);
+        return name;
+    }
+
+    /** Requests the run, answers the patch's approval as the scenario says, and waits until the run ends. */
+    private static JsonPath execute(Run run, List<String> targets) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("playbook", run.playbook().id);
+        body.put("targets", targets);
+        body.put("ticket", "MATRIX-" + targets.get(0));
+        if (run.outOfBand()) {
+            body.put("params", Map.of("outOfBandShare", "C:\\Patches\\OutOfBand"));
+        }
+        String id = given().contentType(ContentType.JSON).body(body).when().post("/api/v1/runs")
+                .then().statusCode(202).extract().path("id");
+        long deadline = System.currentTimeMillis() + RUN_LIMIT_MS;
+        while (true) {
+            JsonPath view = given().when().get("/api/v1/runs/{id}", id).then().statusCode(200).extract().jsonPath();
+            String status = view.getString("status");
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) {
+                return view;
+            }
+            if ("WAITING_APPROVAL".equals(status)) {
+                decide(run.decision(), id);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("run " + id + " still " + status + " after " + RUN_LIMIT_MS / 1000 + " s");
+            }
+            sleep(1000);
+        }
+    }
+
+    private static void decide(SafetyMatrix.Decision decision, String runId) {
+        if (decision == SafetyMatrix.Decision.CANCEL) {
+            as("carol", Roles.ADMIN).contentType(ContentType.JSON).body(Map.of())
+                    .when().post("/api/v1/runs/{id}/cancel", runId).then().statusCode(200);
+            return;
+        }
+        as("approver-1", Roles.APPROVER).contentType(ContentType.JSON)
+                .body(Map.of("step", "patch", "decision", decision.name(), "comment", "safety matrix"))
+                .when().post("/api/v1/runs/{id}/approvals", runId).then().statusCode(200);
+    }
+
+    private static Map<String, Object> verdictOf(JsonPath run, String target) {
+        List<Map<String, Object>> targets = run.getList("targets");
+        return targets.stream().filter(t -> target.equals(t.get("name"))).findFirst()
+                .map(t -> cast(t.get("verdict"))).orElse(null);
+    }
+
+    // ---------------------------------------------------------------- judging
+
+    private static void compare(String where, Verdict expected, Map<String, Object> actual, List<String> problems) {
+        if (actual == null) {
+            problems.add(where + "no verdict recorded");
+            return;
+        }
+        if (!expected.patch().contains(String.valueOf(actual.get("patch")))) {
+            problems.add(where + "patch " + actual.get("patch") + ", expected " + expected.patch());
+        }
+        if (!expected.compromise().equals(actual.get("compromise"))) {
+            problems.add(where + "compromise " + actual.get("compromise") + ", expected " + expected.compromise());
+        }
+        if (!expected.service().equals(actual.get("service"))) {
+            problems.add(where + "service " + actual.get("service") + ", expected " + expected.service());
+        }
+        List<String> indicators = strings(actual.get("indicators"));
+        for (String name : expected.named()) {
+            if (indicators.stream().noneMatch(i -> i.contains(name))) {
+                problems.add(where + "indicator " + name + " not named (named: " + indicators + ")");
+            }
+        }
+        if (indicators.size() != expected.named().size()) {
+            problems.add(where + indicators.size() + " indicators named, expected " + expected.named().size()
+                    + ": " + indicators);
+        }
+        String reasons = String.join(" | ", strings(actual.get("reasons"))).toLowerCase(Locale.ROOT);
+        for (String r : expected.reasons()) {
+            if (!reasons.contains(r.toLowerCase(Locale.ROOT))) {
+                problems.add(where + "reasons do not say '" + r + "': " + actual.get("reasons"));
+            }
+        }
+    }
+
+    /** The lab host against the state the domain says the runs must leave. */
+    private static void hostState(String where, HostState expected, Map<String, Object> host, List<String> problems) {
+        if (!expected.build.equals(host.get("build"))) {
+            problems.add(where + "build " + host.get("build") + ", expected " + expected.build);
+        }
+        if (expected.isolated != Boolean.TRUE.equals(host.get("isolated"))) {
+            problems.add(where + (expected.isolated ? "not isolated on the host" : "left isolated on the host"));
+        }
+        if (expected.reboots != ((Number) host.get("rebootCount")).intValue()) {
+            problems.add(where + host.get("rebootCount") + " reboots, expected " + expected.reboots);
+        }
+        if (expected.mitigated && !Boolean.TRUE.equals(host.get("mitigated"))) {
+            problems.add(where + "not mitigated on the host");
+        }
+        if (!expected.isolated && !expected.mitigated) {
+            Map<String, Object> components = cast(host.get("componentStates"));
+            if (components.values().stream().anyMatch(state -> !"Active".equals(state))) {
+                problems.add(where + "in service but components not all Active: " + components);
+            }
+        }
+        List<String> liveFiles = liveFiles(host);
+        boolean filesExpected = expected.live.stream().anyMatch(i -> i.file);
+        if (filesExpected != !liveFiles.isEmpty()) {
+            problems.add(where + "indicator files on the host: " + liveFiles + ", expected "
+                    + (filesExpected ? "some" : "none (quarantined)"));
+        }
+    }
+
+    /**
+     * The safety invariant from the host's own state, whatever path the runs took: a server vulnerable or with
+     * an indicator (a live file, a quarantined webshell, a log trace) is isolated; if not, the runs must never
+     * have changed it (read-only, or refused before any change) and the verdict must not call it fixed or clean.
+     * Every indicator present is named in a verdict whose scans completed. Returns whether it was broken.
+     */
+    private static boolean invariant(String where, Map<String, Object> before, Map<String, Object> after,
+                                     Map<String, Object> verdict, List<String> problems) {
+        boolean broken = false;
+        boolean vulnerable = !Boolean.TRUE.equals(after.get("patched"));
+        List<String> indicators = hostIndicators(after);
+        boolean isolated = Boolean.TRUE.equals(after.get("isolated"));
+        if ((vulnerable || !indicators.isEmpty()) && !isolated) {
+            boolean untouched = fingerprint(before).equals(fingerprint(after));
+            boolean honest = verdict != null && !(vulnerable && "PATCHED".equals(verdict.get("patch")))
+                    && !(!indicators.isEmpty() && "CLEAN".equals(verdict.get("compromise")));
+            if (!untouched || !honest) {
+                problems.add(where + "UNSAFE: in service while " + (vulnerable ? "vulnerable " : "")
+                        + (indicators.isEmpty() ? "" : "with indicators " + indicators)
+                        + (untouched ? ", and its verdict does not say so: " + verdict : ", after the runs changed it"));
+                broken = true;
+            }
+        }
+        if (verdict != null && isolated != "ISOLATED".equals(verdict.get("service"))) {
+            problems.add(where + "verdict says " + verdict.get("service") + ", host isolated=" + isolated);
+        }
+        if (verdict != null && "CLEAN".equals(verdict.get("compromise")) && !indicators.isEmpty()) {
+            problems.add(where + "UNSAFE: verdict CLEAN with indicators on the host " + indicators);
+            broken = true;
+        }
+        if (verdict != null && "PATCHED".equals(verdict.get("patch")) && vulnerable) {
+            problems.add(where + "UNSAFE: verdict PATCHED on a vulnerable host (build " + after.get("build") + ")");
+            broken = true;
+        }
+        return broken;
+    }
+
+    /** No two members of one DAG in maintenance at once: each member's maintenance ends before the next one's. */
+    private static void oneAtATime(List<String> members, List<String> problems) {
+        List<long[]> windows = new ArrayList<>();
+        for (String m : members) {
+            List<Map<String, Object>> commands = given().when().get("/lab/hosts/{name}/commands", m).then()
+                    .statusCode(200).extract().jsonPath().getList("commands");
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (Map<String, Object> c : commands) {
+                long at = java.time.Instant.parse(String.valueOf(c.get("at"))).toEpochMilli();
+                first = Math.min(first, at);
+                last = Math.max(last, at);
+            }
+            if (!commands.isEmpty()) {
+                windows.add(new long[] {first, last});
+            }
+        }
+        for (int i = 1; i < windows.size(); i++) {
+            if (windows.get(i)[0] < windows.get(i - 1)[1]) {
+                problems.add("UNSAFE: DAG members " + members.get(i - 1) + " and " + members.get(i)
+                        + " were worked on at the same time");
+            }
+        }
+    }
+
+    /** What a run can change on a host; equal before and after means the run left it as it was. */
+    private static String fingerprint(Map<String, Object> host) {
+        return List.of("build", "isolated", "rebootCount", "firewallRules", "componentStates", "services", "appPools",
+                "rewriteRules", "filesOfInterest", "installedUpdates").stream()
+                .map(k -> k + "=" + host.get(k)).toList().toString();
+    }
+
+    private static List<String> liveFiles(Map<String, Object> host) {
+        Map<String, Object> files = cast(host.get("filesOfInterest"));
+        List<String> live = new ArrayList<>();
+        for (Object list : files.values()) {
+            strings(list).stream().filter(p -> !p.startsWith(EVIDENCE) && !p.startsWith(LOGS)).forEach(live::add);
+        }
+        return live;
+    }
+
+    /** Indicators present on the host: files where an attacker left them, quarantined webshells, log traces. */
+    private static List<String> hostIndicators(Map<String, Object> host) {
+        List<String> found = new ArrayList<>();
+        Map<String, Object> files = cast(host.get("filesOfInterest"));
+        files.values().forEach(list -> found.addAll(strings(list)));
+        strings(host.get("compromise")).stream().filter(c -> c.startsWith("log-")).forEach(found::add);
+        return found;
+    }
+
+    // ---------------------------------------------------------------- the table
+
+    private static String verdictWord(Result r) {
+        return r.unsafe() ? "UNSAFE" : r.passed() ? "PASS" : KNOWN.containsKey(r.scenario().id()) ? "KNOWN" : "FAIL";
+    }
+
+    private static String table(String score, List<Result> results) {
+        StringBuilder b = new StringBuilder("# Safety matrix\n\n").append(score).append("\n\n")
+                .append("How to read this: docs/safety-matrix.md.\n\n")
+                .append("| # | scenario | dimension | hosts | runs | result | s | problems |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        int n = 0;
+        for (Result r : results) {
+            b.append("| ").append(++n).append(" | ").append(r.scenario().id()).append(" | ").append(r.scenario().dimension()).append(" | ")
+                    .append(String.join("<br>", r.scenario().hosts().stream().map(SafetyMatrix.Host::describe).toList()))
+                    .append(" | ").append(String.join("<br>", r.runs())).append(" | ").append(verdictWord(r))
+                    .append(" | ").append(r.seconds()).append(" | ").append(cell(r)).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String cell(Result r) {
+        List<String> lines = new ArrayList<>(r.problems());
+        if (KNOWN.containsKey(r.scenario().id())) {
+            lines.add(0, "known: " + KNOWN.get(r.scenario().id()));
+        }
+        return String.join("<br>", lines).replace("|", "\\|").replace("\n", " ");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static List<String> strings(Object o) {
+        return o == null ? List.of() : ((List<?>) o).stream().map(String::valueOf).toList();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
