@@ -188,7 +188,7 @@ class SafetyMatrixTest {
         body.put("targets", targets);
         body.put("ticket", "MATRIX-" + targets.get(0));
         if (run.outOfBand()) {
-            body.put("params", Map.of("outOfBandShare", "C:\\Patches\\OutOfBand"));
+            body.put("params", Map.of("outOfBandShare", "local\\OutOfBand"));
         }
         String id = given().contentType(ContentType.JSON).body(body).when().post("/api/v1/runs")
                 .then().statusCode(202).extract().path("id");
