@@ -11,6 +11,7 @@ import io.antidote.store.RunOwners;
 import io.antidote.store.RunQueries;
 import io.antidote.store.StaleOwnerException;
 import io.antidote.store.TargetLeases;
+import io.antidote.winrm.AttemptStart;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.RemoteShell;
 import io.antidote.winrm.ScriptResult;
@@ -44,6 +45,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -57,6 +59,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -114,6 +117,8 @@ public class RunEngine {
     private final AtomicInteger stepsInFlight = new AtomicInteger();
     /** Per run: the Vert.x timer that advances it at its next due time. */
     private final Map<UUID, Long> timers = new ConcurrentHashMap<>();
+    /** Per run: attempts that began and wait to be recorded as begun by the run's writer. */
+    private final Map<UUID, List<RunCommand.NoteBegun.Began>> beginnings = new ConcurrentHashMap<>();
     /** Per run: completing one of these interrupts an attempt in flight (cancel with INTERRUPT). */
     private final Map<UUID, Set<CompletableFuture<StepOutcome>>> interrupts = new ConcurrentHashMap<>();
 
@@ -466,15 +471,14 @@ public class RunEngine {
             Set<CompletableFuture<StepOutcome>> inFlight = interrupts.computeIfAbsent(runId,
                     id -> ConcurrentHashMap.newKeySet());
             inFlight.add(outcome);
-            long deadline = vertx.setTimer(Math.max(1, timeout.toMillis()),
-                    id -> outcome.complete(failureOutcome(new TimeoutException(), timeout)));
+            AttemptClock attemptClock = new AttemptClock(runId, started, timeout, outcome);
             try {
                 workers.pool().execute(() -> {
-                    // Timed out or cancelled while it waited for a free worker: its outcome is decided and
-                    // recorded, a retry may already be on its way, so this attempt must not reach the host.
+                    // Cancelled while it waited for a free worker: its outcome is decided and recorded, so this
+                    // attempt must not reach the host.
                     if (!outcome.isDone()) {
                         try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
-                            outcome.complete(attempt(state, started, playbook, step, timeout));
+                            outcome.complete(attempt(state, started, playbook, step, timeout, attemptClock));
                         }
                     }
                 });
@@ -484,7 +488,7 @@ public class RunEngine {
             return Uni.createFrom().completionStage(outcome)
                     .eventually(() -> {
                         inFlight.remove(outcome);
-                        vertx.cancelTimer(deadline);
+                        attemptClock.stop();
                     })
                     // Through the run's writer, which keeps the outcome until the store has taken it: only the
                     // decider may turn it down, when the attempt already has an outcome.
@@ -503,13 +507,99 @@ public class RunEngine {
         });
     }
 
+    /**
+     * An attempt's own deadline (WinRM4j has none), started when the attempt begins on a worker holding its
+     * connection slots, never while it waits for them: the time is the step's only from then. That moment is
+     * recorded ({@link RunCommand.NoteBegun}), so that the run's deadline in the events counts from it too.
+     */
+    private final class AttemptClock implements AttemptStart {
+        private final UUID runId;
+        private final StepStarted started;
+        private final Duration timeout;
+        private final CompletableFuture<StepOutcome> outcome;
+        private final AtomicLong timer = new AtomicLong(-1);
+
+        AttemptClock(UUID runId, StepStarted started, Duration timeout, CompletableFuture<StepOutcome> outcome) {
+            this.runId = runId;
+            this.started = started;
+            this.timeout = timeout;
+            this.outcome = outcome;
+        }
+
+        @Override
+        public boolean begin() {
+            if (outcome.isDone()) {
+                return false;
+            }
+            timer.set(vertx.setTimer(Math.max(1, timeout.toMillis()),
+                    id -> outcome.complete(failureOutcome(new TimeoutException(), timeout))));
+            if (outcome.isDone()) { // ended meanwhile: its stop() may have missed the timer
+                stop();
+                return false;
+            }
+            noteBegun(runId, started, clock.now());
+            return true;
+        }
+
+        @Override
+        public boolean givenUp() {
+            return outcome.isDone();
+        }
+
+        void stop() {
+            long id = timer.getAndSet(-1);
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+        }
+    }
+
+    /**
+     * Records that the attempt began, through the run's writer: tried until stored, or refused because the
+     * attempt already ended (its outcome went first), which is then no loss. Beginnings noted while the first
+     * waits for its turn join it: a batch of targets beginning together costs one append, not one each.
+     */
+    private void noteBegun(UUID runId, StepStarted started, Instant at) {
+        boolean[] first = new boolean[1];
+        beginnings.compute(runId, (id, noted) -> {
+            List<RunCommand.NoteBegun.Began> list = noted;
+            if (list == null) {
+                first[0] = true;
+                list = new ArrayList<>();
+            }
+            list.add(new RunCommand.NoteBegun.Began(started.target(), started.step(), started.attempt(), at));
+            return list;
+        });
+        if (!first[0]) {
+            return;
+        }
+        List<List<RunCommand.NoteBegun.Began>> taken = new ArrayList<>(1);
+        // Carried out like any decision, so that the run's timer moves to the deadline counted from the beginning.
+        writers.write(runId, RunWriters.Kind.BEGUN, () -> {
+                    if (taken.isEmpty()) { // taken once: a retry after a store failure records the same ones
+                        taken.add(beginnings.remove(runId));
+                    }
+                    return decideAndAppend(runId, s -> new RunCommand.NoteBegun(taken.get(0), clock.now()))
+                            .chain(this::carryOut);
+                })
+                .subscribe().with(ignored -> { }, failure -> {
+                    if (!(failure instanceof CommandRejected)) {
+                        try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
+                            LOG.warnf("Run %s: the beginning of %s on %s not recorded: %s", runId, started.step(),
+                                    started.target(), failure.getMessage());
+                        }
+                    }
+                });
+    }
+
     /** Runs the attempt on this (worker) thread; whatever it throws becomes its outcome. */
-    private StepOutcome attempt(RunState state, StepStarted started, Playbook playbook, Step step, Duration timeout) {
+    private StepOutcome attempt(RunState state, StepStarted started, Playbook playbook, Step step, Duration timeout,
+                                AttemptStart begins) {
         SecretMask mask = SecretMask.of(List.of());
         try {
             Map<String, Object> params = secrets.restore(state.runId(), playbook.params(), state.params());
             mask = SecretMask.of(playbook.params(), params);
-            return runOn(state, started, playbook, step, params, mask);
+            return runOn(state, started, playbook, step, params, mask, begins);
         } catch (Throwable failure) {
             if (failure instanceof TransportException transport && transport.commandStarted()
                     && !step.policy().readOnly()) {
@@ -525,7 +615,7 @@ public class RunEngine {
     }
 
     private StepOutcome runOn(RunState state, StepStarted started, Playbook playbook, Step step,
-                              Map<String, Object> params, SecretMask mask) {
+                              Map<String, Object> params, SecretMask mask, AttemptStart begins) {
         Target target = targets.find(started.target()).orElseThrow(() -> new TransportException(started.target(),
                 new TransportFailure.NotInInventory()));
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
@@ -539,7 +629,7 @@ public class RunEngine {
         // Secrets go as the script's standard input, never in its text. The transport gives up at the same
         // deadline, so a host that never answers frees this worker too.
         String stdin = ScriptRenderer.secretInput(step, params, playbook.params());
-        ScriptResult result = shell.runPowerShell(target, script, stdin, step.timeout());
+        ScriptResult result = shell.runPowerShell(target, script, stdin, step.timeout(), begins);
         // Reasons quote the values they found, which can be what the host echoed.
         List<String> unmet = step.expect().check(result.exitCode(), result.stdout()).stream().map(mask::apply).toList();
         String stdout = mask.apply(result.stdout());

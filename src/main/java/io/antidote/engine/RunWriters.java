@@ -58,6 +58,11 @@ public class RunWriters {
         ADVANCE,
         /** Recovery of a run found in flight at start: tried until stored. */
         RECOVERY,
+        /**
+         * An attempt began on a worker (its deadline counts from then): tried until stored, or refused by the
+         * decider once the attempt's outcome went first. Never joined with an advance: it decides something of its own.
+         */
+        BEGUN,
         /** A person's command or a new run: tried once, the failure goes back to the caller. */
         PERSON
     }

@@ -37,4 +37,19 @@ public interface RemoteShell {
         }
         return runPowerShell(target, script, timeout);
     }
+
+    /**
+     * As {@link #runPowerShell(Target, String, String, Duration)}, with {@code timeout} counted from the moment
+     * the attempt {@linkplain AttemptStart#begin() begins}, once the transport holds its connection slots: waiting
+     * for one is not bounded by it.
+     *
+     * @throws TransportException with {@link TransportFailure.Interrupted} when the attempt was given up before it
+     *                            began; nothing was sent
+     */
+    default ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout, AttemptStart start) {
+        if (!start.begin()) {
+            throw new TransportException(target.name(), new TransportFailure.Interrupted());
+        }
+        return runPowerShell(target, script, stdin, timeout);
+    }
 }

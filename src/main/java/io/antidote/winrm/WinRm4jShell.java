@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WinRm4jShell.class);
+    /** How often an attempt waiting for a session slot looks whether it was given up. */
+    static final Duration SLOT_CHECK = Duration.ofMillis(200);
 
     private final CredentialResolver credentials;
     private final WinRmSettings settings;
@@ -106,9 +108,14 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     @Override
     public ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout) {
+        return runPowerShell(target, script, stdin, timeout, AttemptStart.NOW);
+    }
+
+    @Override
+    public ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout, AttemptStart begins) {
         long start = System.nanoTime();
         try {
-            ScriptResult result = runMetered(target, script, stdin, timeout);
+            ScriptResult result = runMetered(target, script, stdin, timeout, begins);
             metrics.call(start, null);
             LOG.debugf("WinRM to '%s': exit %d after %d ms", target.name(), result.exitCode(),
                     (System.nanoTime() - start) / 1_000_000);
@@ -123,18 +130,22 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         }
     }
 
-    private ScriptResult runMetered(Target target, String script, String stdin, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private ScriptResult runMetered(Target target, String script, String stdin, Duration timeout, AttemptStart begins) {
         breaker.check(target.name());
         Credential credential = credentials.resolve(target.credential());
         if (target.scheme() == Target.Scheme.HTTPS && !target.verifyCertificate()) {
             trust().skipValidationFor(target);
         }
         Semaphore host = perHost.computeIfAbsent(target.name(), name -> new Semaphore(settings.maxSessionsPerHost(), true));
-        acquire(sessions, target, deadline, timeout, "across the fleet");
+        acquire(sessions, target, begins);
         try {
-            acquire(host, target, deadline, timeout, "to this host");
+            acquire(host, target, begins);
             try {
+                // The step's time starts now that it holds its slots: waiting for them was not its own.
+                if (!begins.begin()) {
+                    throw new TransportException(target.name(), new TransportFailure.Interrupted());
+                }
+                long deadline = System.nanoTime() + timeout.toNanos();
                 return run(target, credential, script, stdin == null ? new byte[0]
                         : stdin.getBytes(StandardCharsets.UTF_8), deadline, timeout);
             } finally {
@@ -270,10 +281,16 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         return trust;
     }
 
-    private static void acquire(Semaphore permits, Target target, long deadline, Duration timeout, String scope) {
+    /**
+     * Waits for a slot as long as it takes (each holder gives its slot back by its own deadline), looking every
+     * {@link #SLOT_CHECK} whether the attempt was given up meanwhile (timed out by a cancel, or the service stops).
+     */
+    private static void acquire(Semaphore permits, Target target, AttemptStart begins) {
         try {
-            if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new TransportException(target.name(), new TransportFailure.NoSessionFree(scope, timeout));
+            while (!permits.tryAcquire(SLOT_CHECK.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (begins.givenUp()) {
+                    throw new TransportException(target.name(), new TransportFailure.Interrupted());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.antidote.workflow;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -28,6 +29,21 @@ public sealed interface RunCommand {
 
         public Advance(Instant at) {
             this(at, Set.of());
+        }
+    }
+
+    /**
+     * Attempts began on a worker, with their connection slots: the timeout of each counts from when it began, not
+     * from when it was started (queued for a worker). Several, because beginnings noted while the run's writer is
+     * busy are recorded together. {@code at}: when they are recorded.
+     */
+    record NoteBegun(List<Began> attempts, Instant at) implements RunCommand {
+        public NoteBegun {
+            attempts = List.copyOf(attempts);
+        }
+
+        /** One attempt of a step on a target, and when it began. */
+        public record Began(String target, String step, int attempt, Instant at) {
         }
     }
 

@@ -5,6 +5,7 @@ import io.antidote.workflow.RunCommand.Cancel;
 import io.antidote.workflow.RunCommand.DecideApproval;
 import io.antidote.workflow.RunCommand.RecordOutcome;
 import io.antidote.workflow.RunCommand.ReleaseTarget;
+import io.antidote.workflow.RunCommand.NoteBegun;
 import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.RunCommand.ResolveOutcome;
 import io.antidote.workflow.RunCommand.RequestRun;
@@ -27,6 +28,7 @@ import io.antidote.workflow.RunEvent.StepOutcomeFound;
 import io.antidote.workflow.RunEvent.StepOutcomeUnknown;
 import io.antidote.workflow.RunEvent.StepRetryScheduled;
 import io.antidote.workflow.RunEvent.StepSkipped;
+import io.antidote.workflow.RunEvent.StepBegan;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunEvent.StepSucceeded;
 import io.antidote.workflow.RunEvent.StepTimedOut;
@@ -134,6 +136,10 @@ public final class RunDecider {
             throw new CommandRejected("no such run");
         }
         Decision decision = new Decision(state);
+        if (command instanceof NoteBegun begun) {
+            noteBegun(decision, begun); // a fact about an attempt under way: nothing moves on for it
+            return decision.events;
+        }
         Set<String> busy = Set.of();
         if (command instanceof RecordOutcome outcome) {
             recordOutcome(decision, outcome);
@@ -172,6 +178,24 @@ public final class RunDecider {
     }
 
     // ---- outcomes ----
+
+    /**
+     * Attempts began on a worker: the deadline of each counts from its beginning. Once per attempt, and only while
+     * it runs; an attempt that ended first (its outcome went before) is passed over, and if none is left the
+     * command is rejected, so that nothing is appended for it.
+     */
+    private static void noteBegun(Decision d, NoteBegun cmd) {
+        for (NoteBegun.Began began : cmd.attempts()) {
+            Optional<StepState> step = d.state.target(began.target()).flatMap(t -> t.step(began.step()));
+            if (step.isPresent() && step.get().status() == WorkStatus.RUNNING
+                    && step.get().attempts() == began.attempt() && step.get().beganAt() == null) {
+                d.emit(new StepBegan(began.target(), began.step(), began.attempt(), SYSTEM, began.at()));
+            }
+        }
+        if (d.events.isEmpty()) {
+            throw new CommandRejected("none of " + cmd.attempts().size() + " attempt(s) is waiting to begin");
+        }
+    }
 
     private static void recordOutcome(Decision d, RecordOutcome cmd) {
         TargetState target = d.state.target(cmd.target())
@@ -512,8 +536,9 @@ public final class RunDecider {
         if (running.isPresent()) {
             StepState s = running.get();
             long timeout = plan.step(s.id()).timeoutMillis();
-            // An attempt whose marker is being probed is past judging by its deadline: the probe resolves it.
-            if (timeout > 0 && !s.outcomeUnknown() && !s.startedAt().plusMillis(timeout).isAfter(at)) {
+            // An attempt whose marker is being probed is past judging by its deadline: the probe resolves it
+            // (deadline() is empty for it); one still waiting for a worker has none yet.
+            if (s.deadline(timeout).filter(deadline -> !deadline.isAfter(at)).isPresent()) {
                 // The engine lost track of the attempt (or its own timer was late): the deadline is ours.
                 recordOutcome(d, new RecordOutcome(name, s.id(), s.attempts(), new StepOutcome.Errored(
                         FailureKind.TIMEOUT, "timed out after " + java.time.Duration.ofMillis(timeout)), at));
@@ -716,6 +741,11 @@ public final class RunDecider {
         @Override
         public RunState stepOutcomeFound(StepOutcomeFound e) {
             return state; // what the probe found is told by the events that follow it
+        }
+
+        @Override
+        public RunState stepBegan(StepBegan e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(), s -> s.began(e.at())));
         }
 
         @Override

@@ -28,6 +28,8 @@ public sealed interface RunEvent {
 
         R stepStarted(StepStarted event);
 
+        R stepBegan(StepBegan event);
+
         R stepSucceeded(StepSucceeded event);
 
         R stepSkipped(StepSkipped event);
@@ -168,6 +170,18 @@ public sealed interface RunEvent {
 
         public StepStarted(String target, String step, int attempt, String actor, Instant at) {
             this(target, step, attempt, null, null, actor, at);
+        }
+    }
+
+    /**
+     * The attempt a {@link StepStarted} queued began on a worker, which held its connection slots: its timeout
+     * counts from here. Time spent waiting for a worker or a slot is not the step's. Not recorded for an attempt
+     * that ended before the engine could note its beginning.
+     */
+    record StepBegan(String target, String step, int attempt, String actor, Instant at) implements OfStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepBegan(this);
         }
     }
 

@@ -38,7 +38,7 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
 
     /**
      * When the run next needs to be advanced though nothing else happens: a retry falls due, an approval or
-     * a running attempt reaches its deadline. Empty when only an outcome or a person can move it. The
+     * a running attempt reaches its deadline (counted from when it began on a worker: none while it waits for one). Empty when only an outcome or a person can move it. The
      * engine keeps one timer at this instant, recomputed from the events after every append and on start.
      */
     public Optional<Instant> nextDueAt() {
@@ -51,9 +51,8 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
                 Instant due = null;
                 if (s.status() == WorkStatus.WAITING_APPROVAL || s.status() == WorkStatus.PENDING) {
                     due = s.dueAt();
-                } else if (s.status() == WorkStatus.RUNNING && !s.outcomeUnknown()
-                        && plan.step(s.id()).timeoutMillis() > 0) {
-                    due = s.startedAt().plusMillis(plan.step(s.id()).timeoutMillis());
+                } else if (s.status() == WorkStatus.RUNNING) {
+                    due = s.deadline(plan.step(s.id()).timeoutMillis()).orElse(null);
                 }
                 if (due != null && (next == null || due.isBefore(next))) {
                     next = due;

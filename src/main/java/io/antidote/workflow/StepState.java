@@ -2,6 +2,7 @@ package io.antidote.workflow;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One step on one target, as far as the events tell.
@@ -13,13 +14,36 @@ import java.util.Map;
  * @param crashReruns    attempts started again because an outcome was lost; they do not count against retries
  * @param outcomeUnknown RUNNING: the attempt's outcome is unknown and its marker is being probed
  * @param rerunPending   PENDING: the next attempt runs the step again after a lost outcome (a crash re-run)
+ * @param beganAt        RUNNING: when the attempt began on a worker (StepBegan); null while it waits for one
  */
 public record StepState(String id, WorkStatus status, int attempts, Integer exitCode, Instant startedAt,
                         Instant finishedAt, Instant dueAt, boolean approved, Map<String, Object> outputs,
-                        int crashReruns, boolean outcomeUnknown, boolean rerunPending) {
+                        int crashReruns, boolean outcomeUnknown, boolean rerunPending, Instant beganAt) {
 
     public StepState {
         outputs = Values.copy(outputs);
+    }
+
+    /** Before the attempt began on a worker (or after it ended: only a running attempt's beginning matters). */
+    public StepState(String id, WorkStatus status, int attempts, Integer exitCode, Instant startedAt,
+                     Instant finishedAt, Instant dueAt, boolean approved, Map<String, Object> outputs,
+                     int crashReruns, boolean outcomeUnknown, boolean rerunPending) {
+        this(id, status, attempts, exitCode, startedAt, finishedAt, dueAt, approved, outputs, crashReruns,
+                outcomeUnknown, rerunPending, null);
+    }
+
+    /**
+     * RUNNING: when the attempt must end, its timeout counted from when it began on a worker; empty while it
+     * waits for one, while its marker is probed after a lost outcome, or when it has no timeout.
+     */
+    public Optional<Instant> deadline(long timeoutMillis) {
+        return status != WorkStatus.RUNNING || outcomeUnknown || beganAt == null || timeoutMillis <= 0
+                ? Optional.empty() : Optional.of(beganAt.plusMillis(timeoutMillis));
+    }
+
+    StepState began(Instant at) {
+        return new StepState(id, status, attempts, exitCode, startedAt, finishedAt, dueAt, approved, outputs,
+                crashReruns, outcomeUnknown, rerunPending, at);
     }
 
     static StepState pending(String id) {

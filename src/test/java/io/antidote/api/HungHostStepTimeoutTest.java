@@ -17,6 +17,8 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Through the engine with ONE step worker: a step on a host whose command never ends fails with a timeout
- * at its deadline, and the worker is free again for the next run's step; a step whose deadline passes while
- * it waits for that worker is never sent to its host. NTLM over HTTP, as lab targets.
+ * at its deadline, and the worker is free again for the next run's step; a step that waits for that worker
+ * longer than its timeout is not timed out, because its clock starts when it begins on the worker (issue 11
+ * pt 5). NTLM over HTTP, as lab targets.
  */
 @QuarkusTest
 @TestProfile(HungHostStepTimeoutTest.OneWorker.class)
@@ -60,14 +64,18 @@ class HungHostStepTimeoutTest {
         try {
             JsonPath stuck = ProxyLogonRemediationTest.awaitFinished(run("t-hung"));
             assertThat(stuck.getString("status")).as("run on the hung host").isEqualTo("FAILED");
-            assertThat(ProxyLogonRemediationTest.events(stuck.getString("id")))
-                    .as("the step is recorded as timed out, saying so")
+            List<Map<String, Object>> stuckEvents = ProxyLogonRemediationTest.events(stuck.getString("id"));
+            assertThat(stuckEvents.stream().map(e -> (String) e.get("type"))
+                    .filter(type -> type.startsWith("Step")).toList())
+                    .as("a step that really runs past its timeout is timed out")
+                    .containsSubsequence("StepStarted", "StepTimedOut").doesNotContain("StepSucceeded");
+            assertThat(stuckEvents).as("the step is recorded as timed out, saying so")
                     .anySatisfy(e -> assertThat(e).containsEntry("type", "StepTimedOut")
                             .extracting(ev -> String.valueOf(ev.get("data"))).asString().contains("timed out"));
 
             String healthy = LabHosts.create("2016", "CU19", List.of(), List.of());
-            // A playbook with a longer timeout: the step's clock runs while it waits for the only worker, which
-            // the hung step holds until about one reply timeout after its deadline (longer on a loaded machine).
+            // A playbook with a longer timeout, in case the hung step still holds the only worker (until about one
+            // reply timeout after its deadline); the wait would not count against it anyway.
             JsonPath next = ProxyLogonRemediationTest.awaitFinished(run(healthy, "patient-check"));
             assertThat(next.getString("status")).as("the next run, on the same single worker").isEqualTo("SUCCEEDED");
         } finally {
@@ -78,7 +86,8 @@ class HungHostStepTimeoutTest {
     }
 
     @Test
-    void a_step_that_timed_out_while_waiting_for_the_only_worker_never_reaches_its_host() throws Exception {
+    void a_step_that_waits_for_the_only_worker_longer_than_its_timeout_is_not_timed_out_and_runs_once_it_is_free()
+            throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         WsManServer slow = answeringWhenReleased("t-slow", holding, release);
@@ -95,19 +104,27 @@ class HungHostStepTimeoutTest {
             String holder = run("t-slow", "patient-check");
             assertThat(holding.await(30, TimeUnit.SECONDS)).as("the slow host received its command").isTrue();
 
-            // This run's 2 s step waits behind it for the worker, and its deadline passes while it waits.
-            JsonPath queued = ProxyLogonRemediationTest.awaitFinished(run("t-queued"));
-            assertThat(queued.getString("status")).as("the run whose step never got a worker").isEqualTo("FAILED");
-            assertThat(ProxyLogonRemediationTest.events(queued.getString("id")))
-                    .anySatisfy(e -> assertThat(e).containsEntry("type", "StepTimedOut"));
+            // This run's 2 s step waits behind it for the worker, past the moment its timeout would have passed
+            // had it counted from the step's start.
+            String queued = run("t-queued");
+            Instant queuedAt = Instant.parse((String) await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ofType(queued, "StepStarted"), found -> !found.isEmpty()).get(0).get("occurredAt"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(queuedAt.plusSeconds(4)));
+            assertThat(ofType(queued, "StepBegan")).as("the queued step began").isEmpty();
+            assertThat(ofType(queued, "StepTimedOut")).as("the queued step timed out while it waited").isEmpty();
+            assertThat(commands.get()).as("commands the queued step sent while it waited").isZero();
 
             release.countDown();
             assertThat(ProxyLogonRemediationTest.awaitFinished(holder).getString("status")).isEqualTo("SUCCEEDED");
-            // The worker takes its tasks in order: once a later run's step has run, the timed-out one had its turn.
-            String healthy = LabHosts.create("2016", "CU19", List.of(), List.of());
-            JsonPath next = ProxyLogonRemediationTest.awaitFinished(run(healthy, "patient-check"));
-            assertThat(next.getString("status")).as("a later run on the same worker").isEqualTo("SUCCEEDED");
-            assertThat(commands.get()).as("commands the timed-out attempt sent to its host").isZero();
+            JsonPath done = ProxyLogonRemediationTest.awaitFinished(queued);
+            List<Map<String, Object>> events = ProxyLogonRemediationTest.events(queued);
+            assertThat(done.getString("status")).as("the run whose step waited; events: %s", events)
+                    .isEqualTo("SUCCEEDED");
+            assertThat(events).noneSatisfy(e -> assertThat(e).containsEntry("type", "StepTimedOut"));
+            Instant began = Instant.parse((String) ofType(queued, "StepBegan").get(0).get("occurredAt"));
+            assertThat(Duration.between(queuedAt, began)).as("how long the step waited for the worker")
+                    .isGreaterThan(Duration.ofSeconds(2));
+            assertThat(commands.get()).as("commands the step sent once it began").isEqualTo(1);
         } finally {
             release.countDown();
             inventory.remove("t-slow");
@@ -115,6 +132,10 @@ class HungHostStepTimeoutTest {
             slow.stop();
             queuedHost.stop();
         }
+    }
+
+    private static List<Map<String, Object>> ofType(String runId, String type) {
+        return ProxyLogonRemediationTest.events(runId).stream().filter(e -> type.equals(e.get("type"))).toList();
     }
 
     /** A host that counts {@code received} down when a command arrives and answers it once {@code release} is. */

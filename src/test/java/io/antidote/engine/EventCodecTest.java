@@ -70,6 +70,7 @@ class EventCodecTest {
                     List.of("ex01", "ex02"), new RunPlan.Strategy(0, 50, 2), Map.of("ex01", "dag1", "ex02", "dag1")),
                     Map.of(), null, null, "alice", AT),
             new RunEvent.StepStarted("ex01", "restore", 1, "isolate", SYSTEM, AT),
+            new RunEvent.StepBegan("ex01", "patch", 1, SYSTEM, AT),
             new RunEvent.StepTimedOut("ex01", "patch", 1, "timed out after PT45M", SYSTEM, AT),
             new RunEvent.StepInterrupted("ex01", "patch", 1, "the service stopped", true, SYSTEM, AT),
             new RunEvent.StepInterrupted("ex01", "patch", 1, "recorded before runsAgain", null, SYSTEM, AT),

@@ -175,21 +175,43 @@ class WinRm4jShellTest {
     }
 
     @Test
-    void a_second_session_to_a_busy_host_waits_for_the_per_host_cap_and_gives_up_at_its_deadline() throws Exception {
+    void a_second_session_to_a_busy_host_waits_for_the_per_host_cap_past_its_timeout_which_counts_once_it_begins()
+            throws Exception {
         Target hung = lab.start("ex-busy", line -> {
             await(release);
             return new CommandOutput("done\r\n", "", 0);
         }, WsManOptions.labDefaults(), Target.Scheme.HTTP, Target.AuthScheme.NTLM).target();
         WinRm4jShell transport = shell(quick().withSessions(8, 1));
         ExecutorService two = Executors.newFixedThreadPool(2);
+        java.util.concurrent.atomic.AtomicInteger begun = new java.util.concurrent.atomic.AtomicInteger();
+        AttemptStart counted = new AttemptStart() {
+            @Override
+            public boolean begin() {
+                begun.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public boolean givenUp() {
+                return false;
+            }
+        };
         try {
-            Future<ScriptResult> first = two.submit(() -> transport.runPowerShell(hung, "Write-Output a", Duration.ofSeconds(20)));
+            Future<ScriptResult> first = two.submit(() -> transport.runPowerShell(hung, "Write-Output a", Duration.ofSeconds(30)));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> transport.clientsOpened() == 1);
-            assertThatThrownBy(() -> transport.runPowerShell(hung, "Write-Output b", Duration.ofMillis(300)))
-                    .isInstanceOf(TransportException.class)
-                    .hasMessageContaining("no session free to this host");
+            java.time.Instant asked = java.time.Instant.now();
+            Future<ScriptResult> second = two.submit(() -> transport.runPowerShell(hung, "Write-Output b", "",
+                    Duration.ofSeconds(5), counted));
+            // Past the second's timeout, had it counted while it waited for the host's only slot.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> java.time.Instant.now().isAfter(asked.plusSeconds(6)));
+            assertThat(begun.get()).as("the second attempt began while the first held the slot").isZero();
+            assertThat(second.isDone()).as("the second attempt gave up while it waited").isFalse();
             release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS).stdout()).as("the first session's output").isEqualTo("done\r\n");
+            assertThat(second.get(10, TimeUnit.SECONDS).stdout()).as("the second's, once it had the slot")
+                    .isEqualTo("done\r\n");
+            assertThat(begun.get()).as("times the second attempt began").isEqualTo(1);
         } finally {
             two.shutdownNow();
         }

@@ -43,6 +43,7 @@ class RunEventTypesTest {
             List.of(new RunEvent.RunStarted(SYSTEM, AT)),
             List.of(new RunEvent.TargetStarted("t2", SYSTEM, AT)),
             List.of(new RunEvent.StepStarted("t1", "b", 1, SYSTEM, AT)),
+            List.of(new RunEvent.StepBegan("t1", "a", 1, SYSTEM, AT)),
             List.of(new RunEvent.StepSucceeded("t1", "a", 1, 0, "", "", SYSTEM, AT)),
             List.of(new RunEvent.StepSkipped("t1", "b", "params.x equals 1", Map.of(), SYSTEM, AT)),
             List.of(new RunEvent.StepFailed("t1", "a", 1, 1, List.of("exit code 1"), "", "", SYSTEM, AT)),
@@ -162,7 +163,7 @@ class RunEventTypesTest {
                 "StepInterrupted", "StepRetryScheduled", "ApprovalRequested", "ApprovalGranted", "ApprovalRejected",
                 "ApprovalTimedOut", "CompensationStarted", "StepCompensated", "CompensationFailed", "TargetWaiting",
                 "TargetCancelled", "CancelRequested", "RunCancelled", "StepSkipped", "TargetVerdictRecorded",
-                "TargetReleased", "StepOutcomeUnknown", "StepOutcomeFound");
+                "TargetReleased", "StepOutcomeUnknown", "StepOutcomeFound", "StepBegan");
     }
 
     private static RunState fold(List<RunEvent> events) {

@@ -1,5 +1,6 @@
 package io.antidote.workflow;
 
+import io.antidote.workflow.RunCommand.NoteBegun;
 import io.antidote.workflow.RunCommand.Advance;
 import io.antidote.workflow.RunCommand.Cancel;
 import io.antidote.workflow.RunCommand.CancelMode;
@@ -24,6 +25,7 @@ import io.antidote.workflow.RunEvent.StepInterrupted;
 import io.antidote.workflow.RunEvent.StepRetryScheduled;
 import io.antidote.workflow.RunEvent.StepStarted;
 import io.antidote.workflow.RunEvent.StepSucceeded;
+import io.antidote.workflow.RunEvent.StepBegan;
 import io.antidote.workflow.RunEvent.StepTimedOut;
 import io.antidote.workflow.RunEvent.TargetCancelled;
 import io.antidote.workflow.RunEvent.TargetFailed;
@@ -207,20 +209,55 @@ class RunPoliciesTest {
         }
 
         @Test
-        void the_core_enforces_the_step_timeout_itself_and_a_late_outcome_is_then_refused() {
-            Instant deadline = T0.plusSeconds(60);
-            assertThat(RunDecider.fold(patchRunning).nextDueAt()).as("timer for the running attempt")
-                    .contains(deadline);
-            givenEvents(patchRunning).whenCommand(new Advance(deadline.minusMillis(1))).thenEvents();
-            List<RunEvent> decided = givenEvents(patchRunning).whenCommand(new Advance(deadline)).thenEvents(
+        void the_core_enforces_the_step_timeout_itself_from_when_the_attempt_began_and_a_late_outcome_is_then_refused() {
+            List<RunEvent> began = events();
+            began.addAll(patchRunning);
+            began.add(new StepBegan("ex01", "patch", 1, SYSTEM, T2));
+            Instant deadline = T2.plusSeconds(60);
+            assertThat(RunDecider.fold(began).nextDueAt()).as("timer for the running attempt").contains(deadline);
+            givenEvents(began).whenCommand(new Advance(deadline.minusMillis(1))).thenEvents();
+            List<RunEvent> decided = givenEvents(began).whenCommand(new Advance(deadline)).thenEvents(
                     new StepTimedOut("ex01", "patch", 1, "timed out after PT1M", SYSTEM, deadline),
                     new StepRetryScheduled("ex01", "patch", 2, deadline.plusSeconds(10), "timed out after PT1M",
                             SYSTEM, deadline));
             List<RunEvent> after = events();
-            after.addAll(patchRunning);
+            after.addAll(began);
             after.addAll(decided);
             givenEvents(after).whenCommand(new RecordOutcome("ex01", "patch", 1, ok(), deadline.plusSeconds(1)))
                     .thenRejected("is not running");
+        }
+
+        NoteBegun begun(int attempt, Instant at) {
+            return new NoteBegun(List.of(new NoteBegun.Began("ex01", "patch", attempt, at)), at);
+        }
+
+        @Test
+        void beginnings_noted_together_record_those_still_waiting_to_begin_and_pass_over_the_others() {
+            givenEvents(patchRunning).whenCommand(new NoteBegun(List.of(new NoteBegun.Began("ex01", "patch", 0, T1),
+                            new NoteBegun.Began("ex01", "patch", 1, T2)), T3))
+                    .thenEvents(new StepBegan("ex01", "patch", 1, SYSTEM, T2));
+        }
+
+        @Test
+        void an_attempt_waiting_for_a_worker_has_no_deadline_however_long_it_waits() {
+            assertThat(RunDecider.fold(patchRunning).nextDueAt()).as("timer while the attempt waits to begin").isEmpty();
+            givenEvents(patchRunning).whenCommand(new Advance(T0.plusSeconds(3600))).thenEvents();
+        }
+
+        @Test
+        void an_attempt_is_noted_as_begun_once_and_only_while_it_runs() {
+            givenEvents(patchRunning).whenCommand(begun(1, T2))
+                    .thenEvents(new StepBegan("ex01", "patch", 1, SYSTEM, T2));
+            List<RunEvent> began = events();
+            began.addAll(patchRunning);
+            began.add(new StepBegan("ex01", "patch", 1, SYSTEM, T2));
+            givenEvents(began).whenCommand(begun(1, T3)).thenRejected("waiting to begin");
+            givenEvents(patchRunning).whenCommand(begun(2, T2))
+                    .thenRejected("waiting to begin");
+            List<RunEvent> ended = events();
+            ended.addAll(patchRunning);
+            ended.add(succeeded("ex01", "patch", 1, T1));
+            givenEvents(ended).whenCommand(begun(1, T2)).thenRejected("waiting to begin");
         }
     }
 
