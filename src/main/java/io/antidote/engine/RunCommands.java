@@ -111,7 +111,7 @@ public class RunCommands {
         return Uni.createFrom().deferred(() -> {
                     long start = System.nanoTime();
                     return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                                    models -> models.upsert(row).chain(() -> leases(models, runId, events))
+                                    models -> models.upsert(row).chain(() -> leases(models, next, events))
                                             .chain(() -> alongside.project(models)))
                             .onItemOrFailure().invoke((appended, failure) -> metrics.appended(start, outcome(failure)));
                 })
@@ -189,14 +189,20 @@ public class RunCommands {
     }
 
     /**
-     * Takes and lets go targets in the append's transaction, as its events start and end them: the
-     * database then refuses a second run on a target whatever the run decided on.
+     * Takes and lets go targets, and the groups (DAGs) they share, in the append's transaction, as its events
+     * start and end them: the database then refuses a second run on a target, or on another member of its
+     * group, whatever the run decided on.
      */
-    private static Uni<Void> leases(ReadModels models, UUID runId, List<RunEvent> events) {
+    private static Uni<Void> leases(ReadModels models, RunState run, List<RunEvent> events) {
+        UUID runId = run.runId();
         Uni<Void> done = Uni.createFrom().voidItem();
         for (RunEvent e : events) {
             if (e instanceof RunEvent.TargetStarted started) {
                 done = done.chain(() -> models.take(runId, started.target()));
+                java.util.Optional<String> group = run.plan().sharedGroupOf(started.target());
+                if (group.isPresent()) {
+                    done = done.chain(() -> models.takeGroup(runId, started.target(), group.get()));
+                }
             } else if (e instanceof RunEvent.EndsTarget ended) {
                 done = done.chain(() -> models.release(runId, ended.target()));
             } else if (e instanceof RunEvent.EndsRun) {

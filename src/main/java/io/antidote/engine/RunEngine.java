@@ -346,14 +346,16 @@ public class RunEngine {
             } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
                 interrupt(runId);
             } else if (e instanceof RunEvent.TargetWaiting waiting) {
-                advanceIfLetGo(runId, waiting.target());
+                advanceIfLetGo(runId, waiting.target(), state.plan().sharedGroupOf(waiting.target()).orElse(null));
             }
             if (e instanceof RunEvent.EndsTarget ended) {
                 released.add(ended.target());
             }
         }
         if (!released.isEmpty()) {
-            wakeWaiting(runId, released);
+            Set<String> groups = new HashSet<>();
+            released.forEach(target -> state.plan().sharedGroupOf(target).ifPresent(groups::add));
+            wakeWaiting(runId, released, groups);
         }
         return Uni.createFrom().voidItem();
     }
@@ -383,11 +385,12 @@ public class RunEngine {
     }
 
     /**
-     * Targets were let go: the runs recorded waiting for them get a chance to start them. Only those: waking
-     * every unfinished run on every release made each release cost a command per run in flight.
+     * Targets, and the groups held through them, were let go: the runs recorded waiting for them, or for another
+     * member of those groups, get a chance to start them. Only those: waking every unfinished run on every release
+     * made each release cost a command per run in flight.
      */
-    private void wakeWaiting(UUID released, Set<String> targets) {
-        VertxContexts.onNewContext(vertx, () -> queries.runsWaitingFor(targets))
+    private void wakeWaiting(UUID released, Set<String> targets, Set<String> groups) {
+        VertxContexts.onNewContext(vertx, () -> queries.runsWaitingFor(targets, groups))
                 // Lost, the wake-up would leave those runs waiting for good: tried until the database answers.
                 .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
                 // Only this replica's: the others' owners find them waiting at their next heartbeat.
@@ -397,14 +400,15 @@ public class RunEngine {
     }
 
     /**
-     * The run has just recorded waiting for the target. If the holder let it go before that was committed,
-     * the holder's wake-up did not see this run waiting: look again now, after the commit, and go on at once.
+     * The run has just recorded waiting for the target (or its group). If the holder let it go before that was
+     * committed, the holder's wake-up did not see this run waiting: look again now, after the commit, and go on
+     * at once.
      */
-    private void advanceIfLetGo(UUID runId, String target) {
-        VertxContexts.onNewContext(vertx, () -> leases.holder(target))
+    private void advanceIfLetGo(UUID runId, String target, String group) {
+        VertxContexts.onNewContext(vertx, () -> leases.free(runId, target, group))
                 .onFailure().retry().withBackOff(RunWriters.FIRST_PAUSE, RunWriters.MAX_PAUSE).indefinitely()
-                .subscribe().with(holder -> {
-                    if (holder.isEmpty()) {
+                .subscribe().with(free -> {
+                    if (free) {
                         advanceLater(runId);
                     }
                 }, e -> LOG.errorf("Run %s: holder of %s could not be read: %s", runId, target, e.getMessage()));

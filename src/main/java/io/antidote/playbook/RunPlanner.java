@@ -20,6 +20,9 @@ import java.util.Set;
  */
 public final class RunPlanner {
 
+    /** The label naming a target's database availability group. */
+    public static final String DAG_LABEL = "dag";
+
     private RunPlanner() {
     }
 
@@ -30,7 +33,8 @@ public final class RunPlanner {
     /**
      * The plan a run of this playbook on these targets follows: each step's policy, the strategy, and the
      * targets ordered by the strategy's {@code orderBy} label (stable: request order among equals) and
-     * grouped by its {@code groupBy} label. Targets without the label keep their place and their own group.
+     * grouped by its {@code groupBy} label, or by their {@code dag} label when it names none. Targets without the
+     * label keep their place and their own group.
      */
     public static RunPlan planOf(Playbook playbook, List<Target> targets, RunPlan.OnBusy onBusy) {
         Rollout rollout = playbook.rollout();
@@ -38,15 +42,16 @@ public final class RunPlanner {
         if (rollout.orderBy() != null) {
             ordered.sort(Comparator.comparing(t -> t.labels().getOrDefault(rollout.orderBy(), "\uffff")));
         }
+        // Members of one DAG are never in maintenance together, whether or not the playbook says so: without a
+        // groupBy, the dag label groups them (one at a time in this run, and across runs through group_lease).
+        String groupBy = rollout.groupBy() != null ? rollout.groupBy() : DAG_LABEL;
         Map<String, String> groups = new LinkedHashMap<>();
-        if (rollout.groupBy() != null) {
-            ordered.forEach(t -> {
-                String group = t.labels().get(rollout.groupBy());
-                if (group != null) {
-                    groups.put(t.name(), rollout.groupBy() + "=" + group);
-                }
-            });
-        }
+        ordered.forEach(t -> {
+            String group = t.labels().get(groupBy);
+            if (group != null) {
+                groups.put(t.name(), groupBy + "=" + group);
+            }
+        });
         List<RunPlan.PlannedStep> steps = playbook.steps().stream().map(RunPlanner::plannedStep).toList();
         return new RunPlan(playbook.name(), playbook.digest(), steps, ordered.stream().map(Target::name).toList(),
                 new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups,

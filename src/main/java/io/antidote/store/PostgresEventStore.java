@@ -375,6 +375,11 @@ public class PostgresEventStore implements EventStore {
         }
 
         @Override
+        public Uni<Void> takeGroup(UUID runId, String target, String group) {
+            return leases.takeGroup(connection, runId, target, group);
+        }
+
+        @Override
         public Uni<Void> release(UUID runId, String target) {
             return leases.release(connection, runId, target);
         }

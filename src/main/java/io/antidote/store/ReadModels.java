@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * What a {@link Projector} may write in an append's transaction: the run list row, the target
- * leases and a run request's idempotency key. Each event store hands its own, so the engine's projection is the same whichever store it
+ * and group leases and a run request's idempotency key. Each event store hands its own, so the engine's projection is the same whichever store it
  * runs on.
  */
 public interface ReadModels {
@@ -19,10 +19,16 @@ public interface ReadModels {
      */
     Uni<Void> take(UUID runId, String target);
 
-    /** Lets the target go if the run holds it. */
+    /**
+     * Takes the target's group (a DAG) for the run through that target, or confirms the run holds it so. Fails
+     * with {@link TargetBusyException}, naming the group, if another run or another target holds it.
+     */
+    Uni<Void> takeGroup(UUID runId, String target, String group);
+
+    /** Lets the target, and the group held through it, go if the run holds them. */
     Uni<Void> release(UUID runId, String target);
 
-    /** Lets go every target the run still holds (it ended). */
+    /** Lets go every target and group the run still holds (it ended). */
     Uni<Void> releaseAll(UUID runId);
 
     /**

@@ -53,27 +53,32 @@ public class RunQueries {
             .toArray(String[]::new);
 
     /**
-     * Runs that recorded waiting for one of these targets (a {@code TargetWaiting} event) and have not
-     * started, finished, skipped or cancelled it since: the ones to wake when the target is let go.
+     * Runs that recorded waiting for one of these targets, or for a target that their plan puts in one of these
+     * groups (a {@code TargetWaiting} event), and have not started, finished, skipped or cancelled it since: the
+     * ones to wake when the targets and the groups held through them are let go.
      */
-    public Uni<List<UUID>> runsWaitingFor(Set<String> targets) {
+    public Uni<List<UUID>> runsWaitingFor(Set<String> targets, Set<String> groups) {
         Objects.requireNonNull(targets, "targets");
-        if (targets.isEmpty()) {
+        Objects.requireNonNull(groups, "groups");
+        if (targets.isEmpty() && groups.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return pool.preparedQuery("""
                         select distinct w.run_id from run_event w
-                         where w.type = $2 and w.target = any($1)
+                          join run_event r on r.run_id = w.run_id and r.seq = 1
+                         where w.type = $2
+                           and (w.target = any($1) or r.data -> 'plan' -> 'groups' ->> w.target = any($4))
                            and not exists (select 1 from run_event e
                                             where e.run_id = w.run_id and e.target = w.target
                                               and e.type = any($3))""")
-                .execute(Tuple.of(targets.toArray(String[]::new), WAITING, WAITING_OVER))
+                .execute(Tuple.of(targets.toArray(String[]::new), WAITING, WAITING_OVER, groups.toArray(String[]::new)))
                 .map(RunQueries::runIds);
     }
 
     /**
-     * Of these runs, those recorded waiting for a target that no run holds now (and not started, finished,
-     * skipped or cancelled there since): they may start it.
+     * Of these runs, those recorded waiting for a target that no run holds now, and of whose group (by their
+     * plan) no other run holds a member (and not started, finished, skipped or cancelled there since): they may
+     * start it.
      */
     public Uni<List<UUID>> runsWaitingForFreeTargets(Set<UUID> runs) {
         Objects.requireNonNull(runs, "runs");
@@ -82,8 +87,12 @@ public class RunQueries {
         }
         return pool.preparedQuery("""
                         select distinct w.run_id from run_event w
+                          join run_event r on r.run_id = w.run_id and r.seq = 1
                          where w.run_id = any($1) and w.type = $2
                            and not exists (select 1 from target_lease l where l.target = w.target)
+                           and not exists (select 1 from group_lease g
+                                            where g.group_name = r.data -> 'plan' -> 'groups' ->> w.target
+                                              and g.run_id <> w.run_id)
                            and not exists (select 1 from run_event e
                                             where e.run_id = w.run_id and e.target = w.target
                                               and e.type = any($3))""")

@@ -9,16 +9,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * One run per target, held in {@code target_lease} (see {@code V5__target_lease.sql}): taken and let go
- * on the connection of the append whose events start and end the target, so that the lease and the
- * history never disagree (see {@link PostgresEventStore}'s {@link ReadModels}). The primary key on the
- * target is what makes a second run's start fail. Read on the pool to decide which targets are busy.
+ * One run per target, held in {@code target_lease} (see {@code V5__target_lease.sql}), and one member of a
+ * group (a DAG) at a time across runs, held in {@code group_lease} ({@code V10__group_lease.sql}): taken and
+ * let go on the connection of the append whose events start and end the target, so that the leases and the
+ * history never disagree (see {@link PostgresEventStore}'s {@link ReadModels}). The primary keys on the target
+ * and on the group are what make a second run's start fail. Read on the pool to decide which targets are busy.
  */
 @ApplicationScoped
 public class TargetLeases {
@@ -48,24 +50,49 @@ public class TargetLeases {
                 .replaceWithVoid();
     }
 
-    /** Lets the target go if the run holds it. */
-    Uni<Void> release(SqlConnection connection, UUID runId, String target) {
-        return connection.preparedQuery("delete from target_lease where target = $1 and run_id = $2")
-                .execute(Tuple.of(target, runId))
+    /**
+     * Takes the target's group for the run, or confirms the run already holds it through this target. Fails
+     * with {@link TargetBusyException} naming the group if another run (or another target) holds it; a holder
+     * not committed yet makes this wait for that transaction, then decide.
+     */
+    Uni<Void> takeGroup(SqlConnection connection, UUID runId, String target, String group) {
+        return connection.preparedQuery("""
+                        insert into group_lease (group_name, run_id, target) values ($1, $2, $3)
+                        on conflict (group_name) do update set run_id = excluded.run_id
+                        where group_lease.run_id = excluded.run_id and group_lease.target = excluded.target""")
+                .execute(Tuple.of(group, runId, target))
+                .invoke(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new TargetBusyException("run " + runId + " cannot start '" + target
+                                + "': another run holds a member of its group '" + group + "'", List.of(group));
+                    }
+                })
                 .replaceWithVoid();
     }
 
-    /** Lets go every target the run still holds (it ended). */
+    /** Lets the target, and the group it holds through it, go if the run holds them. */
+    Uni<Void> release(SqlConnection connection, UUID runId, String target) {
+        return connection.preparedQuery("delete from target_lease where target = $1 and run_id = $2")
+                .execute(Tuple.of(target, runId))
+                .chain(() -> connection.preparedQuery("delete from group_lease where run_id = $1 and target = $2")
+                        .execute(Tuple.of(runId, target)))
+                .replaceWithVoid();
+    }
+
+    /** Lets go every target and group the run still holds (it ended). */
     Uni<Void> releaseAll(SqlConnection connection, UUID runId) {
         return connection.preparedQuery("delete from target_lease where run_id = $1")
                 .execute(Tuple.of(runId))
+                .chain(() -> connection.preparedQuery("delete from group_lease where run_id = $1")
+                        .execute(Tuple.of(runId)))
                 .replaceWithVoid();
     }
 
     /**
-     * Targets of this run's plan (as its {@code RunRequested} recorded it) that other runs hold now: the
-     * busy set a run is decided on. Only the run's own targets are read: every lease in the fleet, on every
-     * advance, grew with the number of runs in flight.
+     * Targets of this run's plan (as its {@code RunRequested} recorded it) that other runs hold now, and
+     * groups of its plan of which other runs hold a member: the busy set a run is decided on (the decider
+     * reads a group name in it as every member of the group busy). Only the run's own targets and groups are
+     * read: every lease in the fleet, on every advance, grew with the number of runs in flight.
      */
     public Uni<Set<String>> heldAgainst(UUID runId) {
         Objects.requireNonNull(runId, "runId");
@@ -74,7 +101,13 @@ public class TargetLeases {
                          where l.run_id <> $1
                            and l.target in (select jsonb_array_elements_text(e.data -> 'plan' -> 'targets')
                                               from run_event e
-                                             where e.run_id = $1 and e.seq = 1)""")
+                                             where e.run_id = $1 and e.seq = 1)
+                        union
+                        select g.group_name from group_lease g
+                         where g.run_id <> $1
+                           and g.group_name in (select m.value from run_event e,
+                                                       jsonb_each_text(e.data -> 'plan' -> 'groups') m
+                                                 where e.run_id = $1 and e.seq = 1)""")
                 .execute(Tuple.of(runId))
                 .map(TargetLeases::targets);
     }
@@ -93,6 +126,33 @@ public class TargetLeases {
         return pool.preparedQuery("select run_id from target_lease where target = $1")
                 .execute(Tuple.of(target))
                 .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    /**
+     * Whether the run may start the target now as far as the leases go: no run holds the target, and no other
+     * run holds its group ({@code group} null: it has none).
+     */
+    public Uni<Boolean> free(UUID runId, String target, String group) {
+        Objects.requireNonNull(target, "target");
+        return pool.preparedQuery("""
+                        select (not exists (select 1 from target_lease where target = $1))
+                           and (not exists (select 1 from group_lease where group_name = $2 and run_id <> $3))""")
+                .execute(Tuple.of(target, group, runId))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** The run and the member holding this group now, if any. */
+    public Uni<Optional<GroupHolder>> groupHolder(String group) {
+        Objects.requireNonNull(group, "group");
+        return pool.preparedQuery("select run_id, target from group_lease where group_name = $1")
+                .execute(Tuple.of(group))
+                .map(rows -> rows.size() == 0 ? Optional.<GroupHolder>empty()
+                        : Optional.of(new GroupHolder(rows.iterator().next().getUUID(0),
+                                rows.iterator().next().getString(1))));
+    }
+
+    /** Which run holds a group, through which of its members. */
+    public record GroupHolder(UUID runId, String target) {
     }
 
     private static Set<String> targets(RowSet<Row> rows) {

@@ -20,7 +20,8 @@ public sealed interface RunCommand {
      * Move the run on as far as it can go at {@code at}: start targets and steps, fire due timers (a retry
      * whose time has come starts, an approval or attempt past its deadline times out), finish it.
      *
-     * @param busyTargets targets that another run holds now; they are not started by this one
+     * @param busyTargets targets that another run holds now, and groups ({@link RunPlan#groupOf}) of which
+     *                    another run holds a member; they (and the group's members) are not started by this one
      */
     record Advance(Instant at, Set<String> busyTargets) implements RunCommand {
         public Advance {

@@ -60,7 +60,7 @@ import static io.antidote.workflow.RunEvent.SYSTEM;
  *
  * <p>Rollout: targets go in the order of the plan, in batches (one target a batch unless the plan says
  * otherwise); a batch starts when the one before has finished; targets of one group never run together;
- * a target held by another run waits. Once the plan's failure threshold is reached (the first failure,
+ * a target held by another run, or one of whose group (its DAG) another run holds a member, waits. Once the plan's failure threshold is reached (the first failure,
  * unless it says otherwise), targets not yet started are skipped.
  *
  * <p>On a target: steps run in order. A failed attempt is tried again if the step's retry policy covers
@@ -653,14 +653,18 @@ public final class RunDecider {
             if (t.status() != WorkStatus.PENDING || groupsRunning.contains(plan.groupOf(t.name()))) {
                 continue;
             }
-            if (busy.contains(t.name())) {
+            // A group name in the busy set: another run holds a member of the target's group (its DAG).
+            String held = busy.contains(t.name()) ? "'" + t.name() + "'"
+                    : busy.contains(plan.groupOf(t.name())) ? "a member of its group '" + plan.groupOf(t.name()) + "'"
+                    : null;
+            if (held != null) {
                 if (plan.onBusy() == RunPlan.OnBusy.REFUSE) {
                     // It may have looked free when requested; another run took it since.
-                    finishEnding(d, t.name(), null, "another run holds '" + t.name()
-                            + "' and the request asked to be refused rather than wait (onBusy: REFUSE)", false, at);
+                    finishEnding(d, t.name(), null, "another run holds " + held
+                            + " and the request asked to be refused rather than wait (onBusy: REFUSE)", false, at);
                     moved = true;
                 } else if (!t.waiting()) {
-                    d.emit(new TargetWaiting(t.name(), "another run holds '" + t.name() + "'", SYSTEM, at));
+                    d.emit(new TargetWaiting(t.name(), "another run holds " + held, SYSTEM, at));
                     moved = true;
                 }
                 continue;

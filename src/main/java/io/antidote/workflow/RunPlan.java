@@ -14,7 +14,8 @@ import java.util.Set;
  * missing value as the behaviour of that release (one attempt, no approval, nothing undone, one target
  * at a time, the first failure stops the rollout).
  *
- * @param groups target name to group (e.g. its DAG); targets of one group never run at the same time
+ * @param groups target name to group (e.g. its DAG); targets of one group never run at the same time, in
+ *               this run or across runs
  */
 public record RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
                       Strategy strategy, Map<String, String> groups, OnBusy onBusy) {
@@ -242,5 +243,13 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
     /** The group of a target, or its own name when it has none. */
     public String groupOf(String target) {
         return groups.getOrDefault(target, "target:" + target);
+    }
+
+    /**
+     * The group the target shares with others (e.g. {@code dag=DAG01}), held across runs while the target runs
+     * ({@code group_lease}); empty when it has none.
+     */
+    public java.util.Optional<String> sharedGroupOf(String target) {
+        return java.util.Optional.ofNullable(groups.get(target));
     }
 }

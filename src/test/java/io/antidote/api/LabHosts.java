@@ -21,13 +21,29 @@ final class LabHosts {
 
     /** With {@code updates} (e.g. KB5000871) already installed: the server starts on its CU's fixed build. */
     static String create(String version, String cu, List<String> compromise, List<String> faults, List<String> updates) {
+        return create(Map.of("version", version, "cu", cu, "compromise", compromise, "faults", faults,
+                "updates", updates));
+    }
+
+    /** A member of DAG {@code dag}: its target carries the label {@code dag}. */
+    static String createInDag(String dag, String version, String cu) {
+        return create(Map.of("version", version, "cu", cu, "dag", dag));
+    }
+
+    private static String create(Map<String, Object> spec) {
         String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON)
-                .body(Map.of("name", name, "version", version, "cu", cu, "compromise", compromise, "faults", faults,
-                        "updates", updates))
+        Map<String, Object> body = new java.util.HashMap<>(spec);
+        body.put("name", name);
+        given().contentType(ContentType.JSON).body(body)
                 .when().post("/lab/hosts")
                 .then().statusCode(201);
         return name;
+    }
+
+    /** When each command reached the host, and its script, oldest first (the host's command log). */
+    static List<Map<String, Object>> commands(String name) {
+        return given().when().get("/lab/hosts/{name}/commands", name).then().statusCode(200)
+                .extract().jsonPath().getList("commands");
     }
 
     static void delete(List<String> names) {
@@ -48,6 +64,12 @@ final class LabHosts {
                         .as("times %s ran step-%d's script", host, s).isEqualTo(1L);
             }
         }
+    }
+
+    /** The host's server component states (component to state) in a model as {@link #model} read it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> componentStates(Map<String, Object> model) {
+        return (Map<String, Object>) model.get("componentStates");
     }
 
     static Map<String, Object> model(String name) {

@@ -19,7 +19,6 @@ import io.antidote.workflow.StepOutcome;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +67,8 @@ class TargetLeaseTest {
                 UUID b = request(second, target);
                 CyclicBarrier start = new CyclicBarrier(2);
                 // Both engines are told nothing is busy, as if each had looked before the other started it.
-                Future<?> fa = engines.submit(() -> advance(first, a, start));
-                Future<?> fb = engines.submit(() -> advance(second, b, start));
+                Future<?> fa = engines.submit(() -> StoredRuns.advance(first, a, AT, start));
+                Future<?> fb = engines.submit(() -> StoredRuns.advance(second, b, AT, start));
                 fa.get(1, TimeUnit.MINUTES);
                 fb.get(1, TimeUnit.MINUTES);
 
@@ -183,20 +182,12 @@ class TargetLeaseTest {
         return run;
     }
 
-    private static Object advance(RunCommands engine, UUID run, CyclicBarrier start) throws Exception {
-        start.await(1, TimeUnit.MINUTES);
-        return await(() -> engine.decideAndAppend(run, s -> new Advance(AT, Set.of())));
-    }
-
     private boolean started(UUID run, String target) {
-        return codec.decodeAll(await(() -> store.load(run))).stream()
-                .anyMatch(e -> e instanceof RunEvent.TargetStarted s && s.target().equals(target));
+        return new StoredRuns(store, codec).started(run, target);
     }
 
     private List<String> types(UUID run) {
-        List<String> types = new ArrayList<>();
-        await(() -> store.load(run)).forEach(e -> types.add(e.type()));
-        return types;
+        return new StoredRuns(store, codec).types(run);
     }
 
     private Optional<UUID> holder(String target) {

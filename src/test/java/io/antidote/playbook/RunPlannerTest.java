@@ -79,6 +79,15 @@ class RunPlannerTest {
                 .isNotIn(plan.groupOf("ex01"), plan.groupOf("ex02"));
     }
 
+    @Test
+    void without_a_group_label_members_of_one_dag_are_grouped_by_their_dag_label() {
+        RunPlan plan = RunPlanner.planOf(CONDITIONAL, List.of(target("ex01", Map.of("dag", "DAG01")),
+                target("ex02", Map.of("dag", "DAG01")), target("ex03", Map.of("site", "paris"))));
+        assertThat(plan.sharedGroupOf("ex01")).contains("dag=DAG01");
+        assertThat(plan.groupOf("ex02")).isEqualTo(plan.groupOf("ex01"));
+        assertThat(plan.sharedGroupOf("ex03")).as("a target in no DAG shares no group").isEmpty();
+    }
+
     static final Playbook CONDITIONAL = ((ParseResult.Valid) PlaybookParser.parse("conditional.yaml", """
             name: conditional
             params:

@@ -131,9 +131,27 @@ public class InMemoryEventStore implements EventStore {
             }));
         }
 
+        /** A group's lease is kept in the same map, under a key naming the group and the member holding it. */
+        @Override
+        public Uni<Void> takeGroup(UUID runId, String target, String group) {
+            return later(() -> leaseChanges.add(held -> {
+                String prefix = "group " + group + " via ";
+                boolean other = held.entrySet().stream().anyMatch(e -> e.getKey().startsWith(prefix)
+                        && !(e.getKey().equals(prefix + target) && e.getValue().equals(runId)));
+                if (other) {
+                    throw new TargetBusyException("another run holds a member of '" + group + "'", List.of(group));
+                }
+                held.put(prefix + target, runId);
+            }));
+        }
+
         @Override
         public Uni<Void> release(UUID runId, String target) {
-            return later(() -> leaseChanges.add(held -> held.remove(target, runId)));
+            return later(() -> leaseChanges.add(held -> {
+                held.remove(target, runId);
+                held.entrySet().removeIf(e -> e.getKey().startsWith("group ") && e.getKey().endsWith(" via " + target)
+                        && e.getValue().equals(runId));
+            }));
         }
 
         @Override

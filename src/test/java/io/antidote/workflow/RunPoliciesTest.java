@@ -502,6 +502,34 @@ class RunPoliciesTest {
                             new TargetStarted("ex02", SYSTEM, T2), started("ex02", "isolate", 1, T2));
         }
 
+        @Test
+        void a_member_of_a_group_another_run_holds_a_member_of_waits_and_the_other_groups_go_on() {
+            // The busy set names the group (dag=DAG01): another run holds one of its members, not ex01 itself.
+            RunRequested requested = requested(List.of(plain("isolate")), new Strategy(2, 0, 1),
+                    Map.of("ex01", "dag=DAG01", "ex02", "dag=DAG02"), "ex01", "ex02");
+            List<RunEvent> given = events(requested);
+            List<RunEvent> waiting = givenEvents(given).whenCommand(new Advance(T1, Set.of("dag=DAG01")))
+                    .thenEvents(new RunStarted(SYSTEM, T1),
+                            new TargetWaiting("ex01", "another run holds a member of its group 'dag=DAG01'", SYSTEM, T1),
+                            new TargetStarted("ex02", SYSTEM, T1), started("ex02", "isolate", 1, T1));
+            given.addAll(waiting);
+            givenEvents(given).whenCommand(new Advance(T2, Set.of("dag=DAG01"))).thenEvents();
+            givenEvents(given).whenCommand(new Advance(T3, Set.of()))
+                    .thenEvents(new TargetStarted("ex01", SYSTEM, T3), started("ex01", "isolate", 1, T3));
+        }
+
+        @Test
+        void a_run_that_asked_to_be_refused_fails_a_member_of_a_group_another_run_holds() {
+            RunRequested requested = new RunRequested(RUN, new RunPlan("p", "d", List.of(plain("isolate")),
+                    List.of("ex01"), new Strategy(1, 0, 1), Map.of("ex01", "dag=DAG01"), RunPlan.OnBusy.REFUSE),
+                    Map.of(), null, null, "alice", T0);
+            givenEvents(requested).whenCommand(new Advance(T1, Set.of("dag=DAG01")))
+                    .thenEvents(new RunStarted(SYSTEM, T1), new TargetFailed("ex01", null, "another run holds a member"
+                                    + " of its group 'dag=DAG01' and the request asked to be refused rather than wait"
+                                    + " (onBusy: REFUSE)", SYSTEM, T1),
+                            new RunFailed("1 of 1 targets failed", SYSTEM, T1));
+        }
+
         private RunRequested refusingWhenBusy(Strategy strategy) {
             return new RunRequested(RUN, new RunPlan("p", "d", List.of(plain("isolate")), List.of("ex01", "ex02"),
                     strategy, null, RunPlan.OnBusy.REFUSE), Map.of(), null, null, "alice", T0);
