@@ -58,6 +58,8 @@ public final class ExchangeServer {
     private ExchangeBuild build;
     private boolean pendingReboot;
     private int rebootCount;
+    /** Fault refuse-update-once has refused its one install. */
+    private boolean updateRefusedOnce;
     private int rulesCreated;
 
     private ExchangeServer(String name, ServerSpec spec) {
@@ -292,6 +294,15 @@ public final class ExchangeServer {
 
     public synchronized boolean hasFault(Fault fault) {
         return faults.containsKey(fault);
+    }
+
+    /** Under fault refuse-update-once: true for the first install asked of the host, false ever after. */
+    public synchronized boolean refusesThisUpdateOnce() {
+        if (!faults.containsKey(Fault.REFUSE_UPDATE_ONCE) || updateRefusedOnce) {
+            return false;
+        }
+        updateRefusedOnce = true;
+        return true;
     }
 
     public synchronized boolean hasUpdate(String kb) {

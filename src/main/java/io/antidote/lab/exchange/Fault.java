@@ -36,6 +36,11 @@ public enum Fault {
     /** msiexec fails every security-update install with 1603 (fatal error) and changes nothing. */
     REFUSE_UPDATE("refuse-update", null),
     /**
+     * msiexec fails the first security-update install with 1603 and changes nothing, then installs when asked
+     * again, as after a pending restart or a locked file that someone cleared: a failed run, then a re-run.
+     */
+    REFUSE_UPDATE_ONCE("refuse-update-once", null),
+    /**
      * The update was installed from a non-elevated session (UAC): msiexec reports success and
      * the build is raised, but OWA answers 500 and ECP fails to load Microsoft.Exchange.Common.
      */

@@ -74,7 +74,7 @@ final class Msiexec {
         if (server.hasUpdate(kb)) {
             return SUCCESS;
         }
-        if (server.hasFault(Fault.REFUSE_UPDATE)) {
+        if (server.hasFault(Fault.REFUSE_UPDATE) || server.refusesThisUpdateOnce()) {
             return FATAL_ERROR;
         }
         server.applySecurityUpdate(kb, cu.fixedBuild(), now);

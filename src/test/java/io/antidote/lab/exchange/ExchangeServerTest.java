@@ -158,6 +158,16 @@ class ExchangeServerTest {
     }
 
     @Test
+    void the_refuse_update_once_fault_fails_the_first_install_only() {
+        ExchangeServer s = server("2016", "CU19", Set.of("refuse-update-once"));
+
+        assertThat(s.msiexec("/update " + MSP_2016 + " /quiet /norestart", DOCS, NOW)).isEqualTo(1603);
+        assertThat(s.installedUpdates()).isEmpty();
+        assertThat(s.msiexec("/update " + MSP_2016 + " /quiet /norestart", DOCS, NOW)).isEqualTo(3010);
+        assertThat(s.hasUpdate("KB5000871")).isTrue();
+    }
+
+    @Test
     void isolation_is_an_enabled_inbound_block_rule_covering_tcp_443() {
         ExchangeServer s = server("2019", "CU8", Set.of());
         s.addFirewallRule("block 80", "", FirewallRule.Direction.Inbound, "TCP", List.of("80"),
