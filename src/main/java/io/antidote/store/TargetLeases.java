@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * One run per target, held in {@code target_lease} (see {@code V5__target_lease.sql}), and one member of a
- * group (a DAG) at a time across runs, held in {@code group_lease} ({@code V10__group_lease.sql}): taken and
+ * group (a DAG) at a time across runs, held in {@code group_lease} ({@code V11__group_lease.sql}): taken and
  * let go on the connection of the append whose events start and end the target, so that the leases and the
  * history never disagree (see {@link PostgresEventStore}'s {@link ReadModels}). The primary keys on the target
  * and on the group are what make a second run's start fail. Read on the pool to decide which targets are busy.
