@@ -171,9 +171,9 @@ class GroupLeaseTest {
         String group = "dag=DAG-" + UUID.randomUUID();
         String member = "member-" + UUID.randomUUID();
         UUID run = UUID.randomUUID();
-        // An idempotent step: recovery runs the lost attempt again, so the run goes on holding its member.
+        // A read-only step: recovery runs the lost attempt again, so the run goes on holding its member.
         RunPlan plan = new RunPlan("group-test", "c".repeat(64), List.of(new RunPlan.PlannedStep("step-1",
-                RunPlan.Retry.NONE, 0, null, null, false, false, true)), List.of(member),
+                RunPlan.Retry.NONE, 0, null, null, false, false, false, null, false, Set.of(), true)), List.of(member),
                 RunPlan.Strategy.ONE_AT_A_TIME, Map.of(member, group));
         await(() -> beforeCrash.decideAndAppend(run, s -> new RequestRun(run, plan, Map.of(), null, null, "alice", AT)));
         await(() -> beforeCrash.decideAndAppend(run, s -> new Advance(AT, Set.of())));
