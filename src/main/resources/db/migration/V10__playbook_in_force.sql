@@ -5,6 +5,8 @@
 create table playbook_in_force (
     file       text        primary key,
     name       text        not null,
-    digest     char(64)    not null references playbook_version (digest),
+    -- No foreign key: it would make PostgreSQL refuse a TRUNCATE of playbook_version for the key's sake,
+    -- before the append-only trigger names the real reason. The row and its text are written together.
+    digest     char(64)    not null,
     updated_at timestamptz not null default now()
 );

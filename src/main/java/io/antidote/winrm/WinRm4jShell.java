@@ -130,6 +130,11 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
         }
     }
 
+    /** A failure to connect at all: the failing request was never delivered. */
+    private static boolean neverDelivered(TransportFailure failure) {
+        return failure instanceof TransportFailure.ConnectionRefused || failure instanceof TransportFailure.Unreachable;
+    }
+
     private ScriptResult runMetered(Target target, String script, String stdin, Duration timeout, AttemptStart begins) {
         breaker.check(target.name());
         Credential credential = credentials.resolve(target.credential());
@@ -216,6 +221,11 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
                 boolean started = runningScript && session.commandSent();
                 TransportFailure failure = WinRmFailures.classify(e, target, WsManCalls.current().status(), started,
                         secret);
+                if (started && !answered && neverDelivered(failure)) {
+                    // The connection for the Command itself was refused or never made: it never reached the host.
+                    started = false;
+                    failure = WinRmFailures.classify(e, target, WsManCalls.current().status(), false, secret);
+                }
                 if (reused && attempt == 1 && !answered && isStaleSession(failure)) {
                     // The host refused the Command outright, or closed the kept connection without answering
                     // it: the command never ran there. Typically the kept connection closed and its NTLM

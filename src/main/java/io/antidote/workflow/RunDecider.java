@@ -324,8 +324,9 @@ public final class RunDecider {
 
     /**
      * The marker of an attempt whose outcome was unknown was probed. Finished with a known outcome: that outcome
-     * is the attempt's. Otherwise nobody knows how far the script got: the step runs again if that does no harm
-     * (idempotent, or read-only), and its target fails with the reason if not.
+     * is the attempt's. No marker: the script never began, and the step runs again. Otherwise nobody knows how far
+     * the script got: the step runs again if that does no harm (idempotent, or read-only), and its target fails
+     * with the reason if not.
      */
     private static void resolveOutcome(Decision d, ResolveOutcome cmd) {
         TargetState target = d.state.target(cmd.target())
@@ -355,10 +356,14 @@ public final class RunDecider {
             recordVerdict(d, cmd.target(), "release interrupted: " + lost, SYSTEM, at);
             return;
         }
+        // No marker: the wrapper writes it before the script's first line and runs nothing if it cannot, so the
+        // script never began on the host (a command refused or lost on its way) and running it is its first run.
+        boolean neverBegan = cmd.marker() == HostMarker.ABSENT;
         closeLostAttempt(d, cmd.target(), step, planned.readOnly() ? lost + "; the step only reads the server"
                 : planned.idempotent() ? lost + "; the step is idempotent"
+                : neverBegan ? lost + "; the script never began on the host"
                 : lost + "; the step changes the server and is not idempotent", planned.readOnly()
-                || planned.idempotent(), cmd.maxCrashReruns(), at);
+                || planned.idempotent() || neverBegan, cmd.maxCrashReruns(), at);
     }
 
     /**

@@ -147,6 +147,18 @@ class LostOutcomesTest {
     }
 
     @Test
+    void a_change_making_step_whose_marker_is_absent_never_began_on_the_host_and_runs_again() {
+        givenEvents(with(running(patchThenVerify, "patch"), unknown("patch", 1, T1)))
+                .whenCommand(resolve("patch", 1, HostMarker.ABSENT, null, "no marker on the host"))
+                .thenEvents(new StepOutcomeFound("ex01", "patch", 1, HostMarker.ABSENT, "no marker on the host",
+                                SYSTEM, T2),
+                        new StepInterrupted("ex01", "patch", 1, "the outcome of attempt 1 was lost (no marker on the"
+                                + " host); the script never began on the host, so it runs again (re-run 1 of at most 3"
+                                + " after lost outcomes)", true, SYSTEM, T2),
+                        new StepStarted("ex01", "patch", 2, null, 1, SYSTEM, T2));
+    }
+
+    @Test
     void a_reply_that_never_came_is_an_unknown_outcome_and_not_a_failure() {
         givenEvents(running(patchThenVerify, "patch"))
                 .whenCommand(new RecordOutcome("ex01", "patch", 1, new StepOutcome.Unknown("WinRM to 'ex01' failed"
