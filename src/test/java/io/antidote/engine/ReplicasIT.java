@@ -172,7 +172,8 @@ class ReplicasIT {
         assertThat(status(b, run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
         assertGapFreeAndChained(events);
         assertOneOutcomePerAttempt(events);
-        Instant adopted = events.stream().filter(e -> "StepInterrupted".equals(e.get("type")))
+        // The survivor's first word on the lost attempt: interrupted, or (a marker to probe) outcome unknown.
+        Instant adopted = events.stream().filter(e -> List.of("StepInterrupted", "StepOutcomeUnknown").contains(e.get("type")))
                 .map(e -> Instant.parse((String) e.get("occurredAt"))).min(Instant::compareTo).orElseThrow();
         assertThat(Duration.between(killedAt, adopted)).as("from the kill to the survivor's recovery")
                 .isLessThan(Duration.ofSeconds(30));
@@ -182,12 +183,18 @@ class ReplicasIT {
         for (String host : HOSTS) {
             assertThat(ran(before, after, host, "mark")).as("times %s ran the change 'mark'", host).isEqualTo(1);
             assertThat(ran(before, after, host, "fix")).as("times %s ran the change 'fix'", host).isEqualTo(1);
-            assertThat(ran(before, after, host, "survey")).as("times %s ran the read-only survey (again after the kill)",
-                    host).isEqualTo(2);
         }
-        assertThat(types(events)).as("the survey's story on each host")
-                .containsSubsequence("StepStarted survey 1", "StepInterrupted survey 1", "StepStarted survey 2",
-                        "StepSucceeded survey 2", "StepStarted fix 1", "StepSucceeded fix 1");
+        // The survey runs inside a marker: if its probe found it finished on the host, that outcome is recorded
+        // and it does not run again; otherwise it runs again (it is idempotent). Either way once more at most.
+        for (String host : HOSTS) {
+            boolean foundFinished = events.stream().anyMatch(e -> "StepSucceeded".equals(e.get("type"))
+                    && "survey".equals(e.get("step")) && host.equals(e.get("target"))
+                    && ((Number) e.get("attempt")).intValue() == 1);
+            assertThat(ran(before, after, host, "survey")).as("times %s ran the survey (its probe found it %s)",
+                    host, foundFinished ? "finished" : "not finished").isEqualTo(foundFinished ? 1 : 2);
+        }
+        assertThat(types(events)).as("the run's story").containsSubsequence("StepStarted survey 1",
+                "StepStarted fix 1", "StepSucceeded fix 1");
     }
 
     @Test
