@@ -3,6 +3,7 @@ package io.antidote.api;
 import static io.antidote.identity.TestIdentity.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.antidote.api.SafetyMatrix.HostState;
 import io.antidote.api.SafetyMatrix.Outcome;
@@ -16,6 +17,7 @@ import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -192,21 +194,18 @@ class SafetyMatrixTest {
         }
         String id = given().contentType(ContentType.JSON).body(body).when().post("/api/v1/runs")
                 .then().statusCode(202).extract().path("id");
-        long deadline = System.currentTimeMillis() + RUN_LIMIT_MS;
-        while (true) {
-            JsonPath view = given().when().get("/api/v1/runs/{id}", id).then().statusCode(200).extract().jsonPath();
-            String status = view.getString("status");
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status)) {
-                return view;
-            }
-            if ("WAITING_APPROVAL".equals(status)) {
-                decide(run.decision(), id);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("run " + id + " still " + status + " after " + RUN_LIMIT_MS / 1000 + " s");
-            }
-            sleep(1000);
-        }
+        JsonPath[] last = new JsonPath[1];
+        // A second, so that an approval just given is seen before the run is looked at again.
+        await().atMost(Duration.ofMillis(RUN_LIMIT_MS)).pollInterval(Duration.ofSeconds(1))
+                .alias("run " + id + " to end").until(() -> {
+                    last[0] = given().when().get("/api/v1/runs/{id}", id).then().statusCode(200).extract().jsonPath();
+                    String status = last[0].getString("status");
+                    if ("WAITING_APPROVAL".equals(status)) {
+                        decide(run.decision(), id); // each target of a batch waits in its turn
+                    }
+                    return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status);
+                });
+        return last[0];
     }
 
     private static void decide(SafetyMatrix.Decision decision, String runId) {
@@ -413,12 +412,4 @@ class SafetyMatrixTest {
         return o == null ? List.of() : ((List<?>) o).stream().map(String::valueOf).toList();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
