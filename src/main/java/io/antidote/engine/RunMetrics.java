@@ -115,37 +115,199 @@ public class RunMetrics {
     }
 
     private void record(RunState state, RunEvent event) {
-        if (event instanceof RunEvent.RunRequested requested) {
-            registry.counter("antidote.runs.requested", "playbook", requested.plan().playbook()).increment();
-            return;
+        event.accept(new Recording(state, state.plan() == null ? UNKNOWN : state.plan().playbook()));
+    }
+
+    /**
+     * What each kind of event counts for. Every kind is named, those that count for nothing too, so that a new
+     * event is a compile error here until someone decides whether it ends a run, a target or a step.
+     */
+    private final class Recording implements RunEvent.Visitor<Void> {
+        private final RunState state;
+        private final String playbook;
+
+        Recording(RunState state, String playbook) {
+            this.state = state;
+            this.playbook = playbook;
         }
-        String playbook = state.plan() == null ? UNKNOWN : state.plan().playbook();
-        if (event instanceof RunEvent.RunSucceeded) {
-            finishedRun(playbook, "succeeded");
-        } else if (event instanceof RunEvent.RunFailed) {
-            finishedRun(playbook, "failed");
-        } else if (event instanceof RunEvent.RunCancelled) {
-            finishedRun(playbook, "cancelled");
-        } else if (event instanceof RunEvent.TargetSucceeded) {
-            finishedTarget(playbook, "succeeded");
-        } else if (event instanceof RunEvent.TargetFailed) {
-            finishedTarget(playbook, "failed");
-        } else if (event instanceof RunEvent.TargetSkipped) {
-            finishedTarget(playbook, "skipped");
-        } else if (event instanceof RunEvent.TargetCancelled) {
-            finishedTarget(playbook, "cancelled");
-        } else if (event instanceof RunEvent.StepSucceeded e) {
-            finishedStep(state, playbook, e.target(), e.step(), e.at(), "succeeded");
-        } else if (event instanceof RunEvent.StepFailed e) {
-            finishedStep(state, playbook, e.target(), e.step(), e.at(), "failed");
-        } else if (event instanceof RunEvent.StepTimedOut e) {
-            finishedStep(state, playbook, e.target(), e.step(), e.at(), "timed_out");
-        } else if (event instanceof RunEvent.StepInterrupted e) {
-            finishedStep(state, playbook, e.target(), e.step(), e.at(), "interrupted");
-        } else if (event instanceof RunEvent.StepSkipped e) {
+
+        private Void nothing() {
+            return null;
+        }
+
+        private Void run(String status) {
+            finishedRun(playbook, status);
+            return null;
+        }
+
+        private Void target(String outcome) {
+            finishedTarget(playbook, outcome);
+            return null;
+        }
+
+        private Void step(RunEvent.OfStep event, String outcome) {
+            finishedStep(state, playbook, event.target(), event.step(), event.at(), outcome);
+            return null;
+        }
+
+        @Override
+        public Void runRequested(RunEvent.RunRequested e) {
+            registry.counter("antidote.runs.requested", "playbook", e.plan().playbook()).increment();
+            return null;
+        }
+
+        @Override
+        public Void runStarted(RunEvent.RunStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetStarted(RunEvent.TargetStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepStarted(RunEvent.StepStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepBegan(RunEvent.StepBegan e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepSucceeded(RunEvent.StepSucceeded e) {
+            return step(e, "succeeded");
+        }
+
+        @Override
+        public Void stepSkipped(RunEvent.StepSkipped e) {
             registry.counter("antidote.steps.skipped", "playbook", playbook, "step", e.step()).increment();
-        } else if (event instanceof RunEvent.StepRetryScheduled e) {
+            return null;
+        }
+
+        @Override
+        public Void stepFailed(RunEvent.StepFailed e) {
+            return step(e, "failed");
+        }
+
+        @Override
+        public Void stepTimedOut(RunEvent.StepTimedOut e) {
+            return step(e, "timed_out");
+        }
+
+        @Override
+        public Void stepInterrupted(RunEvent.StepInterrupted e) {
+            return step(e, "interrupted");
+        }
+
+        @Override
+        public Void stepOutcomeUnknown(RunEvent.StepOutcomeUnknown e) {
+            // Not an outcome yet: the probe that resolves it records one (or the step runs again).
+            return nothing();
+        }
+
+        @Override
+        public Void stepOutcomeFound(RunEvent.StepOutcomeFound e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepRetryScheduled(RunEvent.StepRetryScheduled e) {
             registry.counter("antidote.step.retries", "playbook", playbook, "step", e.step()).increment();
+            return null;
+        }
+
+        @Override
+        public Void approvalRequested(RunEvent.ApprovalRequested e) {
+            // Counted by the approvals-waiting gauge, from the state after the append.
+            return nothing();
+        }
+
+        @Override
+        public Void approvalGranted(RunEvent.ApprovalGranted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void approvalRejected(RunEvent.ApprovalRejected e) {
+            return nothing();
+        }
+
+        @Override
+        public Void approvalTimedOut(RunEvent.ApprovalTimedOut e) {
+            return nothing();
+        }
+
+        @Override
+        public Void compensationStarted(RunEvent.CompensationStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepCompensated(RunEvent.StepCompensated e) {
+            return nothing();
+        }
+
+        @Override
+        public Void compensationFailed(RunEvent.CompensationFailed e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetWaiting(RunEvent.TargetWaiting e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetVerdictRecorded(RunEvent.TargetVerdictRecorded e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetReleased(RunEvent.TargetReleased e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetCancelled(RunEvent.TargetCancelled e) {
+            return target("cancelled");
+        }
+
+        @Override
+        public Void cancelRequested(RunEvent.CancelRequested e) {
+            return nothing();
+        }
+
+        @Override
+        public Void runCancelled(RunEvent.RunCancelled e) {
+            return run("cancelled");
+        }
+
+        @Override
+        public Void targetSucceeded(RunEvent.TargetSucceeded e) {
+            return target("succeeded");
+        }
+
+        @Override
+        public Void targetFailed(RunEvent.TargetFailed e) {
+            return target("failed");
+        }
+
+        @Override
+        public Void targetSkipped(RunEvent.TargetSkipped e) {
+            return target("skipped");
+        }
+
+        @Override
+        public Void runSucceeded(RunEvent.RunSucceeded e) {
+            return run("succeeded");
+        }
+
+        @Override
+        public Void runFailed(RunEvent.RunFailed e) {
+            return run("failed");
         }
     }
 
