@@ -12,11 +12,29 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code api} holds resources and views only, so that no rule of the product hides behind HTTP. What that
@@ -27,7 +45,12 @@ import org.junit.jupiter.api.Test;
  *       <em>exception mappers</em> (a class whose only methods are {@code @ServerExceptionMapper}s);</li>
  *   <li>its resources keep nothing between requests: every field is final (injected collaborators and
  *       constants);</li>
- *   <li>nothing else in the product uses it: it is the outermost layer, never a place to call into.</li>
+ *   <li>nothing else in the product uses it: it is the outermost layer, never a place to call into;</li>
+ *   <li>what an endpoint answers is data: a record (a view of {@code api}, or a result record another part
+ *       designed as a document: the event envelope {@code store.StoredEvent}, an audit
+ *       {@code Verification}, a dry run's {@code RunRequests.Preview}), a JDK value, or a JAX-RS
+ *       {@code Response}, or a JSON tree, possibly in a Mutiny {@code Uni}/{@code Multi} or a collection. Never an entity, a
+ *       state object or a service: those would put their fields on the wire and tie the contract to them.</li>
  * </ul>
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -60,6 +83,61 @@ class ApiShapeTest {
     void api_classes_keep_no_state_between_requests() {
         ArchRule rule = fields().that().areDeclaredInClassesThat().resideInAPackage(API).should().beFinal();
         rule.check(ALL);
+    }
+
+    @Test
+    void endpoints_answer_data_only() throws ClassNotFoundException {
+        List<String> violations = new ArrayList<>();
+        for (JavaClass resource : ALL.that(JavaClass.Predicates.resideInAPackage(API))) {
+            if (!resource.isAnnotatedWith(Path.class)) {
+                continue;
+            }
+            for (Method method : Class.forName(resource.getName()).getDeclaredMethods()) {
+                if (isEndpoint(method)) {
+                    answered(method.getGenericReturnType(), method, violations);
+                }
+            }
+        }
+        assertThat(violations).as("endpoints answering something other than data").isEmpty();
+    }
+
+    private static boolean isEndpoint(Method method) {
+        return Arrays.stream(method.getAnnotations())
+                .anyMatch(a -> a.annotationType().isAnnotationPresent(HttpMethod.class));
+    }
+
+    private static void answered(Type type, Method method, List<String> violations) {
+        if (type instanceof ParameterizedType generic) {
+            answered(generic.getRawType(), method, violations);
+            for (Type argument : generic.getActualTypeArguments()) {
+                answered(argument, method, violations);
+            }
+            return;
+        }
+        if (type instanceof WildcardType || type instanceof TypeVariable<?>) {
+            violations.add(method + " answers an unbound type " + type);
+            return;
+        }
+        if (type instanceof GenericArrayType array) {
+            answered(array.getGenericComponentType(), method, violations);
+            return;
+        }
+        Class<?> raw = (Class<?>) type;
+        boolean data = raw.isPrimitive() || raw.isRecord() || raw.isEnum() || raw == void.class
+                || raw.getName().startsWith("java.") || raw == Response.class
+                || raw == Uni.class || raw == Multi.class
+                // A JSON tree is data as stored: an event's own fields, kept as the hash chain covers them.
+                || JsonNode.class.isAssignableFrom(raw);
+        if (raw.isArray()) {
+            answered(raw.getComponentType(), method, violations);
+        } else if (!data) {
+            violations.add(method.getDeclaringClass().getSimpleName() + "." + method.getName() + " answers "
+                    + raw.getName() + ", which is neither a record nor a JDK value");
+        } else if (raw.isRecord()) {
+            for (RecordComponent component : raw.getRecordComponents()) {
+                answered(component.getGenericType(), method, violations);
+            }
+        }
     }
 
     @Test
