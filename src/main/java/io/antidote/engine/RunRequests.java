@@ -83,13 +83,14 @@ public class RunRequests {
     private final RunSecrets secrets;
     private final Clock clock;
     private final IdempotencyKeys keys;
+    private final RequestFingerprint fingerprints;
     private final Duration keepKeysFor;
     private final int maxTargets;
     private final Vertx vertx;
     private final ConfiguredPatchSources patchSources;
 
     RunRequests(PlaybookCatalog catalog, Inventory inventory, PlaybookVersions versions, RunEngine engine,
-                RunSecrets secrets, Clock clock, IdempotencyKeys keys, Vertx vertx, ConfiguredPatchSources patchSources,
+                RunSecrets secrets, Clock clock, IdempotencyKeys keys, RequestFingerprint fingerprints, Vertx vertx, ConfiguredPatchSources patchSources,
                 @ConfigProperty(name = "antidote.idempotency.keep-for", defaultValue = "7d") Duration keepKeysFor,
                 @ConfigProperty(name = "antidote.runs.max-targets", defaultValue = "1000") int maxTargets) {
         this.vertx = vertx;
@@ -99,6 +100,7 @@ public class RunRequests {
             throw new IllegalArgumentException("antidote.idempotency.keep-for must be a positive time, not " + keepKeysFor);
         }
         this.keys = keys;
+        this.fingerprints = fingerprints;
         this.keepKeysFor = keepKeysFor;
         this.secrets = secrets;
         this.catalog = catalog;
@@ -176,18 +178,22 @@ public class RunRequests {
      */
     public Uni<Submitted> accept(Request request) {
         if (request.idempotencyKey() == null) {
-            return submit(request, null).map(run -> new Submitted(run, false));
+            return submit(request, false).map(run -> new Submitted(run, false));
         }
         if (!KEY.matcher(request.idempotencyKey()).matches()) {
             return Uni.createFrom().failure(new InvalidRequestException(IDEMPOTENCY_KEY,
                     "must be 1 to 200 visible ASCII characters"));
         }
-        return accept(request, RequestFingerprint.of(request), KEY_RETRIES);
+        // Off the event loop: the body may be as large as the HTTP limit allows, and the bounds are checked later.
+        return offTheEventLoop(() -> catalog.find(request.playbook())
+                .map(playbook -> fingerprints.of(request, playbook))
+                .orElseGet(() -> fingerprints.ofUnknownPlaybook(request)))
+                .chain(fingerprint -> accept(request, fingerprint, KEY_RETRIES));
     }
 
     private Uni<Submitted> accept(Request request, String fingerprint, int retries) {
         return earlier(request, fingerprint).chain(earlier -> earlier != null ? Uni.createFrom().item(earlier)
-                : submit(request, fingerprint).map(run -> new Submitted(run, false))
+                : submit(request, true).map(run -> new Submitted(run, false))
                         .onFailure(IdempotencyKeyTaken.class).recoverWithUni(taken -> retries == 0
                                 ? Uni.createFrom().failure(taken)
                                 : accept(request, fingerprint, retries - 1)));
@@ -208,17 +214,23 @@ public class RunRequests {
         });
     }
 
-    /** @param fingerprint the body's fingerprint when the request carries a key (claimed with the run), else null */
-    private Uni<RunState> submit(Request request, String fingerprint) {
-        return offTheEventLoop(() -> validated(request)).chain(valid -> submit(request, fingerprint, valid));
+    /** @param claimKey whether the request's key is claimed with the run (it carries one) */
+    private Uni<RunState> submit(Request request, boolean claimKey) {
+        return offTheEventLoop(() -> validated(request, claimKey)).chain(valid -> submit(request, valid));
     }
 
-    /** A request found valid, with what its run is made of. */
-    private record Validated(Playbook playbook, List<String> targets, Map<String, Object> params, RunPlan plan) {
+    /**
+     * A request found valid, with what its run is made of.
+     *
+     * @param fingerprint the body's fingerprint to claim the key with, else null; taken with the very playbook the
+     *                    run records, so that a reload in between cannot leave a secret outside the keyed part
+     */
+    private record Validated(Playbook playbook, List<String> targets, Map<String, Object> params, RunPlan plan,
+                             String fingerprint) {
     }
 
     /** Every check of the request, in one pass over it; throws {@link InvalidRequestException}. */
-    private Validated validated(Request request) {
+    private Validated validated(Request request, boolean fingerprinted) {
         bounds(request);
         Playbook playbook = validPlaybook(request);
         List<String> targets = targets(playbook, request);
@@ -229,10 +241,10 @@ public class RunRequests {
         // The selection is resolved now and the plan records the names: inventory edits never change a requested run.
         RunPlan plan = RunPlanner.planOf(playbook, targets.stream().map(n -> inventory.find(n).orElseThrow()).toList(),
                 "REFUSE".equals(request.onBusy()) ? RunPlan.OnBusy.REFUSE : RunPlan.OnBusy.WAIT);
-        return new Validated(playbook, targets, params, plan);
+        return new Validated(playbook, targets, params, plan, fingerprinted ? fingerprints.of(request, playbook) : null);
     }
 
-    private Uni<RunState> submit(Request request, String fingerprint, Validated valid) {
+    private Uni<RunState> submit(Request request, Validated valid) {
         UUID runId = UUID.randomUUID();
         List<String> targets = valid.targets();
         Uni<Void> free = "REFUSE".equals(request.onBusy())
@@ -244,8 +256,8 @@ public class RunRequests {
                     }
                 }).replaceWithVoid()
                 : Uni.createFrom().voidItem();
-        Projector claim = fingerprint == null ? Projector.NONE : models -> models.claim(new IdempotencyClaim(
-                request.actor(), request.idempotencyKey(), fingerprint, runId, keepKeysFor));
+        Projector claim = valid.fingerprint() == null ? Projector.NONE : models -> models.claim(new IdempotencyClaim(
+                request.actor(), request.idempotencyKey(), valid.fingerprint(), runId, keepKeysFor));
         return free.chain(() -> {
             RequestRun command = new RequestRun(runId, valid.plan(), secrets.keepAside(runId, valid.playbook(),
                     valid.params()), request.ticket(), request.idempotencyKey(), request.actor(), clock.now());

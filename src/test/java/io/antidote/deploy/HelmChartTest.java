@@ -150,6 +150,8 @@ class HelmChartTest {
         assertThat(map(env(container).get("ANTIDOTE_WINRM_TRUST_STORE_PASSWORD"), "valueFrom", "secretKeyRef"))
                 .containsEntry("name", "winrm-ca").containsEntry("key", "store-password");
         assertThat(properties.getProperty("antidote.audit.signing-key-file")).isEqualTo("/etc/antidote/audit/key.pem");
+        assertThat(map(env(container).get("ANTIDOTE_IDEMPOTENCY_FINGERPRINT_KEY"), "valueFrom", "secretKeyRef"))
+                .containsEntry("name", "antidote-fingerprint").containsEntry("key", "k");
         assertThat(properties.getProperty("antidote.audit.public-key")).isEqualTo("MCowBQYDK2VwAyEAexample");
         assertThat(properties.getProperty("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://pg.db:6432/remediation");
         assertThat(properties.getProperty("antidote.winrm.max-sessions")).isEqualTo("64");
@@ -274,6 +276,7 @@ class HelmChartTest {
                 "passwordKey", "store-password")));
         values.put("audit", Map.of("signingKey", Map.of("secretName", "checkpoint-key", "key", "key.pem"),
                 "publicKey", "MCowBQYDK2VwAyEAexample"));
+        values.put("idempotency", Map.of("fingerprintKeySecret", Map.of("name", "antidote-fingerprint", "key", "k")));
         values.put("rabbitmq", Map.of("enabled", true, "host", "mq.internal"));
         values.put("oidc", Map.of("enabled", true, "authServerUrl", "https://sso.example/realms/ops"));
         values.put("config", Map.of("antidote.winrm.max-sessions", "64"));
