@@ -28,6 +28,14 @@ public interface EngineConfig {
     @WithDefault("3")
     int maxCrashReruns();
 
+    /**
+     * How long the marker of an attempt whose outcome was lost is probed again while its host does not answer or
+     * the marker says the script is still under way; then the target fails (or the step runs again, when that
+     * does no harm), naming the host and what kept it from being read.
+     */
+    @WithDefault("5m")
+    Duration probeFor();
+
     /** Which replica carries a run (docs/architecture.md, "Who carries a run"). */
     Ownership ownership();
 

@@ -87,12 +87,11 @@ public class RunEngine {
 
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
 
-    /** A marker probe is one small read: it gets this long per try. */
+    /** A marker probe is one small read: it gets this long per try (less when the probing time left is shorter). */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
-    /** A host that cannot be probed yet (down, frozen) is asked again, after pauses growing to the max. */
+    /** A host that cannot be probed yet (down, frozen), or whose script still runs, is asked again after these. */
     static final Duration PROBE_FIRST_PAUSE = Duration.ofSeconds(1);
     static final Duration PROBE_MAX_PAUSE = Duration.ofSeconds(15);
-    static final int PROBE_TRIES = 8;
 
     private final EventStore store;
     private final RunQueries queries;
@@ -113,6 +112,8 @@ public class RunEngine {
     private final Duration drainTime;
     /** How many times one step may run again because its outcome was lost (antidote.engine.max-crash-reruns). */
     private final int maxCrashReruns;
+    /** How long a marker that cannot be read, or says its script still runs, is probed again (antidote.engine.probe-for). */
+    private final Duration probeFor;
     /** Attempts recorded as started here whose outcome is not stored yet: what a stop waits for. */
     private final AtomicInteger stepsInFlight = new AtomicInteger();
     /** Per run: the Vert.x timer that advances it at its next due time. */
@@ -128,11 +129,16 @@ public class RunEngine {
               RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership,
               @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled,
               @ConfigProperty(name = "antidote.engine.drain-time", defaultValue = "20s") Duration drainTime,
-              @ConfigProperty(name = "antidote.engine.max-crash-reruns", defaultValue = "3") int maxCrashReruns) {
+              @ConfigProperty(name = "antidote.engine.max-crash-reruns", defaultValue = "3") int maxCrashReruns,
+              @ConfigProperty(name = "antidote.engine.probe-for", defaultValue = "5m") Duration probeFor) {
         if (maxCrashReruns < 0) {
             throw new IllegalArgumentException("antidote.engine.max-crash-reruns must be 0 or more, not "
                     + maxCrashReruns);
         }
+        if (probeFor.isNegative() || probeFor.isZero()) {
+            throw new IllegalArgumentException("antidote.engine.probe-for must be longer than 0, not " + probeFor);
+        }
+        this.probeFor = probeFor;
         this.maxCrashReruns = maxCrashReruns;
         this.drainTime = drainTime;
         this.owners = owners;
@@ -423,19 +429,19 @@ public class RunEngine {
 
     /**
      * Reads the marker of an attempt whose outcome is unknown, on a step worker (a read-only WinRM command), and
-     * hands what it says to the decider ({@link ResolveOutcome}). A host that cannot be read yet (down, frozen)
-     * is asked again with growing pauses; when it never answers, the marker counts as unreadable.
+     * hands what it says to the decider ({@link ResolveOutcome}). A host that cannot be read yet (down, frozen,
+     * answering errors) is asked again with growing pauses, and so is a marker that says its script began and has
+     * not finished: it may still be running (a reply lost, not the script). Both for at most
+     * {@code antidote.engine.probe-for}; what the last try found then stands, naming the host and what kept it
+     * from being read, and the decider fails the target unless running the step again does no harm.
      */
     private Uni<Void> probe(UUID runId, RunState state, RunEvent.StepOutcomeUnknown unknown) {
         return playbooks.of(state.plan()).chain(playbook -> {
             Step step = playbook.step(unknown.step()).orElseThrow(() -> new IllegalStateException(
                     "playbook " + playbook.name() + "@" + playbook.digest() + " has no step " + unknown.step()));
             StepMarker marker = StepMarker.of(runId, unknown.step(), unknown.attempt());
-            return Uni.createFrom().item(() -> readMarker(unknown.target(), marker, step))
-                    .runSubscriptionOn(workers.pool())
-                    .onFailure().retry().withBackOff(PROBE_FIRST_PAUSE, PROBE_MAX_PAUSE).atMost(PROBE_TRIES)
-                    .onFailure().recoverWithItem(failure -> new StepMarker.Finding(HostMarker.UNREADABLE, null,
-                            "the marker could not be read: " + failure.getMessage()))
+            return probeUntilSettled(unknown.target(), marker, step, System.nanoTime() + probeFor.toNanos(),
+                    PROBE_FIRST_PAUSE)
                     .chain(finding -> writers.write(runId, RunWriters.Kind.OUTCOME, () -> decideAndAppend(runId,
                                     s -> new ResolveOutcome(unknown.target(), unknown.step(), unknown.attempt(),
                                             finding.marker(), finding.found(), finding.detail(), maxCrashReruns,
@@ -451,13 +457,43 @@ public class RunEngine {
         });
     }
 
+    /**
+     * One probe, then another after {@code pause} (doubling up to {@link #PROBE_MAX_PAUSE}) while the marker is
+     * unreadable for want of an answer or says its script is still under way, until {@code giveUpAt}
+     * ({@link System#nanoTime()}).
+     */
+    private Uni<StepMarker.Finding> probeUntilSettled(String target, StepMarker marker, Step step, long giveUpAt,
+                                                      Duration pause) {
+        long left = giveUpAt - System.nanoTime();
+        Duration tryFor = Duration.ofNanos(Math.max(Math.min(left, PROBE_TIMEOUT.toNanos()), 1_000_000_000L));
+        return Uni.createFrom().item(() -> readMarker(target, marker, step, tryFor))
+                .runSubscriptionOn(workers.pool())
+                .onItemOrFailure().transformToUni((finding, failure) -> {
+                    boolean unanswered = failure != null;
+                    StepMarker.Finding found = unanswered ? new StepMarker.Finding(HostMarker.UNREADABLE, null,
+                            "the marker could not be read: " + failure.getMessage()) : finding;
+                    if (!unanswered && found.marker() != HostMarker.STARTED) {
+                        return Uni.createFrom().item(found);
+                    }
+                    if (giveUpAt - System.nanoTime() <= 0) {
+                        return Uni.createFrom().item(new StepMarker.Finding(found.marker(), null, "on '" + target
+                                + "', after " + probeFor.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                                + " of probes, " + found.detail()));
+                    }
+                    Duration next = pause.multipliedBy(2).compareTo(PROBE_MAX_PAUSE) > 0 ? PROBE_MAX_PAUSE
+                            : pause.multipliedBy(2);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                            .chain(() -> probeUntilSettled(target, marker, step, giveUpAt, next));
+                });
+    }
+
     /** The probe itself, on a worker thread; throws when the host could not be asked. */
-    private StepMarker.Finding readMarker(String targetName, StepMarker marker, Step step) {
+    private StepMarker.Finding readMarker(String targetName, StepMarker marker, Step step, Duration timeout) {
         Target target = targets.find(targetName).orElseThrow(() -> new TransportException(targetName,
                 new TransportFailure.NotInInventory()));
-        ScriptResult result = shell.runPowerShell(target, marker.probeScript(), PROBE_TIMEOUT);
+        ScriptResult result = shell.runPowerShell(target, marker.probeScript(), timeout);
         if (result.exitCode() != 0) {
-            return new StepMarker.Finding(HostMarker.UNREADABLE, null, "the marker probe ended with exit code "
+            throw new IllegalStateException("the marker probe on '" + targetName + "' ended with exit code "
                     + result.exitCode());
         }
         return StepMarker.read(result.stdout(), step);
@@ -475,7 +511,12 @@ public class RunEngine {
             Set<CompletableFuture<StepOutcome>> inFlight = interrupts.computeIfAbsent(runId,
                     id -> ConcurrentHashMap.newKeySet());
             inFlight.add(outcome);
-            AttemptClock attemptClock = new AttemptClock(runId, started, timeout, outcome);
+            // A step that changes the server and gets no reply by its deadline may have run on the host, wholly or in
+            // part: its marker decides, as for any reply lost after the send. A read-only step simply timed out.
+            StepOutcome atDeadline = step.policy().readOnly() ? failureOutcome(new TimeoutException(), timeout)
+                    : new StepOutcome.Unknown("no reply within the step's timeout of " + timeout
+                    + " after the attempt began: the script may have run");
+            AttemptClock attemptClock = new AttemptClock(runId, started, timeout, atDeadline, outcome);
             try {
                 workers.pool().execute(() -> {
                     // Cancelled while it waited for a free worker: its outcome is decided and recorded, so this
@@ -520,13 +561,16 @@ public class RunEngine {
         private final UUID runId;
         private final StepStarted started;
         private final Duration timeout;
+        private final StepOutcome atDeadline;
         private final CompletableFuture<StepOutcome> outcome;
         private final AtomicLong timer = new AtomicLong(-1);
 
-        AttemptClock(UUID runId, StepStarted started, Duration timeout, CompletableFuture<StepOutcome> outcome) {
+        AttemptClock(UUID runId, StepStarted started, Duration timeout, StepOutcome atDeadline,
+                     CompletableFuture<StepOutcome> outcome) {
             this.runId = runId;
             this.started = started;
             this.timeout = timeout;
+            this.atDeadline = atDeadline;
             this.outcome = outcome;
         }
 
@@ -536,7 +580,7 @@ public class RunEngine {
                 return false;
             }
             timer.set(vertx.setTimer(Math.max(1, timeout.toMillis()),
-                    id -> outcome.complete(failureOutcome(new TimeoutException(), timeout))));
+                    id -> outcome.complete(atDeadline)));
             if (outcome.isDone()) { // ended meanwhile: its stop() may have missed the timer
                 stop();
                 return false;

@@ -544,9 +544,13 @@ public final class RunDecider {
             // An attempt whose marker is being probed is past judging by its deadline: the probe resolves it
             // (deadline() is empty for it); one still waiting for a worker has none yet.
             if (s.deadline(timeout).filter(deadline -> !deadline.isAfter(at)).isPresent()) {
-                // The engine lost track of the attempt (or its own timer was late): the deadline is ours.
-                recordOutcome(d, new RecordOutcome(name, s.id(), s.attempts(), new StepOutcome.Errored(
-                        FailureKind.TIMEOUT, "timed out after " + java.time.Duration.ofMillis(timeout)), at));
+                // The engine lost track of the attempt (or its own timer was late): the deadline is ours. A step
+                // that changes the server may have run by then, wholly or in part: its marker decides, as the
+                // engine's own deadline does (RunEngine), never a retry on a guess.
+                String late = "timed out after " + java.time.Duration.ofMillis(timeout);
+                recordOutcome(d, new RecordOutcome(name, s.id(), s.attempts(), plan.step(s.id()).readOnly()
+                        ? new StepOutcome.Errored(FailureKind.TIMEOUT, late)
+                        : new StepOutcome.Unknown(late + " with no reply: the script may have run"), at));
                 return true;
             }
             return false;

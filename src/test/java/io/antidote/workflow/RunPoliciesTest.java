@@ -216,15 +216,30 @@ class RunPoliciesTest {
             Instant deadline = T2.plusSeconds(60);
             assertThat(RunDecider.fold(began).nextDueAt()).as("timer for the running attempt").contains(deadline);
             givenEvents(began).whenCommand(new Advance(deadline.minusMillis(1))).thenEvents();
+            // The patch changes the server: by its deadline it may have run, so its marker decides, not a retry.
             List<RunEvent> decided = givenEvents(began).whenCommand(new Advance(deadline)).thenEvents(
-                    new StepTimedOut("ex01", "patch", 1, "timed out after PT1M", SYSTEM, deadline),
-                    new StepRetryScheduled("ex01", "patch", 2, deadline.plusSeconds(10), "timed out after PT1M",
-                            SYSTEM, deadline));
+                    new RunEvent.StepOutcomeUnknown("ex01", "patch", 1, "timed out after PT1M with no reply: the"
+                            + " script may have run; the step's marker on the host is probed", SYSTEM, deadline));
             List<RunEvent> after = events();
             after.addAll(began);
             after.addAll(decided);
+            assertThat(RunDecider.fold(after).nextDueAt()).as("no deadline while the marker is probed").isEmpty();
             givenEvents(after).whenCommand(new RecordOutcome("ex01", "patch", 1, ok(), deadline.plusSeconds(1)))
-                    .thenRejected("is not running");
+                    .thenRejected("outcome unknown");
+        }
+
+        @Test
+        void a_read_only_step_past_its_deadline_is_timed_out_and_retried_when_the_policy_covers_timeouts() {
+            PlannedStep check = new PlannedStep("check", CONNECTION_RETRIES, 60_000, null, null, false, false, false, null,
+                    false, Set.of(), true);
+            List<RunEvent> began = events(requested(List.of(check), null, null, "ex01"), new RunStarted(SYSTEM, T0),
+                    new TargetStarted("ex01", SYSTEM, T0), started("ex01", "check", 1, T0),
+                    new StepBegan("ex01", "check", 1, SYSTEM, T2));
+            Instant deadline = T2.plusSeconds(60);
+            givenEvents(began).whenCommand(new Advance(deadline)).thenEvents(
+                    new StepTimedOut("ex01", "check", 1, "timed out after PT1M", SYSTEM, deadline),
+                    new StepRetryScheduled("ex01", "check", 2, deadline.plusSeconds(10), "timed out after PT1M",
+                            SYSTEM, deadline));
         }
 
         NoteBegun begun(int attempt, Instant at) {
