@@ -10,7 +10,6 @@ import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.hibernate.JDBCException;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * The system of record: the only writer of {@code run_event} (see {@code docs/event-store.md}). Streams
@@ -425,24 +422,13 @@ public class PostgresEventStore implements EventStore {
     }
 
     private static String sqlState(Throwable t) {
-        if (t instanceof DatabaseException database) {
-            return database.getSqlState();
-        }
-        if (t instanceof JDBCException jdbc) {
-            return jdbc.getSQLState();
-        }
-        if (t instanceof SQLException sql) {
-            return sql.getSQLState();
-        }
-        return null;
+        // Appends go through the Vert.x client only: its refusals are the only ones to read.
+        return t instanceof DatabaseException database ? database.getSqlState() : null;
     }
 
     private static boolean names(Throwable t, String constraint) {
         if (t instanceof PgException pg && pg.getConstraint() != null) {
             return constraint.equals(pg.getConstraint());
-        }
-        if (t instanceof ConstraintViolationException violation && violation.getConstraintName() != null) {
-            return constraint.equalsIgnoreCase(violation.getConstraintName());
         }
         return t.getMessage() != null && t.getMessage().contains(constraint);
     }

@@ -5,19 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The run list read model ({@code run_summary}, see {@code V3__run_projections.sql}): written by the
@@ -29,6 +30,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  *
  * <p>Rows cross the driver as one JSON document each ({@code jsonb_populate_record} in, {@code
  * to_jsonb} out), so arrays, nulls and timestamps need no driver-specific binding.
+ *
+ * <p>One database API: the Vert.x client, as the appends that write the rows use it.
  */
 @ApplicationScoped
 public class RunSummaries {
@@ -36,11 +39,11 @@ public class RunSummaries {
     private static final String COLUMNS = "run_id, playbook, digest, status, ticket, requested_by, created_at, "
             + "updated_at, finished_at, targets, last_seq";
 
-    private final Mutiny.SessionFactory sessionFactory;
+    private final Pool pool;
     private final ObjectMapper mapper;
 
-    public RunSummaries(Mutiny.SessionFactory sessionFactory, ObjectMapper mapper) {
-        this.sessionFactory = sessionFactory;
+    public RunSummaries(Pool pool, ObjectMapper mapper) {
+        this.pool = pool;
         this.mapper = mapper;
     }
 
@@ -55,38 +58,37 @@ public class RunSummaries {
     }
 
     /**
-     * Inserts or replaces the run's row on the caller's session (the append's transaction). A row that
-     * already folds as many events or more is kept: a slower writer never turns the list back.
+     * Inserts or replaces the run's row on the caller's connection (the append's transaction, see
+     * {@link EventStore#append}). A row that already folds as many events or more is kept: a slower writer never
+     * turns the list back.
      */
-    public Uni<Void> upsert(Mutiny.Session session, RunSummary summary) {
-        return session.createNativeQuery(upsertSql(":row"))
-                .setParameter("row", toJson(summary))
-                .executeUpdate()
-                .replaceWithVoid();
+    Uni<Void> upsert(SqlClient connection, RunSummary summary) {
+        return connection.preparedQuery(UPSERT).execute(Tuple.of(toJson(summary))).replaceWithVoid();
     }
 
-    /** As {@link #upsert(Mutiny.Session, RunSummary)}, on the append's connection (see {@link EventStore#append}). */
-    Uni<Void> upsert(SqlConnection connection, RunSummary summary) {
-        return connection.preparedQuery(UPSERT_ON_CONNECTION)
-                .execute(Tuple.of(toJson(summary)))
-                .replaceWithVoid();
+    /** As {@link #upsert(SqlClient, RunSummary)}, in a transaction of its own. */
+    public Uni<Void> upsert(RunSummary summary) {
+        return upsert(pool, summary);
     }
 
-    private static final String UPSERT_ON_CONNECTION = upsertSql("$1");
+    private static final String UPSERT = "insert into run_summary (" + COLUMNS + ") select " + COLUMNS
+            + " from jsonb_populate_record(null::run_summary, cast(cast($1 as text) as jsonb))"
+            + " on conflict (run_id) do update set playbook = excluded.playbook, digest = excluded.digest,"
+            + " status = excluded.status, ticket = excluded.ticket, requested_by = excluded.requested_by,"
+            + " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+            + " finished_at = excluded.finished_at, targets = excluded.targets, last_seq = excluded.last_seq"
+            + " where run_summary.last_seq < excluded.last_seq";
 
-    private static String upsertSql(String row) {
-        return "insert into run_summary (" + COLUMNS + ") select " + COLUMNS
-                + " from jsonb_populate_record(null::run_summary, cast(cast(" + row + " as text) as jsonb))"
-                + " on conflict (run_id) do update set playbook = excluded.playbook, digest = excluded.digest,"
-                + " status = excluded.status, ticket = excluded.ticket, requested_by = excluded.requested_by,"
-                + " created_at = excluded.created_at, updated_at = excluded.updated_at,"
-                + " finished_at = excluded.finished_at, targets = excluded.targets, last_seq = excluded.last_seq"
-                + " where run_summary.last_seq < excluded.last_seq";
-    }
-
-    /** Empties the run list on the caller's session, ahead of a rebuild in the same transaction. */
-    public Uni<Void> clear(Mutiny.Session session) {
-        return session.createNativeQuery("truncate run_summary").executeUpdate().replaceWithVoid();
+    /**
+     * Replaces the whole list with {@code rows}, in one transaction: readers see the old list until the new one
+     * commits, and the truncate's lock holds back concurrent appends (whose own row update then lands on top of
+     * the rebuilt one, and wins only if it folds more events). Answers how many rows were written.
+     */
+    public Uni<Integer> replaceAll(Multi<RunSummary> rows) {
+        return pool.withTransaction(connection -> connection.query("truncate run_summary").execute()
+                // Each row counts as 1: a Uni<Void>'s null item would not be emitted, so not counted.
+                .chain(() -> rows.onItem().transformToUniAndConcatenate(row -> upsert(connection, row).replaceWith(1))
+                        .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))));
     }
 
     /** One page of runs matching the filter, newest first (then by id); pages count from 0. */
@@ -95,46 +97,49 @@ public class RunSummaries {
         if (page < 0 || size < 1) {
             throw new IllegalArgumentException("page >= 0 and size >= 1, not page " + page + " size " + size);
         }
-        Map<String, Object> params = new LinkedHashMap<>();
+        List<Object> params = new ArrayList<>();
         List<String> where = new ArrayList<>();
         if (filter.status() != null) {
-            where.add("r.status = :status");
-            params.put("status", filter.status());
+            params.add(filter.status());
+            where.add("r.status = $" + params.size());
         }
         if (filter.playbook() != null) {
-            where.add("r.playbook = :playbook");
-            params.put("playbook", filter.playbook());
+            params.add(filter.playbook());
+            where.add("r.playbook = $" + params.size());
         }
         if (filter.target() != null) {
+            params.add(filter.target());
             // @> rather than = any(...), so that the GIN index on targets serves it.
-            where.add("r.targets @> array[cast(:target as text)]");
-            params.put("target", filter.target());
+            where.add("r.targets @> array[cast($" + params.size() + " as text)]");
         }
         if (filter.ticket() != null) {
-            where.add("r.ticket = :ticket");
-            params.put("ticket", filter.ticket());
+            params.add(filter.ticket());
+            where.add("r.ticket = $" + params.size());
         }
         String condition = where.isEmpty() ? "" : " where " + String.join(" and ", where);
         long offset = (long) page * size;
-        return sessionFactory.withTransaction(session -> {
-            var count = session.createNativeQuery("select count(*) from run_summary r" + condition, Long.class);
-            var rows = session.createNativeQuery("select cast(to_jsonb(r) as text) from run_summary r" + condition
-                    + " order by r.created_at desc, r.run_id limit :limit offset :offset", String.class);
-            params.forEach(count::setParameter);
-            params.forEach(rows::setParameter);
-            rows.setParameter("limit", size).setParameter("offset", offset);
-            // One statement after the other: a session never runs two at once.
-            return count.getSingleResult().chain(total -> rows.getResultList()
-                    .map(json -> new Page(json.stream().map(this::fromJson).toList(), page, size, total)));
-        });
+        String count = "select count(*) from run_summary r" + condition;
+        String rows = "select cast(to_jsonb(r) as text) from run_summary r" + condition
+                + " order by r.created_at desc, r.run_id limit $" + (params.size() + 1) + " offset $" + (params.size() + 2);
+        List<Object> paged = new ArrayList<>(params);
+        paged.add(size);
+        paged.add(offset);
+        // One transaction, so that the total and the page are read from the same list.
+        return pool.withTransaction(connection -> connection.preparedQuery(count).execute(Tuple.from(params))
+                .chain(total -> connection.preparedQuery(rows).execute(Tuple.from(paged))
+                        .map(json -> new Page(summaries(json), page, size, total.iterator().next().getLong(0)))));
     }
 
     /** Every row, by run id: what a rebuild must reproduce exactly. */
     public Uni<List<RunSummary>> all() {
-        return sessionFactory.withTransaction(session -> session
-                .createNativeQuery("select cast(to_jsonb(r) as text) from run_summary r order by r.run_id", String.class)
-                .getResultList()
-                .map(json -> json.stream().map(this::fromJson).toList()));
+        return pool.query("select cast(to_jsonb(r) as text) from run_summary r order by r.run_id").execute()
+                .map(this::summaries);
+    }
+
+    private List<RunSummary> summaries(RowSet<Row> rows) {
+        List<RunSummary> out = new ArrayList<>();
+        rows.forEach(row -> out.add(fromJson(row.getString(0))));
+        return out;
     }
 
     private String toJson(RunSummary s) {

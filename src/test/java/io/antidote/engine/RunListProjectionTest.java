@@ -106,7 +106,7 @@ class RunListProjectionTest {
         List<RunEvent> advanced = RunDecider.decide(random.next(pending), pending);
         RunState running = await(() -> commands.append(pending, advanced)).state();
 
-        await(() -> sessionFactory.withTransaction(session -> runList.upsert(session, stale)));
+        await(() -> runList.upsert(stale));
 
         RunSummary row = await(() -> runList.all()).stream().filter(s -> s.runId().equals(request.runId()))
                 .findFirst().orElseThrow();
