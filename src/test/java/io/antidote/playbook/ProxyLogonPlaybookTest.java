@@ -58,6 +58,44 @@ class ProxyLogonPlaybookTest {
                 .containsExactly("evidence", "reboot", "assess");
     }
 
+    static Playbook shipped(String name) throws Exception {
+        Path file = Path.of("playbooks", name + ".yaml");
+        ParseResult result = PlaybookParser.parse(file.toString(), Files.readString(file), LIBRARY);
+        assertThat(result).as("parse of %s", file).isInstanceOf(ParseResult.Valid.class);
+        return ((ParseResult.Valid) result).playbook();
+    }
+
+    /**
+     * Every shipped playbook, every step: the read-only ones (run again blindly after a lost outcome) are exactly
+     * those that only read, and the rest run inside their marker. A step that reads but is not declared so fails
+     * its target after a restart instead of running again; one that changes the server but is declared read-only
+     * could run twice. A new playbook file must be added here.
+     */
+    @Test
+    void every_shipped_playbook_declares_which_of_its_steps_only_read_the_server() throws Exception {
+        Map<String, List<String>> readOnly = Map.of(
+                "proxylogon-remediation", List.of("precheck", "health", "wait-for-services", "verify"),
+                // isolation reads the firewall rule; fixed reads the build step's outputs; services and web read.
+                "proxylogon-verify", List.of("isolation", "build", "fixed", "services", "web"),
+                // The scans get no evidenceRoot here, so they keep nothing and quarantine nothing.
+                "proxylogon-ioc-scan", List.of("isolation", "scan-files", "scan-logs", "verdict"),
+                "proxylogon-mitigation", List.of(),
+                "proxylogon-mitigation-rollback", List.of());
+        try (var files = Files.list(Path.of("playbooks"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+                    .map(f -> f.substring(0, f.length() - ".yaml".length())))
+                    .as("shipped playbooks, each with its declarations checked here")
+                    .containsExactlyInAnyOrderElementsOf(readOnly.keySet());
+        }
+        for (Map.Entry<String, List<String>> expected : readOnly.entrySet()) {
+            Playbook playbook = shipped(expected.getKey());
+            assertThat(playbook.steps()).filteredOn(step -> step.policy().readOnly()).extracting(Step::id)
+                    .as("read-only steps of %s", expected.getKey()).containsExactlyElementsOf(expected.getValue());
+        }
+        assertThat(LIBRARY.find("proxylogon-isolation-state")).as("the library step that only reads the firewall rule")
+                .hasValueSatisfying(step -> assertThat(step.readOnly()).isTrue());
+    }
+
     @Test
     void references_params_and_timeouts_are_read_as_written() throws Exception {
         Playbook playbook = proxyLogon();
