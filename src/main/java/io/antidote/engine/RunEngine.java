@@ -114,6 +114,8 @@ public class RunEngine {
     private final int maxCrashReruns;
     /** How long a marker that cannot be read, or says its script still runs, is probed again (antidote.engine.probe-for). */
     private final Duration probeFor;
+    /** Set once the stop's drain begins: from then on this replica takes no new step, and says so (DrainCheck). */
+    private volatile boolean draining;
     /** Attempts recorded as started here whose outcome is not stored yet: what a stop waits for. */
     private final AtomicInteger stepsInFlight = new AtomicInteger();
     /** Per run: the Vert.x timer that advances it at its next due time. */
@@ -211,6 +213,16 @@ public class RunEngine {
                 .map(Decided::state);
     }
 
+    /** Whether this replica is stopping: it takes no new step and lets its runs go once the drain ends. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Steps started here whose outcome is not stored yet. */
+    public int stepsInFlight() {
+        return stepsInFlight.get();
+    }
+
     /** Which of these targets a run holds now. */
     public Uni<Set<String>> busyTargets(Collection<String> targets) {
         return leases.held(targets);
@@ -239,6 +251,7 @@ public class RunEngine {
         if (!enabled) {
             return;
         }
+        draining = true;
         commands.hold();
         ownership.stopAdopting();
         long deadline = System.nanoTime() + drainTime.toNanos();
