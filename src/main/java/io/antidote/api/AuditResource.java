@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * What auditors read across runs: the checkpoint keys and exports by time. Everything under
- * {@code /api/v1/audit} is meant for the {@code auditor} role once identity lands (docs/api.md).
+ * {@code /api/v1/audit} is for the {@code auditor} role (docs/api.md).
  */
 @Path("/api/v1/audit")
 public class AuditResource {

@@ -153,7 +153,7 @@ public class RunResource {
                             + ": not a value the run list can be filtered or paged by", errors));
         }
         return runList.find(new RunSummaries.Filter(statusWord, playbook, target, ticket), pageNumber, pageSize)
-                .map(found -> Response.ok(RunListView.of(found)).build());
+                .map(found -> Response.ok(RunListView.of(found, alarms::failing)).build());
     }
 
     private static int number(String text, int absent, int min, int max, String field, List<Problem.FieldError> errors) {

@@ -4,7 +4,6 @@ import io.antidote.identity.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.antidote.contract.ProblemType;
 import io.antidote.store.ServerHistory;
-import io.antidote.store.ServerHistory.LastVerdict;
 import io.antidote.winrm.Inventory;
 import io.antidote.winrm.Target;
 import io.smallrye.mutiny.Uni;
@@ -27,13 +26,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Each server's state across runs, for the people who answer "which servers are still exposed?": its last
- * recorded verdict with the events behind it, and every run that named it. Read from the events (the run
- * list for the timeline), never from a copy that could drift from them.
+ * recorded verdict with the events behind it, and every run that named it. Read from the projection the
+ * events are folded into ({@link ServerHistory}), filtered there.
  */
 @Path("/api/v1/servers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,7 +39,7 @@ public class ServerResource {
 
     /** Words a {@code verdict} filter may use: any value of a verdict's patch, compromise or service, or UNKNOWN. */
     static final Set<String> VERDICT_WORDS = Set.of("VULNERABLE", "PATCHED", "MITIGATED", "COMPROMISED", "CLEAN",
-            "ISOLATED", "IN_SERVICE", "UNKNOWN");
+            "ISOLATED", "IN_SERVICE", ServerHistory.UNKNOWN);
     static final int MAX_LABEL_CHARS = 200;
 
     private final Inventory inventory;
@@ -81,19 +79,10 @@ public class ServerResource {
                     errors.stream().map(Problem.FieldError::field).distinct().collect(Collectors.joining(", "))
                             + ": not a value servers can be filtered by", errors));
         }
-        return history.lastVerdicts().map(verdicts -> {
-            Map<String, LastVerdict> byServer = verdicts.stream()
-                    .collect(Collectors.toMap(LastVerdict::server, Function.identity()));
-            TreeMap<String, Map<String, String>> servers = new TreeMap<>();
-            inventory.all().forEach(t -> servers.put(t.name(), t.labels()));
-            byServer.keySet().forEach(name -> servers.putIfAbsent(name, Map.of()));
-            List<ServerView> views = servers.entrySet().stream()
-                    .filter(s -> s.getValue().entrySet().containsAll(wanted.entrySet()))
-                    .map(s -> ServerView.of(s.getKey(), s.getValue(), byServer.get(s.getKey()), null, null))
-                    .filter(v -> verdict == null || v.says(verdict))
-                    .toList();
-            return Response.ok(views).build();
-        });
+        Map<String, Map<String, String>> known = new TreeMap<>();
+        inventory.all().forEach(t -> known.put(t.name(), t.labels()));
+        return history.find(new ServerHistory.Filter(verdict, wanted), known)
+                .map(servers -> Response.ok(servers.stream().map(ServerView::listed).toList()).build());
     }
 
     /** One server: its last verdict with the events it rests on, and the timeline of the runs that named it. */
@@ -102,15 +91,11 @@ public class ServerResource {
     @Path("{name}")
     public Uni<ServerView> get(@PathParam("name") String name) {
         Map<String, String> labels = inventory.find(name).map(Target::labels).orElse(null);
-        return history.lastVerdict(name).chain(last -> {
-            Uni<List<ServerHistory.EventRef>> evidence = last == null ? Uni.createFrom().item(List.of())
-                    : history.evidence(last.event(), name);
-            return evidence.chain(refs -> history.runs(name).map(runs -> {
-                if (labels == null && last == null && runs.isEmpty()) {
-                    throw new NotFoundException("no server '" + name + "' in the inventory or in any run");
-                }
-                return ServerView.of(name, labels == null ? Map.of() : labels, last, refs, runs);
-            }));
+        return history.state(name, labels).chain(state -> {
+            if (state == null) {
+                throw new NotFoundException("no server '" + name + "' in the inventory or in any run");
+            }
+            return history.runs(name).map(runs -> ServerView.detailed(state, runs));
         });
     }
 }

@@ -3,6 +3,7 @@ package io.antidote.engine;
 import io.antidote.store.EventStore;
 import io.antidote.store.RunQueries;
 import io.antidote.store.RunSummaries;
+import io.antidote.store.ServerHistory;
 import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
 import io.smallrye.mutiny.Multi;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Throws the run list away and derives it again from every run's events: after a change to the
- * projection, or to prove that the stored rows are exactly what the history says.
+ * Throws a read model away (the run list, the servers' state) and derives it again from every run's events:
+ * after a change to the projection, or to prove that the stored rows are exactly what the history says.
  *
  * <p>One transaction ({@link RunSummaries#replaceAll}): readers see the old list until the new one commits.
  */
@@ -25,8 +26,11 @@ public class ProjectionRebuilder {
     private final RunQueries queries;
     private final EventCodec codec;
     private final RunSummaries runList;
+    private final ServerHistory servers;
 
-    ProjectionRebuilder(EventStore store, RunQueries queries, EventCodec codec, RunSummaries runList) {
+    ProjectionRebuilder(EventStore store, RunQueries queries, EventCodec codec, RunSummaries runList,
+                        ServerHistory servers) {
+        this.servers = servers;
         this.store = store;
         this.queries = queries;
         this.codec = codec;
@@ -43,5 +47,13 @@ public class ProjectionRebuilder {
                     RunEvent last = events.get(events.size() - 1);
                     return RunListProjection.of(RunDecider.fold(events), last.at());
                 })));
+    }
+
+    /**
+     * Rebuilds the servers' state ({@code server_state}) with the very fold each append runs; answers how many
+     * servers it holds.
+     */
+    public Uni<Integer> rebuildServers() {
+        return servers.rebuild();
     }
 }

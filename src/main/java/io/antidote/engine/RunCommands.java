@@ -111,7 +111,11 @@ public class RunCommands {
         return Uni.createFrom().deferred(() -> {
                     long start = System.nanoTime();
                     return store.append(runId, before.version(), events.stream().map(codec::encode).toList(),
-                                    models -> models.upsert(row).chain(() -> leases(models, next, events))
+                                    models -> models.upsert(row)
+                                            .chain(() -> foldsServers(events)
+                                                    ? models.foldServers(runId, before.version())
+                                                    : Uni.createFrom().voidItem())
+                                            .chain(() -> leases(models, next, events))
                                             .chain(() -> alongside.project(models)))
                             .onItemOrFailure().invoke((appended, failure) -> metrics.appended(start, outcome(failure)));
                 })
@@ -186,6 +190,12 @@ public class RunCommands {
                         ? RunDecider.decideHeld(commandFor.apply(state), state)
                         : RunDecider.decide(commandFor.apply(state), state, refused))
                 .chain(events -> append(state, events, alongside));
+    }
+
+    /** Whether the events change a server's state: a request names servers, a verdict says where one stands. */
+    private static boolean foldsServers(List<RunEvent> events) {
+        return events.stream().anyMatch(e -> e instanceof RunEvent.RunRequested
+                || e instanceof RunEvent.TargetVerdictRecorded);
     }
 
     /**

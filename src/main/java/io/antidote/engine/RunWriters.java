@@ -1,5 +1,6 @@
 package io.antidote.engine;
 
+import io.antidote.store.ChainBrokenException;
 import io.antidote.store.StaleOwnerException;
 import io.antidote.workflow.CommandRejected;
 import io.smallrye.mutiny.Uni;
@@ -157,9 +158,19 @@ public class RunWriters {
                     takeNext(runId);
                 },
                 failure -> {
-                    // Refused for good: by the decider, or by the database because another replica owns the run.
+                    // Refused for good: by the decider, by the database because another replica owns the run, or
+                    // because the run's history fails verification: no retry makes a tampered chain whole, and
+                    // retrying would only hold readiness down (StoreBacklogCheck). The run stays as it is; the
+                    // chain alarm has fired; people decide.
+                    if (failure instanceof ChainBrokenException) {
+                        try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
+                            LOG.errorf("Run %s: %s given up: %s", runId,
+                                    work.kind == Kind.OUTCOME ? "a step outcome" : "an engine decision",
+                                    failure.getMessage());
+                        }
+                    }
                     if (work.kind == Kind.PERSON || failure instanceof CommandRejected
-                            || failure instanceof StaleOwnerException) {
+                            || failure instanceof StaleOwnerException || failure instanceof ChainBrokenException) {
                         work.stored();
                         work.waiters.forEach(w -> w.fail(failure));
                         takeNext(runId);

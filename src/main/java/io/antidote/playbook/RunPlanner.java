@@ -52,10 +52,12 @@ public final class RunPlanner {
                 groups.put(t.name(), groupBy + "=" + group);
             }
         });
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+        ordered.forEach(t -> labels.put(t.name(), t.labels()));
         List<RunPlan.PlannedStep> steps = playbook.steps().stream().map(RunPlanner::plannedStep).toList();
         return new RunPlan(playbook.name(), playbook.digest(), steps, ordered.stream().map(Target::name).toList(),
                 new RunPlan.Strategy(rollout.batchSize(), rollout.batchPercent(), rollout.failureThreshold()), groups,
-                onBusy);
+                onBusy, labels);
     }
 
     private static RunPlan.PlannedStep plannedStep(Step step) {

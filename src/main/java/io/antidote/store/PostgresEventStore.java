@@ -367,6 +367,11 @@ public class PostgresEventStore implements EventStore {
         }
 
         @Override
+        public Uni<Void> foldServers(UUID runId, long afterSeq) {
+            return ServerHistory.fold(connection, runId, afterSeq);
+        }
+
+        @Override
         public Uni<Void> take(UUID runId, String target) {
             return leases.take(connection, runId, target);
         }

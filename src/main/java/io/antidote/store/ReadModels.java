@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import java.util.UUID;
 
 /**
- * What a {@link Projector} may write in an append's transaction: the run list row, the target
+ * What a {@link Projector} may write in an append's transaction: the run list row, the servers' state, the target
  * and group leases and a run request's idempotency key. Each event store hands its own, so the engine's projection is the same whichever store it
  * runs on.
  */
@@ -12,6 +12,12 @@ public interface ReadModels {
 
     /** Inserts or replaces the run's row; a row that already folds as many events or more is kept. */
     Uni<Void> upsert(RunSummary summary);
+
+    /**
+     * Folds the run's events after {@code afterSeq}, as the append stored them, into each server's state
+     * (the servers a request names, the verdicts a run records; see {@link ServerHistory}).
+     */
+    Uni<Void> foldServers(UUID runId, long afterSeq);
 
     /**
      * Takes the target for the run, or confirms the run already holds it. Fails with {@link

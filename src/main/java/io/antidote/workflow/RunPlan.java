@@ -16,9 +16,13 @@ import java.util.Set;
  *
  * @param groups target name to group (e.g. its DAG); targets of one group never run at the same time, in
  *               this run or across runs
+ * @param labels target name to the labels the inventory gave it when the run was requested: the history
+ *               then says which servers a verdict was about (the server projection filters on them) even
+ *               after the inventory changes. Empty in plans recorded before this existed.
  */
 public record RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
-                      Strategy strategy, Map<String, String> groups, OnBusy onBusy) {
+                      Strategy strategy, Map<String, String> groups, OnBusy onBusy,
+                      Map<String, Map<String, String>> labels) {
 
     /**
      * What a target held by another run does when its turn comes: wait for it to be let go, or fail at once
@@ -32,6 +36,8 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
         targets = List.copyOf(targets);
         strategy = strategy == null ? Strategy.ONE_AT_A_TIME : strategy;
         groups = groups == null ? Map.of() : Map.copyOf(groups);
+        labels = labels == null ? Map.of() : labels.entrySet().stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a run plan needs at least one step");
         }
@@ -47,6 +53,11 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
                         + "', which is not a step of the plan");
             }
         }
+    }
+
+    public RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,
+                   Strategy strategy, Map<String, String> groups, OnBusy onBusy) {
+        this(playbook, digest, steps, targets, strategy, groups, onBusy, Map.of());
     }
 
     public RunPlan(String playbook, String digest, List<PlannedStep> steps, List<String> targets,

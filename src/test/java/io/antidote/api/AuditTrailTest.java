@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.antidote.engine.RunCommands;
 import io.antidote.engine.RunEngine;
+import io.antidote.engine.RunWriters;
+import io.antidote.store.ChainBrokenException;
 import io.antidote.store.EventHash;
 import io.antidote.store.NewEvent;
 import io.antidote.workflow.RunCommand.Advance;
 import io.antidote.workflow.RunCommand.RecordOutcome;
+import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.RunCommand.RequestRun;
 import io.antidote.workflow.RunPlan;
 import io.antidote.workflow.RunPlan.PlannedStep;
@@ -64,6 +67,9 @@ class AuditTrailTest {
     @Inject
     RunEngine engine;
 
+    @Inject
+    RunWriters writers;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -79,6 +85,7 @@ class AuditTrailTest {
             return;
         }
         String ids = made.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+        String targets = made.stream().map(id -> "'audit-" + id + "'").collect(java.util.stream.Collectors.joining(","));
         try (Connection db = jdbc(); Statement s = db.createStatement()) {
             db.setAutoCommit(false);
             s.execute("alter table run_event disable trigger user");
@@ -87,6 +94,7 @@ class AuditTrailTest {
             s.execute("delete from run_checkpoint where run_id in (" + ids + ")");
             s.execute("delete from run_summary where run_id in (" + ids + ")");
             s.execute("delete from target_lease where run_id in (" + ids + ")");
+            s.execute("delete from server_state where name in (" + targets + ")");
             s.execute("alter table run_checkpoint enable trigger user");
             s.execute("alter table run_event enable trigger user");
             db.commit();
@@ -119,10 +127,82 @@ class AuditTrailTest {
         assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isZero();
         assertThat(offline.output()).contains("run " + run + ": verified, " + events(run) + " events, signed up to seq "
                 + events(run));
+    }
 
-        given().when().get("/api/v1/audit/export?from=2021-03-06T10:00:00Z&to=2021-03-06T10:00:01Z").then()
-                .statusCode(200).extract().asString().lines().filter(l -> l.contains(run.toString()))
-                .forEach(l -> assertThat(lines).contains(l));
+    @Test
+    void a_time_range_export_holds_the_runs_started_in_it_whole_and_verifies_offline() throws Exception {
+        // A second of its own, so that no other run of the database starts in it.
+        Instant from = Instant.parse("2003-01-01T00:00:00Z").plusSeconds(new java.util.Random().nextInt(1_000_000) * 10L);
+        UUID inside = finishedRun(from.plusMillis(250));
+        UUID outside = finishedRun(from.plusSeconds(1));
+
+        String range = given().queryParam("from", from.toString()).queryParam("to", from.plusSeconds(1).toString())
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200).extract().asString();
+        assertThat(range.lines().toList()).as("the range export").isNotEmpty()
+                .isEqualTo(export(inside).lines().toList());
+        assertThat(range).as("the range export").doesNotContain(outside.toString());
+        Offline offline = verifyOffline(range);
+        assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isZero();
+        assertThat(offline.output()).contains("run " + inside + ": verified, " + events(inside) + " events");
+    }
+
+    @Test
+    void a_run_in_flight_is_signed_on_the_interval_and_after_its_tail_is_deleted_recovery_does_not_extend_it()
+            throws Exception {
+        UUID run = startedRun();
+        long last = events(run);
+        // Nothing ended the run: only the interval signs its head.
+        await().atMost(Duration.ofSeconds(30)).until(() -> checkpointedSeq(run) == last);
+        assertThat(state(run).status().name()).as("status when signed").isEqualTo("RUNNING");
+        Offline signed = verifyOffline(export(run));
+        assertThat(signed.exit()).as("Verify.java exit status; it said: %s", signed.output()).isZero();
+        assertThat(signed.output()).contains("run " + run + ": verified, " + last + " events, signed up to seq " + last);
+
+        List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger alarms = java.util.logging.Logger.getLogger("io.antidote.store.ChainAlarms");
+        alarms.addHandler(handler);
+        try {
+            withTriggersOff("delete from run_event where run_id = '" + run + "' and seq >= " + (last - 1));
+            // A restarted process: nothing of the run in memory; recovery decides on the stream as stored.
+            commands.forget(run);
+            Throwable refused = VertxContextSupport.subscribeAndAwait(() -> writers.write(run, RunWriters.Kind.RECOVERY,
+                            () -> commands.decideAndAppend(run, s -> new Recover(Instant.now(), java.util.Set.of())))
+                    .map(decided -> (Throwable) null)
+                    .onFailure().recoverWithItem(failure -> failure)
+                    .ifNoItem().after(Duration.ofSeconds(30)).fail());
+            assertThat(refused).as("recovery of the cut-off run").isInstanceOf(ChainBrokenException.class);
+        } catch (Throwable t) {
+            throw t instanceof Exception e ? e : new IllegalStateException(t);
+        } finally {
+            alarms.removeHandler(handler);
+        }
+        assertThat(events(run)).as("events after the refused recovery").isEqualTo(last - 2);
+        assertThat(errors).as("ERROR lines of the chain alarm").anySatisfy(record -> assertThat(formatted(record))
+                .contains("Run " + run + " fails verification at seq " + (last - 1)));
+        assertThat(writers.waitingOther()).as("engine decisions waiting to be stored").isZero();
+        assertThat(given().when().get("/q/health/ready").then().extract().jsonPath()
+                .getString("checks.find { it.name == 'run events stored' }.status")).as("readiness of the store")
+                .isEqualTo("UP");
+        assertThat(given().when().get("/api/v1/runs?ticket=INC-AUDIT&size=100").then().statusCode(200).extract()
+                .jsonPath().getLong("items.find { it.id == '" + run + "' }.failingVerification.firstBadSeq"))
+                .as("the run as the list shows it").isEqualTo(last - 1);
     }
 
     @Test
@@ -247,16 +327,33 @@ class AuditTrailTest {
         return new Offline(process.exitValue(), output);
     }
 
-    /** A run of two steps on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
     private UUID finishedRun() throws SQLException {
+        return finishedRun(START);
+    }
+
+    /** A run requested at {@code start}, started, its first step running: in flight, on a target of its own. */
+    private UUID startedRun() {
+        UUID run = requested(START);
+        decide(run, s -> new Advance(START.plusSeconds(1)));
+        assertThat(state(run).status().name()).as("status of the run in flight").isEqualTo("RUNNING");
+        return run;
+    }
+
+    private UUID requested(Instant start) {
         UUID run = UUID.randomUUID();
         made.add(run);
         String target = "audit-" + run;
         RequestRun request = new RequestRun(run, new RunPlan("audit-" + run, "ab".repeat(32),
                 List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), Map.of(), "INC-AUDIT",
-                null, "alice", START);
+                null, "alice", start);
         decide(run, s -> request);
-        Instant at = START;
+        return run;
+    }
+
+    /** A run of two steps requested at {@code start} on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
+    private UUID finishedRun(Instant start) throws SQLException {
+        UUID run = requested(start);
+        Instant at = start;
         for (int round = 0; round < 10 && !"SUCCEEDED".equals(state(run).status().name()); round++) {
             at = at.plusSeconds(1);
             Instant now = at;
@@ -378,5 +475,14 @@ class AuditTrailTest {
 
     private Connection jdbc() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, user, "");
+    }
+
+    /** The log line as written (JBoss log records format their printf-style message themselves). */
+    private static String formatted(java.util.logging.LogRecord record) {
+        try {
+            return (String) record.getClass().getMethod("getFormattedMessage").invoke(record);
+        } catch (ReflectiveOperationException e) {
+            return record.getMessage();
+        }
     }
 }

@@ -59,16 +59,7 @@ class ServerHistoryApiTest {
         assertThat(server.getList("runs.targetEnd", String.class)).containsOnly("TargetSucceeded");
 
         // The evidence is the newer run's, and each reference is an event of that run, exactly.
-        List<Map<String, Object>> evidence = server.getList("evidence");
-        assertThat(evidence).last().satisfies(e -> assertThat(e).containsEntry("type", "TargetVerdictRecorded"));
-        assertThat(evidence).extracting(e -> e.get("type")).contains("StepSucceeded");
-        List<Map<String, Object>> stored = events(second);
-        for (Map<String, Object> ref : evidence) {
-            assertThat(ref.get("runId")).isEqualTo(second);
-            Map<String, Object> event = stored.get(((Number) ref.get("seq")).intValue() - 1);
-            assertThat(event).as("event at seq %s", ref.get("seq")).containsEntry("hash", ref.get("hash"))
-                    .containsEntry("type", ref.get("type")).containsEntry("target", clean);
-        }
+        assertEvidenceIsOf(server, second, clean, "precheck");
 
         JsonPath worst = given().when().get("/api/v1/servers/{name}", compromised).then().statusCode(200)
                 .extract().jsonPath();
@@ -91,6 +82,64 @@ class ServerHistoryApiTest {
         var label = labels.entrySet().iterator().next();
         assertThat(names("label=" + label.getKey() + "=" + label.getValue())).contains(clean);
         assertThat(names("label=" + label.getKey() + "=no-such-value")).doesNotContain(clean);
+    }
+
+    @Test
+    void a_vulnerable_and_a_mitigated_server_are_listed_by_verdict_with_the_labels_their_runs_recorded() {
+        String vulnerable = host("2019", "CU7", List.of());
+        String mitigated = host("2016", "CU17", List.of());
+
+        // A read-only check of a build without the fix; an old CU without its out-of-band SU, mitigated.
+        String check = requestRun("proxylogon-verify", vulnerable);
+        assertThat(awaitFinished(check).getString("status")).isEqualTo("FAILED");
+        String mitigation = requestRun(mitigated);
+        assertThat(awaitFinished(mitigation).getString("status")).isEqualTo("FAILED");
+
+        JsonPath exposed = server(vulnerable);
+        assertThat(exposed.getString("patch")).isEqualTo("VULNERABLE");
+        assertEvidenceIsOf(exposed, check, vulnerable, "build");
+        JsonPath interim = server(mitigated);
+        assertThat(interim.getString("patch")).isEqualTo("MITIGATED");
+        assertThat(interim.getString("service")).isEqualTo("ISOLATED");
+        assertThat(interim.getList("reasons", String.class)).contains("mitigated, not fixed");
+        assertEvidenceIsOf(interim, mitigation, mitigated, "mitigate-services");
+
+        assertThat(names("verdict=VULNERABLE")).contains(vulnerable).doesNotContain(mitigated);
+        assertThat(names("verdict=MITIGATED")).contains(mitigated).doesNotContain(vulnerable);
+        assertThat(names("verdict=ISOLATED")).contains(mitigated);
+        assertThat(names("verdict=PATCHED")).doesNotContain(vulnerable, mitigated);
+
+        // The labels are those the run recorded: the server keeps them once it has left the inventory.
+        Map<String, String> labels = given().when().get("/api/v1/targets").then().extract().jsonPath()
+                .getMap("find { it.name == '" + mitigated + "' }.labels");
+        assertThat(labels).containsEntry("cu", "CU17");
+        LabHosts.delete(List.of(mitigated));
+        assertThat(given().when().get("/api/v1/targets").then().extract().jsonPath().getList("name", String.class))
+                .as("the inventory after the host is gone").doesNotContain(mitigated);
+        assertThat(server(mitigated).getMap("labels")).isEqualTo(labels);
+        assertThat(names("verdict=MITIGATED&label=cu=CU17&label=version=2016")).contains(mitigated);
+        assertThat(names("label=cu=CU17")).contains(mitigated).doesNotContain(vulnerable);
+        assertThat(names("verdict=VULNERABLE&label=cu=CU17")).doesNotContain(mitigated, vulnerable);
+        assertThat(names("label=cu=CU7&label=version=2019")).contains(vulnerable).doesNotContain(mitigated);
+    }
+
+    /** The server's evidence is events of that run on that server, exactly, ending with its verdict. */
+    private static void assertEvidenceIsOf(JsonPath server, String runId, String name, String step) {
+        List<Map<String, Object>> evidence = server.getList("evidence");
+        assertThat(evidence).last().satisfies(e -> assertThat(e).containsEntry("type", "TargetVerdictRecorded"));
+        assertThat(evidence).as("evidence of %s", name).anySatisfy(e -> assertThat(e)
+                .containsEntry("type", "StepSucceeded").containsEntry("step", step));
+        List<Map<String, Object>> stored = events(runId);
+        for (Map<String, Object> ref : evidence) {
+            assertThat(ref.get("runId")).isEqualTo(runId);
+            Map<String, Object> event = stored.get(((Number) ref.get("seq")).intValue() - 1);
+            assertThat(event).as("event at seq %s", ref.get("seq")).containsEntry("hash", ref.get("hash"))
+                    .containsEntry("type", ref.get("type")).containsEntry("target", name);
+        }
+    }
+
+    private static JsonPath server(String name) {
+        return given().when().get("/api/v1/servers/{name}", name).then().statusCode(200).extract().jsonPath();
     }
 
     @Test

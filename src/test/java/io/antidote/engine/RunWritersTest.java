@@ -1,5 +1,7 @@
 package io.antidote.engine;
 
+import io.antidote.store.ChainBrokenException;
+import io.antidote.store.ChainCheck;
 import io.antidote.workflow.CommandRejected;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -123,6 +125,21 @@ class RunWritersTest {
         }).await().atMost(Duration.ofSeconds(10))).isInstanceOf(CommandRejected.class);
         assertThat(tries).as("tries of the two pieces").hasValue(2);
         assertThat(writers.waitingOutcomes()).isZero();
+    }
+
+    @Test
+    void work_on_a_run_whose_history_fails_verification_is_given_up_at_once_and_the_run_takes_more_work() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        ChainBrokenException broken = new ChainBrokenException(new ChainCheck(run, 3, 2L, "seq 2 is missing", 4));
+        for (RunWriters.Kind kind : List.of(RunWriters.Kind.OUTCOME, RunWriters.Kind.RECOVERY, RunWriters.Kind.ADVANCE)) {
+            assertThatThrownBy(() -> writers.write(run, kind, counted(tries, () -> Uni.createFrom().failure(broken)))
+                    .await().atMost(Duration.ofSeconds(10))).as("%s on a broken history", kind).isSameAs(broken);
+        }
+        assertThat(tries).as("tries: one per piece, none again").hasValue(3);
+        assertThat(writers.waitingOutcomes()).as("outcomes waiting (readiness)").isZero();
+        assertThat(writers.waitingOther()).as("decisions waiting (readiness)").isZero();
+        assertThat(writers.write(run, RunWriters.Kind.OUTCOME, () -> Uni.createFrom().item("next"))
+                .await().atMost(Duration.ofSeconds(10))).as("the run's next piece").isEqualTo("next");
     }
 
     /** The same work, counting how often it has been tried. */

@@ -121,6 +121,12 @@ public class InMemoryEventStore implements EventStore {
             return later(() -> summaries.add(summary));
         }
 
+        /** The servers' state is a PostgreSQL projection (server_state): nothing here reads it. */
+        @Override
+        public Uni<Void> foldServers(UUID runId, long afterSeq) {
+            return Uni.createFrom().voidItem();
+        }
+
         @Override
         public Uni<Void> take(UUID runId, String target) {
             return later(() -> leaseChanges.add(held -> {
