@@ -33,6 +33,8 @@ import io.antidote.workflow.RunCommand.Recover;
 import io.antidote.workflow.RunCommand.ResolveOutcome;
 import io.antidote.workflow.HostMarker;
 import io.antidote.workflow.StepOutcome;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -40,6 +42,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -102,6 +105,9 @@ public class RunEngine {
     private final Inventory targets;
     private final RemoteShell shell;
     private final StepWorkers workers;
+    /** Field-injected so that the constructor, already long, stays as it is. */
+    @Inject
+    RunTraces traces;
     private final Vertx vertx;
     private final RunSecrets secrets;
     private final Clock clock;
@@ -535,8 +541,12 @@ public class RunEngine {
                     // Cancelled while it waited for a free worker: its outcome is decided and recorded, so this
                     // attempt must not reach the host.
                     if (!outcome.isDone()) {
-                        try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
-                            outcome.complete(attempt(state, started, playbook, step, timeout, attemptClock));
+                        Span span = traces.attempt(runId, started.target(), started.step(), started.attempt());
+                        try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor());
+                             Scope current = span.makeCurrent()) {
+                            StepOutcome attempted = attempt(state, started, playbook, step, timeout, attemptClock);
+                            RunTraces.ended(span, attempted);
+                            outcome.complete(attempted);
                         }
                     }
                 });

@@ -19,9 +19,12 @@ import io.antidote.winrm.Target;
 import io.antidote.workflow.RunCommand.RequestRun;
 import io.antidote.workflow.RunPlan;
 import io.antidote.workflow.RunState;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
@@ -88,6 +91,9 @@ public class RunRequests {
     private final int maxTargets;
     private final Vertx vertx;
     private final ConfiguredPatchSources patchSources;
+    /** Field-injected so that the constructor, already long, stays as it is. */
+    @Inject
+    RunTraces traces;
 
     RunRequests(PlaybookCatalog catalog, Inventory inventory, PlaybookVersions versions, RunEngine engine,
                 RunSecrets secrets, Clock clock, IdempotencyKeys keys, RequestFingerprint fingerprints, Vertx vertx, ConfiguredPatchSources patchSources,
@@ -296,9 +302,19 @@ public class RunRequests {
     }
 
     private Uni<RunState> submit(Playbook playbook, RequestRun command, Projector alongside) {
-        return versions.remember(playbook)
-                .chain(() -> engine.request(command, alongside))
-                .invoke(state -> engine.advanceLater(state.runId()));
+        return Uni.createFrom().deferred(() -> {
+            // Started here, on the request's context, so that it links to the request's own span.
+            Span span = traces.requested(command.runId(), playbook.name(), command.plan().targets().size());
+            return versions.remember(playbook)
+                    .chain(() -> engine.request(command, alongside))
+                    .invoke(state -> engine.advanceLater(state.runId()))
+                    .onTermination().invoke((state, failure, cancelled) -> {
+                        if (failure != null) {
+                            span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+                        }
+                        span.end();
+                    });
+        });
     }
 
     private Map<String, Object> validParams(Playbook playbook, Request request) {

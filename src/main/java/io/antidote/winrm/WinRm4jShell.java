@@ -3,6 +3,13 @@ package io.antidote.winrm;
 import io.cloudsoft.winrm4j.client.WinRmClientContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WinRm4jShell implements RemoteShell, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WinRm4jShell.class);
+    private static final AttributeKey<String> TARGET = AttributeKey.stringKey("antidote.target");
+    private static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
+    private static final AttributeKey<Long> EXIT_CODE = AttributeKey.longKey("antidote.winrm.exit_code");
+    private static final AttributeKey<String> FAILURE_KIND = AttributeKey.stringKey("antidote.winrm.failure");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     /** How often an attempt waiting for a session slot looks whether it was given up. */
     static final Duration SLOT_CHECK = Duration.ofMillis(200);
 
@@ -51,18 +63,22 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     private final ScheduledExecutorService janitor;
     private final AtomicInteger opened = new AtomicInteger();
     private final WinRmMetrics metrics;
+    /** A span per call, with the WS-Management operations it sent as events ({@link WsManCalls}). */
+    private final Tracer tracer;
     private volatile WinRmTrust trust;
 
     @Inject
-    WinRm4jShell(CredentialResolver credentials, WinRmConfig config, MeterRegistry registry) {
-        this(credentials, WinRmSettings.from(config), Clock.systemUTC(), new WinRmMetrics(registry));
+    WinRm4jShell(CredentialResolver credentials, WinRmConfig config, MeterRegistry registry, Tracer tracer) {
+        this(credentials, WinRmSettings.from(config), Clock.systemUTC(), new WinRmMetrics(registry), tracer);
     }
 
     public WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock) {
-        this(credentials, settings, clock, WinRmMetrics.unregistered());
+        this(credentials, settings, clock, WinRmMetrics.unregistered(), TracerProvider.noop().get("antidote"));
     }
 
-    private WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock, WinRmMetrics metrics) {
+    private WinRm4jShell(CredentialResolver credentials, WinRmSettings settings, Clock clock, WinRmMetrics metrics,
+                         Tracer tracer) {
+        this.tracer = tracer;
         this.credentials = credentials;
         this.settings = settings;
         this.metrics = metrics;
@@ -114,19 +130,30 @@ public class WinRm4jShell implements RemoteShell, AutoCloseable {
     @Override
     public ScriptResult runPowerShell(Target target, String script, String stdin, Duration timeout, AttemptStart begins) {
         long start = System.nanoTime();
-        try {
+        // A child of whatever is current on this thread: the step attempt's span on an engine worker.
+        Span span = tracer.spanBuilder("winrm").setSpanKind(SpanKind.CLIENT)
+                .setAttribute(TARGET, target.name()).setAttribute(SERVER, target.address()).startSpan();
+        try (Scope current = span.makeCurrent()) {
             ScriptResult result = runMetered(target, script, stdin, timeout, begins);
             metrics.call(start, null);
+            span.setAttribute(EXIT_CODE, (long) result.exitCode());
             LOG.debugf("WinRM to '%s': exit %d after %d ms", target.name(), result.exitCode(),
                     (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (RuntimeException | Error failure) {
             metrics.call(start, failure);
+            // The kind only, never the message: it can quote what the host echoed.
+            String kind = WinRmMetrics.kindOf(failure);
+            span.setAttribute(FAILURE_KIND, kind);
+            span.setAttribute(ERROR_TYPE, kind);
+            span.setStatus(StatusCode.ERROR, kind);
             // The kind only: the engine records the (masked) message with the step's outcome.
             LOG.debugf("WinRM to '%s' failed after %d ms: %s", target.name(), (System.nanoTime() - start) / 1_000_000,
                     failure instanceof TransportException t ? t.failure().getClass().getSimpleName()
                             : failure.getClass().getSimpleName());
             throw failure;
+        } finally {
+            span.end();
         }
     }
 

@@ -30,9 +30,7 @@ final class WinRmMetrics {
     }
 
     void call(long startNanos, Throwable failure) {
-        String kind = failure == null ? "none"
-                : failure instanceof TransportException transport ? transport.failure().getClass().getSimpleName()
-                : failure.getClass().getSimpleName();
+        String kind = failure == null ? "none" : kindOf(failure);
         Timer.builder("antidote.winrm.calls")
                 .description("WinRM calls (one script on one target), by outcome and failure kind")
                 .tags("outcome", failure == null ? "ok" : "failed", "kind", kind)
@@ -41,5 +39,11 @@ final class WinRmMetrics {
                 .maximumExpectedValue(Duration.ofHours(2))
                 .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** A failure's kind: the {@link TransportFailure}'s name, or the exception's class for anything else. */
+    static String kindOf(Throwable failure) {
+        return failure instanceof TransportException transport ? transport.failure().getClass().getSimpleName()
+                : failure.getClass().getSimpleName();
     }
 }

@@ -1,6 +1,7 @@
 package io.antidote.winrm;
 
 import io.cloudsoft.winrm4j.client.WinRmClientContext;
+import io.opentelemetry.api.trace.Span;
 import org.apache.cxf.Bus;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
@@ -92,6 +93,9 @@ final class WsManCalls extends AbstractPhaseInterceptor<Message> {
         }
         Sent sent = SENT.get();
         sent.last = operation.getName().getLocalPart();
+        // The call's span (WinRm4jShell) is current on this thread: one event per operation (Create, Command,
+        // Receive, Signal, Delete), named by the operation alone.
+        Span.current().addEvent(sent.last);
         if ("Command".equals(sent.last)) {
             sent.command = true;
         }
