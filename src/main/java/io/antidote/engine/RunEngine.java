@@ -346,43 +346,218 @@ public class RunEngine {
             endOwnership(runId);
         }
         setTimer(state);
-        Set<String> released = new HashSet<>();
-        for (RunEvent e : decided.events()) {
-            if (e instanceof StepStarted started) {
-                stepsInFlight.incrementAndGet();
-                execute(runId, state, started)
-                        .onTermination().invoke(stepsInFlight::decrementAndGet)
-                        .subscribe().with(ignored -> { }, failure -> {
-                            try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
-                                LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId, started.step(),
-                                        started.target(), failure.getMessage());
-                            }
-                        });
-            } else if (e instanceof RunEvent.StepOutcomeUnknown unknown) {
-                stepsInFlight.incrementAndGet();
-                probe(runId, state, unknown)
-                        .onTermination().invoke(stepsInFlight::decrementAndGet)
-                        .subscribe().with(ignored -> { }, failure -> {
-                            try (RunMdc ignored = RunMdc.of(runId, unknown.target(), unknown.step(), unknown.actor())) {
-                                LOG.errorf("Run %s: the marker of %s on %s could not be resolved: %s", runId,
-                                        unknown.step(), unknown.target(), failure.getMessage());
-                            }
-                        });
-            } else if (e instanceof RunEvent.CancelRequested cancel && cancel.mode() == CancelMode.INTERRUPT) {
-                interrupt(runId);
-            } else if (e instanceof RunEvent.TargetWaiting waiting) {
-                advanceIfLetGo(runId, waiting.target(), state.plan().sharedGroupOf(waiting.target()).orElse(null));
-            }
-            if (e instanceof RunEvent.EndsTarget ended) {
-                released.add(ended.target());
-            }
-        }
+        Effects effects = new Effects(runId, state);
+        decided.events().forEach(e -> e.accept(effects));
+        Set<String> released = effects.released;
         if (!released.isEmpty()) {
             Set<String> groups = new HashSet<>();
             released.forEach(target -> state.plan().sharedGroupOf(target).ifPresent(groups::add));
             wakeWaiting(runId, released, groups);
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * What each kind of event, once committed, asks this engine to do. Every kind is named, those that ask
+     * nothing too, so that a new event is a compile error here until someone decides whether it starts work.
+     */
+    private final class Effects implements RunEvent.Visitor<Void> {
+        private final UUID runId;
+        private final RunState state;
+        /** Targets the run let go of: runs waiting for them, or for their groups, are woken. */
+        private final Set<String> released = new HashSet<>();
+
+        Effects(UUID runId, RunState state) {
+            this.runId = runId;
+            this.state = state;
+        }
+
+        private Void nothing() {
+            return null;
+        }
+
+        private Void released(RunEvent.EndsTarget ended) {
+            released.add(ended.target());
+            return null;
+        }
+
+        @Override
+        public Void stepStarted(StepStarted started) {
+            stepsInFlight.incrementAndGet();
+            execute(runId, state, started)
+                    .onTermination().invoke(stepsInFlight::decrementAndGet)
+                    .subscribe().with(ignored -> { }, failure -> {
+                        try (RunMdc ignored = RunMdc.of(runId, started.target(), started.step(), started.actor())) {
+                            LOG.errorf("Run %s: step %s on %s could not be recorded: %s", runId, started.step(),
+                                    started.target(), failure.getMessage());
+                        }
+                    });
+            return null;
+        }
+
+        @Override
+        public Void stepOutcomeUnknown(RunEvent.StepOutcomeUnknown unknown) {
+            stepsInFlight.incrementAndGet();
+            probe(runId, state, unknown)
+                    .onTermination().invoke(stepsInFlight::decrementAndGet)
+                    .subscribe().with(ignored -> { }, failure -> {
+                        try (RunMdc ignored = RunMdc.of(runId, unknown.target(), unknown.step(), unknown.actor())) {
+                            LOG.errorf("Run %s: the marker of %s on %s could not be resolved: %s", runId,
+                                    unknown.step(), unknown.target(), failure.getMessage());
+                        }
+                    });
+            return null;
+        }
+
+        @Override
+        public Void cancelRequested(RunEvent.CancelRequested cancel) {
+            if (cancel.mode() == CancelMode.INTERRUPT) {
+                interrupt(runId);
+            }
+            return null;
+        }
+
+        @Override
+        public Void targetWaiting(RunEvent.TargetWaiting waiting) {
+            advanceIfLetGo(runId, waiting.target(), state.plan().sharedGroupOf(waiting.target()).orElse(null));
+            return null;
+        }
+
+        @Override
+        public Void targetCancelled(RunEvent.TargetCancelled e) {
+            return released(e);
+        }
+
+        @Override
+        public Void targetSucceeded(RunEvent.TargetSucceeded e) {
+            return released(e);
+        }
+
+        @Override
+        public Void targetFailed(RunEvent.TargetFailed e) {
+            return released(e);
+        }
+
+        @Override
+        public Void targetSkipped(RunEvent.TargetSkipped e) {
+            return released(e);
+        }
+
+        @Override
+        public Void runRequested(RunEvent.RunRequested e) {
+            return nothing();
+        }
+
+        @Override
+        public Void runStarted(RunEvent.RunStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetStarted(RunEvent.TargetStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepBegan(RunEvent.StepBegan e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepSucceeded(RunEvent.StepSucceeded e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepSkipped(RunEvent.StepSkipped e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepFailed(RunEvent.StepFailed e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepTimedOut(RunEvent.StepTimedOut e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepInterrupted(RunEvent.StepInterrupted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepOutcomeFound(RunEvent.StepOutcomeFound e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepRetryScheduled(RunEvent.StepRetryScheduled e) {
+            // Its due time is the run's timer, set from the state after every append.
+            return nothing();
+        }
+
+        @Override
+        public Void approvalRequested(RunEvent.ApprovalRequested e) {
+            return nothing();
+        }
+
+        @Override
+        public Void approvalGranted(RunEvent.ApprovalGranted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void approvalRejected(RunEvent.ApprovalRejected e) {
+            return nothing();
+        }
+
+        @Override
+        public Void approvalTimedOut(RunEvent.ApprovalTimedOut e) {
+            return nothing();
+        }
+
+        @Override
+        public Void compensationStarted(RunEvent.CompensationStarted e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepCompensated(RunEvent.StepCompensated e) {
+            return nothing();
+        }
+
+        @Override
+        public Void compensationFailed(RunEvent.CompensationFailed e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetVerdictRecorded(RunEvent.TargetVerdictRecorded e) {
+            return nothing();
+        }
+
+        @Override
+        public Void targetReleased(RunEvent.TargetReleased e) {
+            return nothing();
+        }
+
+        @Override
+        public Void runCancelled(RunEvent.RunCancelled e) {
+            return nothing();
+        }
+
+        @Override
+        public Void runSucceeded(RunEvent.RunSucceeded e) {
+            return nothing();
+        }
+
+        @Override
+        public Void runFailed(RunEvent.RunFailed e) {
+            return nothing();
+        }
     }
 
     /** The run ended: nobody needs to own it any more. Left behind, its row would only be adopted in vain. */
