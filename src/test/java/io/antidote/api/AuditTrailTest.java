@@ -206,6 +206,36 @@ class AuditTrailTest {
     }
 
     @Test
+    void data_that_is_hard_to_write_canonically_verifies_online_and_offline() throws Exception {
+        Map<String, Object> hard = new java.util.LinkedHashMap<>();
+        // U+FF61 sorts before U+1F600 by code point, after it by UTF-16 code unit (a surrogate pair, D83D DE00).
+        hard.put("\uFF61", "halfwidth full stop");
+        hard.put("\uD83D\uDE00", "grinning face \uD83D\uDE00 outside the BMP");
+        hard.put("Z", "upper case before lower");
+        hard.put("a", "lower");
+        hard.put("e\u0301", "e and a combining accent, not normalised");
+        hard.put("\u00e9", "precomposed e acute");
+        hard.put("control", "\u0001\u0008\t\n\f\r\u001f\u007f\u2028\u2029\"\\/</script>");
+        hard.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+        hard.put("min", Long.MIN_VALUE);
+        hard.put("nested", Map.of("\uD834\uDD1E", List.of("\uFFFF", 0, -1, true, false), "\uFB01", Map.of()));
+        UUID run = finishedRun(START, hard);
+
+        assertThat(verification(run).getBoolean("verified")).as("verified online").isTrue();
+        String export = export(run);
+        String requested = export.lines().findFirst().orElseThrow();
+        // As RFC 8785 writes them: characters outside ASCII as they are, keys in UTF-16 order, integers whole.
+        assertThat(requested).contains("\"\uD83D\uDE00\":\"grinning face \uD83D\uDE00 outside the BMP\"")
+                .contains("\"big\":123456789012345678901234567890").contains("\"min\":-9223372036854775808")
+                .contains("\\u0001\\b\\t\\n\\f\\r\\u001f");
+        assertThat(requested.indexOf("\"\uD83D\uDE00\":")).as("the emoji key, before U+FF61 in UTF-16 order")
+                .isPositive().isLessThan(requested.indexOf("\"\uFF61\":"));
+        Offline offline = verifyOffline(export);
+        assertThat(offline.exit()).as("Verify.java exit status; it said: %s", offline.output()).isZero();
+        assertThat(offline.output()).contains("run " + run + ": verified, " + events(run) + " events");
+    }
+
+    @Test
     void a_flipped_byte_in_data_is_found_online_and_offline() throws Exception {
         UUID run = finishedRun();
         withTriggersOff("update run_event set data = replace(data::text, 'isolate', 'isolatf')::jsonb "
@@ -331,6 +361,10 @@ class AuditTrailTest {
         return finishedRun(START);
     }
 
+    private UUID finishedRun(Instant start) throws SQLException {
+        return finishedRun(start, Map.of());
+    }
+
     /** A run requested at {@code start}, started, its first step running: in flight, on a target of its own. */
     private UUID startedRun() {
         UUID run = requested(START);
@@ -340,19 +374,23 @@ class AuditTrailTest {
     }
 
     private UUID requested(Instant start) {
+        return requested(start, Map.of());
+    }
+
+    private UUID requested(Instant start, Map<String, Object> params) {
         UUID run = UUID.randomUUID();
         made.add(run);
         String target = "audit-" + run;
         RequestRun request = new RequestRun(run, new RunPlan("audit-" + run, "ab".repeat(32),
-                List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), Map.of(), "INC-AUDIT",
+                List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), params, "INC-AUDIT",
                 null, "alice", start);
         decide(run, s -> request);
         return run;
     }
 
     /** A run of two steps requested at {@code start} on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
-    private UUID finishedRun(Instant start) throws SQLException {
-        UUID run = requested(start);
+    private UUID finishedRun(Instant start, Map<String, Object> params) throws SQLException {
+        UUID run = requested(start, params);
         Instant at = start;
         for (int round = 0; round < 10 && !"SUCCEEDED".equals(state(run).status().name()); round++) {
             at = at.plusSeconds(1);
