@@ -47,6 +47,8 @@ public class HttpEdge {
             "Referrer-Policy", "no-referrer",
             "Cross-Origin-Resource-Policy", "same-origin");
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+    /** Only on answers sent over TLS: a browser ignores it over plain HTTP (RFC 6797), where an ingress sets it. */
+    static final String HSTS = "max-age=31536000";
 
 
     private final int maxUriLength;
@@ -76,6 +78,9 @@ public class HttpEdge {
         ctx.addHeadersEndHandler(ignored -> {
             MultiMap headers = ctx.response().headers();
             HEADERS.forEach(headers::set);
+            if (ctx.request().isSSL()) {
+                headers.set("Strict-Transport-Security", HSTS);
+            }
             if (api) {
                 headers.set("Content-Security-Policy", API_CSP);
                 headers.set("Cache-Control", "no-store");
