@@ -20,10 +20,12 @@ import java.util.Set;
  *                 fixed and clean (docs/playbooks.md, "Verdicts and the restore step")
  * @param verifies what the step's success establishes about the server
  * @param packagePins the script gets the pinned SHA-256 of every update package ({@link PackagePins})
+ * @param liftsMitigation the step takes a mitigation away, so it runs only on a server the run verified fixed
+ *                 (docs/playbooks.md, "Lifting a mitigation")
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
                    Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
-                   Set<Verification> verifies, boolean packagePins) {
+                   Set<Verification> verifies, boolean packagePins, boolean liftsMitigation) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -34,6 +36,13 @@ public record Step(String id, String description, String powershell, Duration ti
         outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         policy = policy == null ? StepPolicy.DEFAULT : policy;
         verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
+                Set<Verification> verifies, boolean packagePins) {
+        this(id, description, powershell, timeout, expect, when, outputs, policy, uses, restore, verifies, packagePins,
+                false);
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect,

@@ -27,7 +27,7 @@ final class StepsReader {
 
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
-            "readOnly", "uses", "with", "restore", "verifies", "packagePins");
+            "readOnly", "uses", "with", "restore", "verifies", "packagePins", "liftsMitigation");
 
     private final YamlValues yaml;
     private final List<Param> declaredParams;
@@ -152,10 +152,13 @@ final class StepsReader {
         }
         boolean restore = yaml.flag(keys, "restore", where);
         boolean packagePins = yaml.flag(keys, "packagePins", where);
-        if (policy.readOnly() && keys.containsKey("readOnly") && (restore || policy.compensate() != null)) {
-            // Both change the server: running it again blindly after a lost outcome is what readOnly allows.
+        boolean liftsMitigation = yaml.flag(keys, "liftsMitigation", where);
+        if (policy.readOnly() && keys.containsKey("readOnly") && (restore || liftsMitigation
+                || policy.compensate() != null)) {
+            // All three change the server: running it again blindly after a lost outcome is what readOnly allows.
             yaml.error(keys.get("readOnly").getKeyNode(), "'readOnly' " + where + " cannot be true for a step that "
-                    + (restore ? "returns the server to service ('restore')" : "is undone by another ('compensate')")
+                    + (restore ? "returns the server to service ('restore')" : liftsMitigation
+                    ? "takes a mitigation away ('liftsMitigation')" : "is undone by another ('compensate')")
                     + ": such a step changes the server");
         }
         Set<Verification> verifies = keys.containsKey("verifies")
@@ -164,7 +167,7 @@ final class StepsReader {
             return null;
         }
         return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library, restore,
-                verifies, packagePins);
+                verifies, packagePins, liftsMitigation);
     }
 
     /** {@code verifies: fixed} or a list of {@code fixed}, {@code mitigated}, {@code clean}. */

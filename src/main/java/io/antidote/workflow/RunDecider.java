@@ -72,7 +72,9 @@ import static io.antidote.workflow.RunEvent.SYSTEM;
  *
  * <p>Safety: the step that returns a server to service ({@link PlannedStep#restores()}) runs, in its order or
  * as an undo after a failure or a cancel, only once this run has verified the server fixed and clean
- * ({@link Verdict#fixedAndClean()}); otherwise the server stays isolated and its verdict says why. Every
+ * ({@link Verdict#fixedAndClean()}); otherwise the server stays isolated and its verdict says why. A step that
+ * takes a mitigation away ({@link PlannedStep#liftsMitigation()}) runs, in its order or as an undo, only once
+ * this run has verified the server fixed; otherwise the mitigation stays. Every
  * target's end is preceded by its verdict ({@link TargetVerdictRecorded}). A person may release a server
  * left isolated ({@link ReleaseTarget}), which is recorded with their name and reason.
  */
@@ -430,16 +432,18 @@ public final class RunDecider {
         TargetState target = d.state.target(name).orElseThrow();
         RunPlan plan = d.state.plan();
         List<String> undo = new ArrayList<>();
-        boolean safe = Verdicts.of(plan, target, null).fixedAndClean();
+        Verdict verdict = Verdicts.of(plan, target, null);
         for (int i = target.steps().size() - 1; i >= 0; i--) {
             StepState s = target.steps().get(i);
             PlannedStep p = plan.step(s.id());
             boolean undoneAlready = p.compensate() != null
                     && target.step(p.compensate()).map(u -> u.status() == WorkStatus.SUCCEEDED).orElse(false)
                     && plan.indexOf(p.compensate()) > i;
-            // An isolation is undone only on a server this run verified fixed and clean, cancel or not.
-            boolean reopens = p.compensate() != null && plan.step(p.compensate()).restores() && !safe;
-            if (s.status() == WorkStatus.SUCCEEDED && p.compensate() != null && !undoneAlready && !reopens
+            // An isolation is undone only on a server this run verified fixed and clean, a mitigation only on one
+            // it verified fixed, cancel or not.
+            boolean unsafe = p.compensate() != null && (plan.step(p.compensate()).restores() && !verdict.fixedAndClean()
+                    || plan.step(p.compensate()).liftsMitigation() && verdict.patch() != Verdict.Patch.PATCHED);
+            if (s.status() == WorkStatus.SUCCEEDED && p.compensate() != null && !undoneAlready && !unsafe
                     && (cancelled || !p.keepOnFailure())) {
                 undo.add(s.id());
             }
@@ -593,6 +597,15 @@ public final class RunDecider {
             if (!verdict.fixedAndClean()) {
                 endTarget(d, name, step.id(), "step '" + step.id() + "' not run, the server stays isolated: "
                         + String.join("; ", verdict.reasons()), false, at);
+                return true;
+            }
+        }
+        if (planned.liftsMitigation() && step.status() == WorkStatus.PENDING && step.attempts() == 0) {
+            Verdict verdict = Verdicts.of(plan, target, null);
+            if (verdict.patch() != Verdict.Patch.PATCHED) {
+                // The first reason of a verdict that is not PATCHED says why not.
+                endTarget(d, name, step.id(), "step '" + step.id() + "' not run, the mitigation stays: this run did"
+                        + " not verify the server fixed (" + verdict.reasons().get(0) + ")", false, at);
                 return true;
             }
         }

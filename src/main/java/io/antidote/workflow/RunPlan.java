@@ -87,15 +87,27 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
      *                         Any other step changes the server: its script leaves a marker on the host, which
      *                         the engine probes before it decides what a lost outcome was (plans recorded before
      *                         this existed read as changing the server, as they were treated then)
+     * @param liftsMitigation  the step takes away a mitigation (it makes the server reachable to the attack the
+     *                         fix closes): it runs, in its order or as an undo, only once the run verified the
+     *                         server fixed ({@link Verdict.Patch#PATCHED}); plans recorded before this existed
+     *                         have no such step
      */
     public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
                               boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
-                              boolean restores, Set<Verification> verifies, boolean readOnly) {
+                              boolean restores, Set<Verification> verifies, boolean readOnly,
+                              boolean liftsMitigation) {
 
         public PlannedStep {
             retry = retry == null ? Retry.NONE : retry;
             // Plans recorded before verdicts existed verify nothing and restore nothing.
             verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+        }
+
+        public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                           boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
+                           boolean restores, Set<Verification> verifies, boolean readOnly) {
+            this(id, retry, timeoutMillis, approval, compensate, keepOnFailure, compensationOnly, idempotent, when,
+                    restores, verifies, readOnly, false);
         }
 
         public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,

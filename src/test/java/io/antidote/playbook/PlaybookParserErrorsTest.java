@@ -192,7 +192,20 @@ class PlaybookParserErrorsTest {
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
                 + " id, description, powershell, timeout, expect, when, outputs, retry, approval, compensate, keepOnFailure,"
-                + " compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins"));
+                + " compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins, liftsMitigation"));
+    }
+
+    @Test
+    void a_step_that_lifts_a_mitigation_cannot_be_read_only() {
+        assertThat(errors("""
+                name: demo
+                steps:
+                  - id: lift
+                    powershell: Start-WebAppPool -Name MSExchangeECPAppPool
+                    liftsMitigation: true
+                    readOnly: true
+                """)).containsExactly(error(6, 5, "'readOnly' in step 'lift' cannot be true for a step that takes a"
+                + " mitigation away ('liftsMitigation'): such a step changes the server"));
     }
 
     @Test

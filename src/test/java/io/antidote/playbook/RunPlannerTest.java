@@ -65,6 +65,23 @@ class RunPlannerTest {
     }
 
     @Test
+    void a_step_that_lifts_a_mitigation_says_so_in_the_plan_and_no_other_step_does() {
+        Playbook playbook = ((ParseResult.Valid) PlaybookParser.parse("lift.yaml", """
+                name: lift
+                steps:
+                  - id: mitigate
+                    powershell: Stop-WebAppPool -Name MSExchangeECPAppPool
+                    compensate: lift
+                  - id: lift
+                    powershell: Start-WebAppPool -Name MSExchangeECPAppPool
+                    liftsMitigation: true
+                """)).playbook();
+        RunPlan plan = RunPlanner.planOf(playbook, List.of(target("ex01", Map.of())));
+        assertThat(plan.step("lift").liftsMitigation()).isTrue();
+        assertThat(plan.step("mitigate").liftsMitigation()).isFalse();
+    }
+
+    @Test
     void targets_are_ordered_by_the_order_label_and_grouped_by_the_group_label() {
         RunPlan plan = RunPlanner.planOf(PLAYBOOK, List.of(
                 target("ex03", Map.of("site", "paris", "dag", "dag1")),
