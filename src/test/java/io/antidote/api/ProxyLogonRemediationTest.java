@@ -30,8 +30,8 @@ import static org.hamcrest.Matchers.startsWith;
 class ProxyLogonRemediationTest {
 
     static final List<String> STEPS = List.of("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs", "contain",
-            "mitigate-rewrite", "mitigate-services", "maintenance", "patch", "reboot", "wait-for-services", "verify",
-            "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
+            "mitigate-rewrite", "mitigate-services", "maintenance", "patch", "reboot", "wait-for-services", "verify-build",
+            "lift-mitigation", "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
     /** What a CU the March SU targets skips: the mitigation of an old CU. */
     static final List<String> MITIGATION_STEPS = List.of("mitigate-rewrite", "mitigate-services");
 

@@ -79,7 +79,7 @@ class ReentrantRemediationApiTest {
                 .filter(rule -> ISOLATION_RULE.equals(((Map<?, ?>) rule).get("displayName"))).count();
     }
 
-    private static Map<String, Object> stepSucceeded(List<Map<String, Object>> events, String step) {
+    static Map<String, Object> stepSucceeded(List<Map<String, Object>> events, String step) {
         return events.stream().filter(e -> "StepSucceeded".equals(e.get("type")) && step.equals(e.get("step")))
                 .findFirst().orElseThrow(() -> new AssertionError("no StepSucceeded of " + step + " in " + events));
     }

@@ -283,8 +283,10 @@ final class SafetyMatrix {
         }
         if (h.patched) {
             // Verified, scanned and cleaned, no other change; isolated only when compromised (or left isolated
-            // before, and reopened now that this run verified it fixed and clean).
+            // before, and reopened now that this run verified it fixed and clean). A mitigation an earlier run
+            // applied is Antidote's own, and comes off once the server is verified patched.
             h.live.removeIf(i -> i.file);
+            h.mitigated = false;
             h.isolated = !found.isEmpty();
             return new Target(found.isEmpty() ? "SUCCEEDED" : "FAILED",
                     new Verdict(Set.of("PATCHED"), compromise, named(found), service(h), reasons));
@@ -317,6 +319,7 @@ final class SafetyMatrix {
                     "ISOLATED", reasons));
         }
         h.patched = true;
+        h.mitigated = false; // an earlier run's mitigation comes off once the build is verified fixed
         h.isolated = !found.isEmpty();
         return new Target(found.isEmpty() ? "SUCCEEDED" : "FAILED",
                 new Verdict(Set.of("PATCHED"), compromise, named(found), service(h), reasons));

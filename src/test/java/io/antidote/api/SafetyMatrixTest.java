@@ -51,18 +51,19 @@ class SafetyMatrixTest {
     static final String EVIDENCE = "C:\\Antidote\\Evidence\\";
     /** Log traces (a webshell's script in the ECP log) stay where they are: they are not files to quarantine. */
     static final String LOGS = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\";
-    /** Longest one run may take: the slow-reboot scenarios wait out the host's 15 s boot through the retries. */
-    static final long RUN_LIMIT_MS = 150_000;
+    /**
+     * Longest one run may take: the slow-reboot scenarios wait out the host's 15 s boot through the retries, and a
+     * patch runs 21 steps (the build verified, then the mitigation lifted, before the full verify). On the shared
+     * 2-core build machine under a load of 20 or more, the first ten runs (the JVM not warm yet) took up to 165 s.
+     * A bound on waiting, not on any outcome.
+     */
+    static final long RUN_LIMIT_MS = 240_000;
 
     /**
      * Scenarios that fail for a known bug, each with its note; kept in the table (marked KNOWN) and never
      * loosened: the test still fails on an unsafe outcome among them.
      */
-    static final Map<String, String> KNOWN = Map.of(
-            "after-too-old-with-oob-2016-CU17", "safe but stuck: the first run's service mitigation stopped the"
-                    + " ECP pool, the second installs the out-of-band SU and its verify fails on ECP 503, so the server"
-                    + " stays isolated and unverified; the remediation does not yet roll back its own mitigation once"
-                    + " patched (issue 12 pt 6, not fixed here: which mitigation is Antidote's needs a marker of its own)");
+    static final Map<String, String> KNOWN = Map.of();
 
     /** One scenario's result: its row in the table. */
     record Result(Scenario scenario, List<String> runs, List<String> problems, boolean unsafe, long seconds) {
@@ -270,13 +271,17 @@ class SafetyMatrixTest {
         if (expected.reboots != ((Number) host.get("rebootCount")).intValue()) {
             problems.add(where + host.get("rebootCount") + " reboots, expected " + expected.reboots);
         }
-        if (expected.mitigated && !Boolean.TRUE.equals(host.get("mitigated"))) {
-            problems.add(where + "not mitigated on the host");
+        if (expected.mitigated != Boolean.TRUE.equals(host.get("mitigated"))) {
+            problems.add(where + (expected.mitigated ? "not mitigated on the host" : "still mitigated on the host"));
         }
         if (!expected.isolated && !expected.mitigated) {
             Map<String, Object> components = cast(host.get("componentStates"));
             if (components.values().stream().anyMatch(state -> !"Active".equals(state))) {
                 problems.add(where + "in service but components not all Active: " + components);
+            }
+            // In service means working: OWA and ECP answer (a pool left stopped answers 503).
+            if (!Map.of("owa", 200, "ecp", 200).equals(host.get("web"))) {
+                problems.add(where + "in service but OWA and ECP do not both answer 200: " + host.get("web"));
             }
         }
         List<String> liveFiles = liveFiles(host);

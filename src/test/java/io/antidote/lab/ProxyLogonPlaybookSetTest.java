@@ -68,8 +68,8 @@ class ProxyLogonPlaybookSetTest {
         assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
                 .isTrue();
         assertThat(ids(runs)).containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs",
-                "contain", "maintenance", "patch", "reboot", "wait-for-services", "verify", "rescan-files", "rescan-logs",
-                "assess", "leave-maintenance", "restore");
+                "contain", "maintenance", "patch", "reboot", "wait-for-services", "verify-build", "lift-mitigation",
+                "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
         assertThat(s.build().fileVersion()).as("ExSetup after the remediation").isEqualTo(fixedFileVersion);
         assertThat(s.isPatched()).isTrue();
         assertThat(s.isIsolated()).as("a patched, clean server is back online").isFalse();
@@ -92,7 +92,7 @@ class ProxyLogonPlaybookSetTest {
 
         assertThat(runs).as("%s", runs).allMatch(PlaybookOnLab.StepRun::ok);
         assertThat(ids(runs)).containsExactly("precheck", "health", "evidence", "scan-files", "scan-logs", "contain",
-                "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
+                "lift-mitigation", "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
         assertThat(s.describe().toString()).as("the server's state: build, firewall, services, components, reboots")
                 .isEqualTo(before);
         assertThat(s.build().fileVersion()).isEqualTo(fileVersion);
@@ -323,6 +323,98 @@ class ProxyLogonPlaybookSetTest {
         assertThat(s.services()).allMatch(svc -> svc.status() == WindowsService.Status.Running
                 && svc.startType() == WindowsService.StartType.Automatic);
         assertThat(s.appPools()).allMatch(p -> p.started() && p.autoStart());
+    }
+
+    static final String MITIGATION_MARKER = "C:\\ProgramData\\Antidote\\ProxyLogon-mitigation.txt";
+
+    @Test
+    void a_rerun_given_the_out_of_band_update_lifts_the_mitigation_the_first_run_applied_once_the_build_is_verified()
+            throws IOException {
+        ExchangeServer s = server("2016", "CU17", List.of());
+        assertThat(last(new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4)).id()).isEqualTo("assess");
+        assertThat(s.isMitigated()).isTrue();
+        assertThat(s.webStatus("ecp")).as("ECP under the service mitigation").isEqualTo(503);
+        assertThat(s.files().get(MITIGATION_MARKER).orElseThrow().content()).as("what the first run recorded as its own")
+                .contains("rule X-AnonResource-Backend Abort - inbound", "rule X-BEResource Abort - inbound",
+                        "pool MSExchangeECPAppPool", "pool MSExchangeOABAppPool", "service MSExchangeHM",
+                        "service MSExchangeHMRecovery", "service MSExchangeUM", "service MSExchangeUMCR");
+
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4,
+                java.util.Map.of("outOfBandShare", "C:\\Patches\\OutOfBand"));
+
+        assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
+                .isTrue();
+        assertThat(ids(runs)).containsSubsequence("patch", "reboot", "wait-for-services", "verify-build",
+                "lift-mitigation", "verify", "restore");
+        PlaybookOnLab.StepRun lift = runs.get(ids(runs).indexOf("lift-mitigation"));
+        assertThat(lift.result().stdout()).contains("MSExchangeECPAppPool started, autoStart on").contains("\"foreign\":[]");
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.isMitigated()).isFalse();
+        assertThat(s.rewriteRules()).isEmpty();
+        assertThat(s.webStatus("ecp")).isEqualTo(200);
+        assertThat(s.appPools()).allMatch(p -> p.started() && p.autoStart());
+        assertThat(s.services()).allMatch(svc -> svc.status() == WindowsService.Status.Running
+                && svc.startType() == WindowsService.StartType.Automatic);
+        assertThat(s.files().exists(MITIGATION_MARKER)).as("nothing of Antidote's mitigation is left").isFalse();
+        assertThat(s.isIsolated()).isFalse();
+    }
+
+    @Test
+    void a_mitigation_someone_else_applied_is_named_and_left_in_place_and_the_server_stays_isolated() throws IOException {
+        ExchangeServer s = server("2016", "CU17", List.of());
+        // Someone disabled Managed Availability before Antidote came: that part is not Antidote's.
+        s.setServiceStatus("MSExchangeHM", WindowsService.Status.Stopped);
+        s.setServiceStartType("MSExchangeHM", WindowsService.StartType.Disabled);
+        assertThat(last(new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4)).id()).isEqualTo("assess");
+        assertThat(s.files().get(MITIGATION_MARKER).orElseThrow().content()).doesNotContain("service MSExchangeHM\r")
+                .contains("service MSExchangeHMRecovery");
+
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4,
+                java.util.Map.of("outOfBandShare", "C:\\Patches\\OutOfBand"));
+
+        assertThat(last(runs).id()).isEqualTo("lift-mitigation");
+        assertThat(last(runs).result().stderr()).contains("Mitigations Antidote did not apply are left in place: "
+                + "MSExchangeHM Stopped, Disabled. The server stays isolated");
+        assertThat(s.service("MSExchangeHM").orElseThrow().startType()).as("someone else's mitigation")
+                .isEqualTo(WindowsService.StartType.Disabled);
+        assertThat(s.service("MSExchangeHMRecovery").orElseThrow().startType()).as("Antidote's own")
+                .isEqualTo(WindowsService.StartType.Automatic);
+        assertThat(s.webStatus("ecp")).isEqualTo(200);
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.isIsolated()).isTrue();
+    }
+
+    @Test
+    void url_rewrite_rules_someone_else_added_are_named_and_kept_and_do_not_keep_a_patched_server_out_of_service()
+            throws IOException {
+        ExchangeServer s = server("2019", "CU8", List.of());
+        // EOMT, run by an administrator in March 2021, added the rules: no marker of Antidote's records them.
+        new PlaybookOnLab("proxylogon-mitigation.yaml").run(s, MARCH_4);
+        new PlaybookOnLab("proxylogon-mitigation-rollback.yaml").run(s, MARCH_4);
+        assertThat(step(s, "proxylogon-mitigation.yaml", "rewrite-rules").exitCode()).isZero();
+        synchronized (s) {
+            s.files().delete(MITIGATION_MARKER);
+        }
+
+        List<PlaybookOnLab.StepRun> runs = new PlaybookOnLab("proxylogon-remediation.yaml").run(s, MARCH_4);
+
+        assertThat(last(runs).ok()).as("last step %s: %s %s", last(runs).id(), last(runs).result(), last(runs).failures())
+                .isTrue();
+        assertThat(runs.get(ids(runs).indexOf("lift-mitigation")).result().stdout())
+                .contains("\"foreign\":[\"URL Rewrite rule \\u0027X-AnonResource-Backend Abort - inbound\\u0027\"");
+        assertThat(s.isMitigated()).as("the rules someone else added").isTrue();
+        assertThat(s.isPatched()).isTrue();
+        assertThat(s.isIsolated()).isFalse();
+    }
+
+    @Test
+    void the_rollback_playbook_removes_antidotes_mitigation_marker() throws IOException {
+        ExchangeServer s = server("2016", "CU19", List.of());
+        new PlaybookOnLab("proxylogon-mitigation.yaml").run(s, MARCH_4);
+        assertThat(s.files().exists(MITIGATION_MARKER)).isTrue();
+        assertThat(new PlaybookOnLab("proxylogon-mitigation-rollback.yaml").run(s, MARCH_4))
+                .allMatch(PlaybookOnLab.StepRun::ok);
+        assertThat(s.files().exists(MITIGATION_MARKER)).isFalse();
     }
 
     private static io.antidote.lab.powershell.ScriptResult step(ExchangeServer s, String file, String id, String... replace)

@@ -33,12 +33,12 @@ class ProxyLogonPlaybookTest {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
-        assertThat(playbook.version()).isEqualTo(4);
+        assertThat(playbook.version()).isEqualTo(5);
         assertThat(playbook.description()).startsWith("Check, isolate, collect evidence and scan");
         assertThat(playbook.steps()).extracting(Step::id)
                 .containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs", "contain",
                         "mitigate-rewrite", "mitigate-services", "maintenance", "patch", "reboot", "wait-for-services",
-                        "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
+                        "verify-build", "lift-mitigation", "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
         assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
     }
 
@@ -50,7 +50,7 @@ class ProxyLogonPlaybookTest {
     void each_step_declares_whether_it_changes_the_server_and_whether_it_may_run_twice() throws Exception {
         Playbook playbook = proxyLogon();
         assertThat(playbook.steps()).filteredOn(step -> step.policy().readOnly()).extracting(Step::id)
-                .containsExactly("precheck", "health", "wait-for-services", "verify");
+                .containsExactly("precheck", "health", "wait-for-services", "verify-build", "verify");
         assertThat(playbook.steps()).filteredOn(step -> !step.policy().readOnly() && !step.policy().idempotent())
                 .extracting(Step::id)
                 .as("steps that change the server and must not run twice: failed, not re-run, when their marker"
@@ -74,7 +74,8 @@ class ProxyLogonPlaybookTest {
     @Test
     void every_shipped_playbook_declares_which_of_its_steps_only_read_the_server() throws Exception {
         Map<String, List<String>> readOnly = Map.of(
-                "proxylogon-remediation", List.of("precheck", "health", "wait-for-services", "verify"),
+                "proxylogon-remediation", List.of("precheck", "health", "wait-for-services", "verify-build",
+                        "verify"),
                 // isolation reads the firewall rule; fixed reads the build step's outputs; services and web read.
                 "proxylogon-verify", List.of("isolation", "build", "fixed", "services", "web"),
                 // The scans get no evidenceRoot here, so they keep nothing and quarantine nothing.
@@ -117,7 +118,7 @@ class ProxyLogonPlaybookTest {
                 Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(15),
                 Duration.ofMinutes(30), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
                 Duration.ofMinutes(10), Duration.ofMinutes(45), Duration.ofMinutes(5), Duration.ofMinutes(20),
-                Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(2),
                 Duration.ofMinutes(10), Duration.ofMinutes(2));
     }
 
@@ -160,8 +161,8 @@ class ProxyLogonPlaybookTest {
         String source = Files.readString(FILE);
 
         assertThat(playbook.source()).isEqualTo(source);
-        List<String> used = List.of("proxylogon-build", "proxylogon-file-scan", "proxylogon-log-scan",
-                "proxylogon-rewrite-rules", "proxylogon-service-mitigations");
+        List<String> used = List.of("proxylogon-build", "proxylogon-file-scan", "proxylogon-lift-mitigation",
+                "proxylogon-log-scan", "proxylogon-rewrite-rules", "proxylogon-service-mitigations");
         assertThat(playbook.library()).containsOnlyKeys(used);
         Map<String, String> texts = new java.util.HashMap<>();
         for (String name : used) {
