@@ -11,6 +11,12 @@ import io.antidote.engine.RunEngine;
 import io.antidote.identity.Caller;
 import io.antidote.identity.Refusals;
 import io.antidote.identity.Roles;
+import io.antidote.live.LiveStreams;
+import io.smallrye.common.annotation.Blocking;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import io.antidote.workflow.RunPlan;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,6 +28,7 @@ import io.antidote.store.StoredEvent;
 import io.antidote.store.EventStore;
 import io.antidote.store.ChainAlarms;
 import io.antidote.store.RunSummaries;
+import io.antidote.store.RunQueries;
 import io.antidote.workflow.RunStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -57,6 +64,8 @@ public class RunResource {
     static final int MAX_FILTER_CHARS = 200;
     /** Approval comments (cut beyond) and release reasons (refused beyond). */
     static final int MAX_COMMENT_CHARS = 1000;
+    /** How long a live stream's opening waits for the database to say whether the run exists. */
+    private static final java.time.Duration STATE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final RunRequests requests;
     private final RunEngine engine;
@@ -69,10 +78,14 @@ public class RunResource {
     /** The authenticated caller of the current request (a request-scoped proxy): the actor of every event. */
     private final SecurityIdentity identity;
     private final Refusals refusals;
+    private final LiveStreams live;
+    private final RunQueries queries;
 
     RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
                 ChainAlarms alarms, RunVerifier verifier, Exports exports, SecurityIdentity identity,
-                Refusals refusals) {
+                Refusals refusals, LiveStreams live, RunQueries queries) {
+        this.live = live;
+        this.queries = queries;
         this.identity = identity;
         this.refusals = refusals;
         this.alarms = alarms;
@@ -156,6 +169,24 @@ public class RunResource {
                 .map(found -> Response.ok(RunListView.of(found, alarms::failing)).build());
     }
 
+    /**
+     * The run list as it changes: each run as it appears ({@code RunCreated}) and each change of its status
+     * ({@code RunStatusChanged}), as the same item the list serves, from whichever replica carries the run.
+     */
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    // Each event's data is JSON written by the resource itself, sent as it is.
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
+    @APIResponse(responseCode = "200", description = "Server-sent events, one per run list change: event "
+            + "RunCreated or RunStatusChanged, data one item of the run list (RunListView.Item); comment lines as"
+            + " heartbeats. Asked for with Accept: text/event-stream; filters and paging do not apply",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(implementation = RunListView.Item.class)))
+    public Multi<OutboundSseEvent> listChanges(@Context Sse sse, @Context HttpServerRequest request) {
+        return live.runList(summary -> RunListView.Item.of(summary, alarms.failing(summary.runId())), sse, request);
+    }
+
     private static int number(String text, int absent, int min, int max, String field, List<Problem.FieldError> errors) {
         if (text == null) {
             return absent;
@@ -224,6 +255,52 @@ public class RunResource {
             }
             return events;
         });
+    }
+
+    /**
+     * The run's events as they are appended, from whichever replica carries the run: first those after {@code
+     * Last-Event-ID} (a seq) from the store, then each new one, until the run has ended and all were sent.
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    // Each event's data is JSON written by the resource itself, sent as it is.
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
+    @Blocking
+    @APIResponse(responseCode = "200", description = "Server-sent events, one per run event: id the event's seq,"
+            + " event its type, data the same JSON as in the list; comment lines as heartbeats; the stream ends"
+            + " after the run's last event. Asked for with Accept: text/event-stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(implementation = StoredEvent.class)))
+    public Multi<OutboundSseEvent> liveEvents(@PathParam("id") String id,
+                                              @HeaderParam("Last-Event-ID") String lastEventId,
+                                              @Context Sse sse, @Context HttpServerRequest request) {
+        UUID runId = runId(id);
+        long after = seqAfter(lastEventId);
+        // Waited for here, on a worker thread: once the stream is returned, its head goes out as 200, so an
+        // unknown run must be refused before that.
+        RunQueries.StreamState stream = queries.streamState(runId).await().atMost(STATE_TIMEOUT);
+        if (!stream.exists()) {
+            throw new NotFoundException("no run " + runId);
+        }
+        return live.runEvents(runId, after, stream.ended(), sse, request);
+    }
+
+    private static long seqAfter(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(lastEventId.strip());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a negative one
+        }
+        throw new InvalidRequestException("Last-Event-ID", "must be the seq of an event of the run, a whole number"
+                + " from 0");
     }
 
     /**

@@ -42,9 +42,11 @@ public class ProblemResponses implements OASFilter {
                 400, 409, 422).withRequest("""
                 {"playbook": "proxylogon-remediation", "targets": ["exch-01"], "targetLabels": {"site": "paris"},
                  "params": {"patchShare": "\\\\\\\\files\\\\patches"}, "ticket": "CHG-1042", "onBusy": "WAIT", "dryRun": false}"""));
-        OPERATIONS.put("GET /api/v1/runs", new Doc("Runs", "List runs, newest first, filtered and paged", 400));
+        OPERATIONS.put("GET /api/v1/runs", new Doc("Runs", "List runs, newest first, filtered and paged;"
+                + " with Accept: text/event-stream, the list's changes as server-sent events", 400));
         OPERATIONS.put("GET /api/v1/runs/{id}", new Doc("Runs", "A run with its targets and steps", 404));
-        OPERATIONS.put("GET /api/v1/runs/{id}/events", new Doc("Runs", "A run's hash-chained events in order", 404));
+        OPERATIONS.put("GET /api/v1/runs/{id}/events", new Doc("Runs", "A run's hash-chained events in order;"
+                + " with Accept: text/event-stream, live as server-sent events (Last-Event-ID resumes)", 404, 422));
         OPERATIONS.put("POST /api/v1/runs/{id}/approvals", new Doc("Runs", "Approve or reject a step waiting for approval",
                 400, 403, 404, 409, 422).withRequest("""
                 {"step": "patch", "target": "exch-01", "decision": "APPROVE", "comment": "maintenance window CHG-1042"}"""));

@@ -31,6 +31,21 @@ public class RunQueries {
         this.pool = pool;
     }
 
+    /** Whether a run has a stream at all, and whether that stream holds the event that ended the run. */
+    public record StreamState(boolean exists, boolean ended) {}
+
+    /** Two index lookups, without reading the stream: for a reader that only needs to know where it stands. */
+    public Uni<StreamState> streamState(UUID runId) {
+        return pool.preparedQuery("""
+                        select exists (select 1 from run_event where run_id = $1 and seq = 1),
+                               exists (select 1 from run_event where run_id = $1 and type = any($2))""")
+                .execute(Tuple.of(runId, RunEventTypes.ENDING_RUN.toArray(String[]::new)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new StreamState(row.getBoolean(0), row.getBoolean(1));
+                });
+    }
+
     /** Ids of runs whose stream has no event of the given terminal types, oldest run first. */
     public Uni<List<UUID>> runsWithout(Set<String> terminalTypes) {
         Objects.requireNonNull(terminalTypes, "terminalTypes");

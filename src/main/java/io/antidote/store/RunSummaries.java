@@ -130,6 +130,14 @@ public class RunSummaries {
                         .map(json -> new Page(summaries(json), page, size, total.iterator().next().getLong(0)))));
     }
 
+    /** The run's row, or null when the run is not in the list. */
+    public Uni<RunSummary> get(UUID runId) {
+        Objects.requireNonNull(runId, "runId");
+        return pool.preparedQuery("select cast(to_jsonb(r) as text) from run_summary r where r.run_id = $1")
+                .execute(Tuple.of(runId))
+                .map(rows -> rows.size() == 0 ? null : fromJson(rows.iterator().next().getString(0)));
+    }
+
     /** Every row, by run id: what a rebuild must reproduce exactly. */
     public Uni<List<RunSummary>> all() {
         return pool.query("select cast(to_jsonb(r) as text) from run_summary r order by r.run_id").execute()
