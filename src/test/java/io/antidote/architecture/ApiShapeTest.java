@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -49,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>what an endpoint answers is data: a record (a view of {@code api}, or a result record another part
  *       designed as a document: the event envelope {@code store.StoredEvent}, an audit
  *       {@code Verification}, a dry run's {@code RunRequests.Preview}), a JDK value, or a JAX-RS
- *       {@code Response}, or a JSON tree, possibly in a Mutiny {@code Uni}/{@code Multi} or a collection. Never an entity, a
+ *       {@code Response}, a JSON tree or a server-sent event, possibly in a Mutiny {@code Uni}/{@code Multi} or a collection. Never an entity, a
  *       state object or a service: those would put their fields on the wire and tie the contract to them.</li>
  * </ul>
  */
@@ -126,6 +127,8 @@ class ApiShapeTest {
         boolean data = raw.isPrimitive() || raw.isRecord() || raw.isEnum() || raw == void.class
                 || raw.getName().startsWith("java.") || raw == Response.class
                 || raw == Uni.class || raw == Multi.class
+                // A server-sent event is the stream's wire form; its data is the same JSON the lists answer.
+                || raw == OutboundSseEvent.class
                 // A JSON tree is data as stored: an event's own fields, kept as the hash chain covers them.
                 || JsonNode.class.isAssignableFrom(raw);
         if (raw.isArray()) {
