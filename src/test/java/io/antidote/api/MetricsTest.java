@@ -31,7 +31,12 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     private static final String PLAYBOOK = "proxylogon-remediation";
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+    /**
+     * A sample line: name, labels, value, then optionally a timestamp and an exemplar ({@code # {trace_id=...}
+     * ...}), which the registry adds while a span is current, as it is on a step worker.
+     */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)(?: -?\\d+)?(?: # .*)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @Inject
