@@ -110,6 +110,23 @@ class RunRequestValidationTest {
                 .body("detail", not(containsString("Exception")));
     }
 
+    /** Stored events whose data holds {@code text} anywhere (a request's own ticket, say). */
+    static long eventsMentioning(String text) {
+        try (Connection c = DriverManager.getConnection(
+                org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "");
+             java.sql.PreparedStatement query = c.prepareStatement(
+                     "select count(*) from run_event where strpos(data::text, ?) > 0")) {
+            query.setString(1, text);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static long eventCount() {
         try (Connection c = DriverManager.getConnection(
                 org.eclipse.microprofile.config.ConfigProvider.getConfig()
