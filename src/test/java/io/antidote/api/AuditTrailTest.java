@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.antidote.audit.AuditRuns;
 import io.antidote.engine.RunCommands;
 import io.antidote.engine.RunEngine;
 import io.antidote.engine.RunWriters;
@@ -11,15 +12,8 @@ import io.antidote.store.ChainBrokenException;
 import io.antidote.store.EventHash;
 import io.antidote.store.NewEvent;
 import io.antidote.workflow.RunCommand.Advance;
-import io.antidote.workflow.RunCommand.RecordOutcome;
 import io.antidote.workflow.RunCommand.Recover;
-import io.antidote.workflow.RunCommand.RequestRun;
-import io.antidote.workflow.RunPlan;
-import io.antidote.workflow.RunPlan.PlannedStep;
 import io.antidote.workflow.RunState;
-import io.antidote.workflow.StepOutcome;
-import io.antidote.workflow.StepState;
-import io.antidote.workflow.TargetState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
@@ -29,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -77,29 +71,16 @@ class AuditTrailTest {
     String user;
 
     /** The runs this test made: tampered histories must not outlive it in a database other tests read whole. */
-    private final List<UUID> made = new ArrayList<>();
+    private AuditRuns runs;
+
+    @BeforeEach
+    void runsOnTargetsOfTheirOwn() {
+        runs = new AuditRuns(commands, engine, jdbcUrl, user, "audit-", "INC-AUDIT");
+    }
 
     @AfterEach
     void removeTheRunsItMade() throws SQLException {
-        if (made.isEmpty()) {
-            return;
-        }
-        String ids = made.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
-        String targets = made.stream().map(id -> "'audit-" + id + "'").collect(java.util.stream.Collectors.joining(","));
-        try (Connection db = jdbc(); Statement s = db.createStatement()) {
-            db.setAutoCommit(false);
-            s.execute("alter table run_event disable trigger user");
-            s.execute("alter table run_checkpoint disable trigger user");
-            s.execute("delete from run_event where run_id in (" + ids + ")");
-            s.execute("delete from run_checkpoint where run_id in (" + ids + ")");
-            s.execute("delete from run_summary where run_id in (" + ids + ")");
-            s.execute("delete from target_lease where run_id in (" + ids + ")");
-            s.execute("delete from server_state where name in (" + targets + ")");
-            s.execute("alter table run_checkpoint enable trigger user");
-            s.execute("alter table run_event enable trigger user");
-            db.commit();
-        }
-        made.clear();
+        runs.removeAll();
     }
 
     @Test
@@ -365,85 +346,36 @@ class AuditTrailTest {
         return finishedRun(start, Map.of());
     }
 
-    /** A run requested at {@code start}, started, its first step running: in flight, on a target of its own. */
+    private UUID finishedRun(Instant start, Map<String, Object> params) throws SQLException {
+        return runs.finished(start, params);
+    }
+
+    /** A run requested at {@code START}, started, its first step running: in flight, on a target of its own. */
     private UUID startedRun() {
-        UUID run = requested(START);
+        UUID run = runs.requested(START, Map.of());
         decide(run, s -> new Advance(START.plusSeconds(1)));
         assertThat(state(run).status().name()).as("status of the run in flight").isEqualTo("RUNNING");
         return run;
     }
 
-    private UUID requested(Instant start) {
-        return requested(start, Map.of());
-    }
-
-    private UUID requested(Instant start, Map<String, Object> params) {
-        UUID run = UUID.randomUUID();
-        made.add(run);
-        String target = "audit-" + run;
-        RequestRun request = new RequestRun(run, new RunPlan("audit-" + run, "ab".repeat(32),
-                List.of(new PlannedStep("isolate"), new PlannedStep("patch")), List.of(target)), params, "INC-AUDIT",
-                null, "alice", start);
-        decide(run, s -> request);
-        return run;
-    }
-
-    /** A run of two steps requested at {@code start} on a target of its own, carried to RunSucceeded, with its end checkpoint stored. */
-    private UUID finishedRun(Instant start, Map<String, Object> params) throws SQLException {
-        UUID run = requested(start, params);
-        Instant at = start;
-        for (int round = 0; round < 10 && !"SUCCEEDED".equals(state(run).status().name()); round++) {
-            at = at.plusSeconds(1);
-            Instant now = at;
-            decide(run, s -> new Advance(now));
-            for (TargetState t : state(run).targets()) {
-                for (StepState step : t.steps()) {
-                    if ("RUNNING".equals(step.status().name())) {
-                        decide(run, s -> new RecordOutcome(t.name(), step.id(), step.attempts(),
-                                new StepOutcome.Completed(0, "ok", "", List.of()), now.plusMillis(500)));
-                    }
-                }
-            }
-        }
-        assertThat(state(run).status().name()).as("status of the audit run").isEqualTo("SUCCEEDED");
-        long last = events(run);
-        await().atMost(Duration.ofMinutes(1)).until(() -> checkpointedSeq(run) == last);
-        return run;
-    }
-
     private RunState state(UUID run) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> engine.load(run));
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return runs.state(run);
     }
 
     private void decide(UUID run, Function<RunState, io.antidote.workflow.RunCommand> command) {
-        try {
-            VertxContextSupport.subscribeAndAwait(() -> commands.decideAndAppend(run, command));
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        runs.decide(run, command);
     }
 
     private long events(UUID run) throws SQLException {
-        return count("select count(*) from run_event where run_id = '" + run + "'");
+        return runs.events(run);
     }
 
     private int checkpoints(UUID run) throws SQLException {
-        return (int) count("select count(*) from run_checkpoint where run_id = '" + run + "'");
+        return (int) runs.checkpoints(run);
     }
 
     private long checkpointedSeq(UUID run) throws SQLException {
-        return count("select coalesce(max(last_seq), 0) from run_checkpoint where run_id = '" + run + "'");
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection db = jdbc(); Statement q = db.createStatement(); ResultSet rs = q.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return runs.checkpointedSeq(run);
     }
 
     /** Appends a row that links to the last one, as the chain trigger asks, but with a hash made up. */
@@ -512,7 +444,7 @@ class AuditTrailTest {
     }
 
     private Connection jdbc() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, user, "");
+        return runs.jdbc();
     }
 
     /** The log line as written (JBoss log records format their printf-style message themselves). */
