@@ -48,7 +48,11 @@ class LabFaultsMidRunTest {
     }
 
     private static void awaitApprovalOf(String runId, String step) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> "WAITING_APPROVAL"
+        awaitApprovalOf(runId, step, Duration.ofSeconds(60));
+    }
+
+    private static void awaitApprovalOf(String runId, String step, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> "WAITING_APPROVAL"
                 .equals(given().when().get("/api/v1/runs/{id}", runId).then().statusCode(200).extract().path("status")));
         assertThat(events(runId)).as("the run waits at %s", step).anySatisfy(e -> {
             assertThat(e).containsEntry("type", "ApprovalRequested");
@@ -182,7 +186,9 @@ class LabFaultsMidRunTest {
         given().when().delete("/lab/hosts/{name}/faults", host).then().statusCode(204);
         assertThat(faults(host).getList("faults")).isEmpty();
         String again = requestRun("fault-window-probe", host);
-        awaitApprovalOf(again, "step-2");
+        // Longer than the usual wait: a kept connection the reset closed can cost this run's first command an
+        // unknown outcome, resolved by a probe of its marker before the run goes on (seen once in CI).
+        awaitApprovalOf(again, "step-2", Duration.ofMinutes(3));
         approve(again, "step-2");
         assertThat(awaitFinished(again).getString("status")).as("a run on the host once its faults are cleared")
                 .isEqualTo("SUCCEEDED");
