@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,33 +175,21 @@ public class Keycloak implements QuarkusTestResourceLifecycleManager {
 
     private void awaitDiscovery(Path log, String issuer) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " while starting: "
-                        + tail(log));
-            }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
-                                URI.create(issuer + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        HttpRequest discovery = HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                .timeout(Duration.ofSeconds(5)).build();
+        try {
+            org.awaitility.Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+                                    + " while starting: " + tail(log));
+                        }
+                        return client.send(discovery, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("Keycloak did not serve its realm within " + START_TIMEOUT + ": " + tail(log), e);
         }
-        throw new IllegalStateException("Keycloak did not serve its realm within " + START_TIMEOUT + ": " + tail(log));
     }
 
     /** A JDK of at least 21: Keycloak 26 runs on nothing older. */
