@@ -81,6 +81,19 @@ public class ProblemResponses implements OASFilter {
                  "expiresAt": "2027-06-30T00:00:00Z"}"""));
         OPERATIONS.put("GET /api/v1/tokens", new Doc("Tokens", "Every API token issued, without its text"));
         OPERATIONS.put("DELETE /api/v1/tokens/{id}", new Doc("Tokens", "Revoke an API token", 404, 409));
+        OPERATIONS.put("POST /api/v1/webhooks", new Doc("Webhooks",
+                "Subscribe a URL to run events or statuses, signed with a secret", 400, 422).withRequest("""
+                {"url": "https://example.service-now.com/api/x_antidote/callback", "events": ["TargetVerdictRecorded"],
+                 "statuses": ["SUCCEEDED", "FAILED", "CANCELLED"], "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                 "description": "ServiceNow: update the incident"}"""));
+        OPERATIONS.put("GET /api/v1/webhooks", new Doc("Webhooks", "Every webhook subscription, secrets masked"));
+        OPERATIONS.put("GET /api/v1/webhooks/{id}", new Doc("Webhooks", "One webhook subscription, its secret masked",
+                404));
+        OPERATIONS.put("DELETE /api/v1/webhooks/{id}", new Doc("Webhooks", "Disable a webhook subscription", 404, 409));
+        OPERATIONS.put("GET /api/v1/webhooks/{id}/deliveries", new Doc("Webhooks",
+                "A subscription's delivery log, newest first", 400, 404));
+        OPERATIONS.put("POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/replay", new Doc("Webhooks",
+                "Send a delivery again now, with the same webhook-id", 404, 409));
         OPERATIONS.put("GET /lab/hosts", new Doc("Lab", "The simulated hosts (404 unless the lab is enabled)", 404));
         OPERATIONS.put("POST /lab/hosts", new Doc("Lab", "Create a simulated Exchange host", 404, 422).withRequest("""
                 {"name": "lab-exch-01", "version": "2016", "cu": "CU19", "compromise": ["webshell"], "faults": []}"""));
