@@ -3,10 +3,15 @@
 //     java Verify.java export.jsonl key.pub [older-key.pub ...]
 //
 // An auditor must be able to prove the history without trusting the service that wrote it, so this file
-// shares no code with it: it re-implements the canonical form from docs/event-store.md ("Export").
+// shares no code with it: it re-implements the canonical form from docs/event-store.md ("Export"), and imports
+// nothing but the JDK (PartDependenciesTest holds it to that). The `antidote verify` command of the CLI runs this
+// same class, compiled into the CLI's jar, so that the two can never disagree.
 // Exit status: 0 every run verifies, 1 a run fails (first bad seq printed), 2 the input cannot be read.
 
+package io.antidote.verify;
+
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-public class Verify {
+public final class Verify {
+
+    private Verify() {
+    }
 
     static final String GENESIS = "0".repeat(64);
 
@@ -44,18 +52,81 @@ public class Verify {
         }
     }
 
+    /** One run of an export, as checked: verified, or where its history first breaks and why. */
+    public record RunResult(String runId, int events, long signedUpTo, Long firstBadSeq, String problem) {
+
+        public boolean verified() {
+            return firstBadSeq == null;
+        }
+
+        /** The line this program prints for the run. */
+        public String describe() {
+            return verified()
+                    ? "run " + runId + ": verified, " + events + " events"
+                            + (signedUpTo == 0 ? "; no checkpoint, so a cut-off tail would not show"
+                                    : ", signed up to seq " + signedUpTo)
+                    : "run " + runId + ": FAILS at seq " + firstBadSeq + ": " + problem;
+        }
+    }
+
+    /** The export or a key cannot be read at all: nothing about any run can be said. */
+    public static final class Unreadable extends Exception {
+        public Unreadable(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: java Verify.java export.jsonl key.pub [older-key.pub ...]");
             System.exit(2);
         }
-        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        List<Path> keyFiles = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
-            PublicKey key = readKey(Path.of(args[i]));
-            keys.put(keyId(key), key);
+            keyFiles.add(Path.of(args[i]));
         }
+        List<RunResult> results;
+        try {
+            results = verify(Path.of(args[0]), keyFiles);
+        } catch (Unreadable e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        boolean allGood = true;
+        for (RunResult result : results) {
+            System.out.println(result.describe());
+            allGood &= result.verified();
+        }
+        System.exit(allGood ? 0 : 1);
+    }
+
+    /** Checks every run of the export against these public key files (PEM or bare base64), in the export's order. */
+    public static List<RunResult> verify(Path export, List<Path> keyFiles) throws Unreadable {
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        for (Path file : keyFiles) {
+            try {
+                PublicKey key = readKey(file);
+                keys.put(keyId(key), key);
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                throw new Unreadable("key " + file + " cannot be read as an Ed25519 public key: " + e.getMessage());
+            }
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(export, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Unreadable("export " + export + " cannot be read: " + e.getMessage());
+        }
+        try {
+            return verify(lines, keys);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot check SHA-256 or Ed25519", e);
+        }
+    }
+
+    static List<RunResult> verify(List<String> lines, Map<String, PublicKey> keys) throws Unreadable, GeneralSecurityException {
         Map<String, Run> runs = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
         int lineNo = 0;
         for (String line : lines) {
             lineNo++;
@@ -63,45 +134,45 @@ public class Verify {
                 continue;
             }
             Map<String, Object> record;
+            String runId;
+            String kind;
             try {
                 record = object(new Parser(line).document());
-            } catch (IllegalArgumentException e) {
-                System.err.println("line " + lineNo + ": not JSON: " + e.getMessage());
-                System.exit(2);
-                return;
+                runId = text(record, "runId");
+                kind = text(record, "record");
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                throw new Unreadable("line " + lineNo + ": not JSON: " + e.getMessage());
             }
-            String runId = text(record, "runId");
             Run run = runs.computeIfAbsent(runId, id -> new Run());
-            String kind = text(record, "record");
-            if ("checkpoint".equals(kind)) {
-                if (!canonical(record).equals(line)) {
-                    run.fail(number(record, "lastSeq"), "line " + lineNo + ": the checkpoint is not in canonical form");
+            try {
+                if ("checkpoint".equals(kind)) {
+                    if (!canonical(record).equals(line)) {
+                        run.fail(number(record, "lastSeq"), "line " + lineNo + ": the checkpoint is not in canonical form");
+                    }
+                    run.checkpoints.add(record);
+                } else if ("event".equals(kind)) {
+                    event(run, record, line, lineNo);
+                } else {
+                    throw new Unreadable("line " + lineNo + ": unknown record " + kind);
                 }
-                run.checkpoints.add(record);
-            } else if ("event".equals(kind)) {
-                event(run, record, line, lineNo);
-            } else {
-                System.err.println("line " + lineNo + ": unknown record " + kind);
-                System.exit(2);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new Unreadable("line " + lineNo + ": " + e.getMessage());
             }
         }
-        boolean allGood = true;
+        List<RunResult> results = new ArrayList<>();
         for (Map.Entry<String, Run> entry : runs.entrySet()) {
             Run run = entry.getValue();
             long covered = 0;
             for (Map<String, Object> checkpoint : run.checkpoints) {
-                covered = Math.max(covered, checkpoint(run, checkpoint, keys));
+                try {
+                    covered = Math.max(covered, checkpoint(run, checkpoint, keys));
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw new Unreadable("a checkpoint of run " + entry.getKey() + ": " + e.getMessage());
+                }
             }
-            if (run.firstBadSeq == null) {
-                System.out.println("run " + entry.getKey() + ": verified, " + run.hashes.size() + " events"
-                        + (covered == 0 ? "; no checkpoint, so a cut-off tail would not show"
-                                : ", signed up to seq " + covered));
-            } else {
-                allGood = false;
-                System.out.println("run " + entry.getKey() + ": FAILS at seq " + run.firstBadSeq + ": " + run.problem);
-            }
+            results.add(new RunResult(entry.getKey(), run.hashes.size(), covered, run.firstBadSeq, run.problem));
         }
-        System.exit(allGood ? 0 : 1);
+        return results;
     }
 
     /** Recomputes the event's hash from its own fields and checks its place in the run's chain. */
