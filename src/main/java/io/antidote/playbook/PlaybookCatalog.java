@@ -8,10 +8,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +38,7 @@ public class PlaybookCatalog {
 
     private static final Logger LOG = Logger.getLogger(PlaybookCatalog.class);
     /** Larger files are refused unread; the parser's own limit is in characters. */
-    static final long MAX_FILE_BYTES = 4L * PlaybookParser.MAX_CODE_POINTS;
+    static final long MAX_FILE_BYTES = PlaybookFiles.MAX_FILE_BYTES;
     private static final int MAX_DEPTH = 8;
 
     /** Library steps live in this subdirectory of the playbook directory, one per file, named by the file. */
@@ -373,45 +369,7 @@ public class PlaybookCatalog {
         return false;
     }
 
-    /**
-     * The file's text, or why it cannot be read ({@link ParseResult.Invalid}). A file that is, or sits behind, a
-     * symbolic link to somewhere outside {@code root} is refused unread: a link must not pull another file (a
-     * secret, a system file) into the catalog, nor its content into an error shown by the API. Links that stay
-     * inside {@code root} are read: a Kubernetes ConfigMap volume is made of them.
-     */
     private static Object read(Path root, Path path, String file) {
-        Path real;
-        try {
-            real = path.toRealPath();
-            if (!real.startsWith(root.toRealPath())) {
-                return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1, "the file is a symbolic link"
-                        + " (or lies behind one) leading outside " + root + "; it is not read")));
-            }
-        } catch (IOException e) {
-            return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
-                    "the file could not be read: " + e.getClass().getSimpleName())));
-        }
-        try {
-            // The path checked is the one read: a link swapped meanwhile does not lead elsewhere.
-            path = real;
-            if (Files.size(path) > MAX_FILE_BYTES) {
-                return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
-                        "the file is larger than " + MAX_FILE_BYTES + " bytes")));
-            }
-            String source = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(path)))
-                    .toString();
-            if (source.startsWith("\uFEFF")) {
-                source = source.substring(1);
-            }
-            return source;
-        } catch (CharacterCodingException e) {
-            return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1, "the file is not valid UTF-8")));
-        } catch (IOException e) {
-            return new ParseResult.Invalid(file, List.of(new PlaybookError(file, 1, 1,
-                    "the file could not be read: " + e.getClass().getSimpleName())));
-        }
+        return PlaybookFiles.read(root, path, file);
     }
 }
