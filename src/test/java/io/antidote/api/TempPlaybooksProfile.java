@@ -151,7 +151,7 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
                     token: { equals: nothing }
             """;
 
-    static final Path DIR = create();
+    public static final Path DIR = create();
 
     private static Path create() {
         try {

@@ -17,6 +17,9 @@ final class ProductionClasses {
     static final String WINRM = BASE + ".winrm..";
     static final String LAB = BASE + ".lab..";
     static final String API = BASE + ".api..";
+    static final String CLI = BASE + ".cli..";
+    static final String PLAYBOOK = BASE + ".playbook..";
+    static final String VERIFY = BASE + ".verify..";
 
     static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
