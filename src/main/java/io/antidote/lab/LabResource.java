@@ -49,14 +49,21 @@ public class LabResource {
     @RolesAllowed(LabResource.LAB_ADMIN)
     public List<Map<String, Object>> list() {
         enabled();
-        return fleet.all().stream().map(h -> h.server().describe()).toList();
+        return fleet.all().stream().map(LabResource::describe).toList();
     }
 
     @GET
     @RolesAllowed(LabResource.LAB_ADMIN)
     @Path("{name}")
     public Map<String, Object> get(@PathParam("name") String name) {
-        return host(name).server().describe();
+        return describe(host(name));
+    }
+
+    /** The server as it stands, and the loopback port its WS-Management endpoint listens on. */
+    private static Map<String, Object> describe(LabHost host) {
+        Map<String, Object> described = host.server().describe();
+        described.put("port", host.endpoint().port());
+        return described;
     }
 
     /** The host's command log: every command it received, oldest first, with its shell and command ids. */
@@ -131,7 +138,7 @@ public class LabResource {
                     spec.compromise() == null ? List.of() : spec.compromise(),
                     spec.faults() == null ? Set.of() : spec.faults(), spec.dag(), spec.updates());
             LabHost host = fleet.create(spec.name(), serverSpec, 0);
-            return Response.status(201).entity(host.server().describe()).build();
+            return Response.status(201).entity(describe(host)).build();
         } catch (ServerSpec.Invalid e) {
             return LabProblem.invalid(e.field(), e.reason());
         } catch (IllegalArgumentException e) {

@@ -4,9 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +43,26 @@ class LabControlApiTest {
                 .body("errors", hasSize(1))
                 .body("errors[0].field", equalTo("name"))
                 .body("errors[0].message", containsString("is required"));
+    }
+
+    @Test
+    void a_created_host_names_the_port_its_ws_management_endpoint_answers_on() throws Exception {
+        String name = freshName();
+        int port = given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "version", "2019", "cu", "CU8"))
+                .when().post("/lab/hosts")
+                .then().statusCode(201).body("name", equalTo(name))
+                .extract().path("port");
+        try {
+            given().when().get("/lab/hosts/{name}", name).then().statusCode(200).body("port", equalTo(port));
+            // A process that drives the lab from outside (the kill campaign) finds the host by this port alone.
+            HttpURLConnection wsman = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/wsman")
+                    .toURL().openConnection();
+            wsman.setRequestMethod("POST");
+            assertEquals(401, wsman.getResponseCode(), "the host's endpoint asks for credentials");
+        } finally {
+            given().when().delete("/lab/hosts/{name}", name).then().statusCode(204);
+        }
     }
 
     @Test
