@@ -64,9 +64,9 @@ public class ApiTokenResource {
                         .entity(ApiTokenView.of(issued.row(), now, issued.token())).build());
     }
 
-    /** Every token ever issued, newest first, without its text. */
+    /** Every token ever issued, newest first, without its text; auditors read it too (who could act as what). */
     @GET
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     public Uni<List<ApiTokenView>> list() {
         Instant now = clock.now();
         return tokens.all().map(rows -> rows.stream().map(row -> ApiTokenView.of(row, now, null)).toList());

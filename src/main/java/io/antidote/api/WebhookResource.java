@@ -30,7 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Webhook subscriptions and their delivery logs, managed by admins (docs/webhooks.md). */
+/** Webhook subscriptions and their delivery logs, managed by admins and read by auditors (docs/webhooks.md). */
 @Path("/api/v1/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
@@ -68,14 +68,14 @@ public class WebhookResource {
 
     /** Every subscription, newest first, disabled ones included. */
     @GET
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     public Uni<List<WebhookView>> list() {
         return subscriptions.all().map(rows -> rows.stream().map(WebhookView::of).toList());
     }
 
     @GET
     @Path("{id}")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     public Uni<WebhookView> get(@PathParam("id") String id) {
         UUID subscriptionId = subscriptionId(id);
         return subscriptions.byId(subscriptionId).map(found -> WebhookView.of(found.orElseThrow(() ->
@@ -104,7 +104,7 @@ public class WebhookResource {
     /** The subscription's deliveries, newest first. */
     @GET
     @Path("{id}/deliveries")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @APIResponse(responseCode = "200", description = "The delivery log, newest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookDeliveryView.class, type = org.eclipse.microprofile

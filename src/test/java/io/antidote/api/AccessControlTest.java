@@ -173,7 +173,15 @@ class AccessControlTest {
                 new Boundary("GET", "/api/v1/targets", null, Roles.LAB_ADMIN, Roles.VIEWER, 200),
                 new Boundary("GET", "/api/v1/playbooks", null, Roles.LAB_ADMIN, Roles.VIEWER, 200),
                 new Boundary("GET", "/api/v1/steps", null, Roles.LAB_ADMIN, Roles.APPROVER, 200),
-                new Boundary("GET", "/api/v1/tokens", null, Roles.AUDITOR, Roles.ADMIN, 200),
+                new Boundary("GET", "/api/v1/tokens", null, Roles.VIEWER, Roles.ADMIN, 200),
+                new Boundary("GET", "/api/v1/tokens", null, Roles.OPERATOR, Roles.AUDITOR, 200),
+                new Boundary("POST", "/api/v1/tokens", Map.of("name", "x", "roles", List.of(Roles.VIEWER)),
+                        Roles.AUDITOR, Roles.ADMIN, 422),
+                new Boundary("DELETE", "/api/v1/tokens/" + UNKNOWN_RUN, null, Roles.AUDITOR, Roles.ADMIN, 404),
+                new Boundary("GET", "/api/v1/webhooks", null, Roles.VIEWER, Roles.AUDITOR, 200),
+                new Boundary("GET", "/api/v1/webhooks/" + UNKNOWN_RUN + "/deliveries", null, Roles.OPERATOR,
+                        Roles.AUDITOR, 404),
+                new Boundary("DELETE", "/api/v1/webhooks/" + UNKNOWN_RUN, null, Roles.AUDITOR, Roles.ADMIN, 404),
                 new Boundary("GET", "/lab/hosts", null, Roles.ADMIN, Roles.LAB_ADMIN, 200),
                 new Boundary("DELETE", "/lab/hosts/no-such-host", null, Roles.OPERATOR, Roles.LAB_ADMIN, 404));
         List<String> wrong = new ArrayList<>();
@@ -303,7 +311,11 @@ class AccessControlTest {
         String host = LabHosts.create("2016", "CU20", List.of(), List.of());
         bearer(token).when().get("/api/v1/runs").then().statusCode(200);
         given().header("X-Antidote-Token", token).when().get("/api/v1/runs").then().statusCode(200);
-        bearer(token).when().get("/api/v1/tokens").then().statusCode(403);
+        // An auditor token reads the tokens issued, but no token without admin issues or revokes one.
+        bearer(token).when().get("/api/v1/tokens").then().statusCode(200);
+        bearer(token).contentType(ContentType.JSON).body(Map.of("name", "minted", "roles", List.of(Roles.ADMIN)))
+                .when().post("/api/v1/tokens").then().statusCode(403);
+        bearer(token).when().delete("/api/v1/tokens/{id}", id).then().statusCode(403);
         dryRun(bearer(token), "proxylogon-remediation", host).statusCode(403);
         String runId = bearer(token).contentType(ContentType.JSON)
                 .body(Map.of("playbook", "proxylogon-verify", "targets", List.of(host), "ticket", "INC-TOKEN"))

@@ -300,12 +300,28 @@ class WebhooksApiTest {
     }
 
     @Test
-    void only_an_admin_manages_subscriptions() {
+    void only_an_admin_manages_subscriptions_and_an_auditor_reads_them() {
         String body = "{\"url\":\"https://tickets.example.org/in\",\"statuses\":[\"FAILED\"],\"secret\":\"" + newSecret() + "\"}";
         for (String role : List.of(Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR, Roles.VIEWER)) {
             TestIdentity.as("someone", role).contentType(ContentType.JSON).body(body)
                     .when().post("/api/v1/webhooks").then().statusCode(403);
+            TestIdentity.as("someone", role).when().delete("/api/v1/webhooks/{id}", "0b9a1f9e-0000-4000-8000-000000000000")
+                    .then().statusCode(403);
+        }
+        for (String role : List.of(Roles.OPERATOR, Roles.APPROVER, Roles.VIEWER)) {
             TestIdentity.as("someone", role).when().get("/api/v1/webhooks").then().statusCode(403);
+        }
+        String secret = newSecret();
+        String id = subscribe("https://tickets.example.org/audited", List.of(), List.of("FAILED"), secret).getString("id");
+        try {
+            String listed = TestIdentity.as("someone", Roles.AUDITOR).when().get("/api/v1/webhooks").then()
+                    .statusCode(200).extract().asString();
+            assertThat(listed).as("an auditor reads the subscription, its secret masked").contains(id)
+                    .doesNotContain(secret.substring("whsec_".length()));
+            TestIdentity.as("someone", Roles.AUDITOR).when().get("/api/v1/webhooks/{id}/deliveries", id).then()
+                    .statusCode(200);
+        } finally {
+            given().when().delete("/api/v1/webhooks/{id}", id).then().statusCode(200);
         }
         TestIdentity.anonymous().when().get("/api/v1/webhooks").then().statusCode(401);
         given().when().get("/api/v1/webhooks/{id}", "0b9a1f9e-0000-4000-8000-000000000000").then().statusCode(404)
