@@ -340,8 +340,8 @@ public class PlaybookCatalog {
     }
 
     /**
-     * Where to walk {@code dir} from: itself, or, when it is a link that stays inside the directory holding it
-     * (the {@code steps} of a Kubernetes volume points into the volume's hidden data directory), its target.
+     * Where to walk {@code dir} from: itself, or, when it is a Kubernetes volume's link ({@code steps ->
+     * ..data/steps}, into the volume's hidden data directory), its target; any other link is not walked.
      */
     private static Path walkStart(Path dir) {
         if (!Files.isSymbolicLink(dir)) {
@@ -350,10 +350,10 @@ public class PlaybookCatalog {
         try {
             Path target = dir.toRealPath();
             Path holder = dir.toAbsolutePath().getParent();
-            if (holder != null && target.startsWith(holder.toRealPath())) {
+            if (holder != null && target.startsWith(holder.toRealPath()) && PlaybookFiles.linkRefused(holder, dir) == null) {
                 return target;
             }
-            LOG.warnf("%s links outside %s and is not read", dir, holder);
+            LOG.warnf("%s is a link other than a Kubernetes volume's into %s and is not read", dir, holder);
         } catch (IOException e) {
             LOG.errorf("Could not follow %s: %s", dir, e.toString());
         }

@@ -136,6 +136,32 @@ class PlaybookCatalogTest {
     }
 
     @Test
+    void a_link_inside_the_folder_is_refused_too_unless_it_is_a_kubernetes_volume_link(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("check-build.yaml"), VALID);
+        // A second name for a playbook of the folder, and a library step borrowed from the playbooks.
+        Files.createSymbolicLink(dir.resolve("alias.yaml"), Path.of("check-build.yaml"));
+        Files.createDirectories(dir.resolve("steps"));
+        Files.createSymbolicLink(dir.resolve("steps").resolve("borrowed.yaml"), Path.of("../check-build.yaml"));
+        // The kubelet's layout: a hidden directory, ..data pointing at it, and name -> ..data/name.
+        Path hidden = Files.createDirectories(dir.resolve("..2026_12_07_12_00_00.000000001"));
+        Files.writeString(hidden.resolve("mounted.yaml"), VALID.replace("name: check-build", "name: mounted"));
+        Files.createSymbolicLink(dir.resolve("..data"), hidden.getFileName());
+        Files.createSymbolicLink(dir.resolve("mounted.yaml"), Path.of("..data/mounted.yaml"));
+        PlaybookCatalog catalog = new PlaybookCatalog();
+
+        catalog.load(dir);
+
+        assertThat(catalog.find("check-build")).isPresent();
+        assertThat(catalog.find("mounted")).as("a ConfigMap volume's link is followed").isPresent();
+        assertThat(catalog.library().steps()).doesNotContainKey("borrowed");
+        assertThat(catalog.invalid()).extracting(ParseResult.Invalid::file).containsExactlyInAnyOrder(
+                dir.resolve("alias.yaml").toString(), dir.resolve("steps").resolve("borrowed.yaml").toString());
+        assertThat(catalog.invalid()).flatExtracting(ParseResult.Invalid::errors).allSatisfy(error ->
+                assertThat(error.message()).contains("symbolic link").contains("not read"));
+    }
+
+    @Test
     void a_file_that_is_not_utf8_is_invalid_and_a_bom_is_tolerated(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("latin1.yaml"), "name: caf\u00e9\nsteps: []\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Files.writeString(dir.resolve("bom.yaml"), "\uFEFF" + VALID);
