@@ -14,7 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,49 +77,35 @@ class ReplicasIT {
                 "");
     }
 
-    private Path dir;
-    private final Map<String, Process> processes = new HashMap<>();
+    private Orchestrators processes;
     private int labPort;
     private int firstHostPort;
-    private final Map<String, Integer> ports = new HashMap<>();
-    private ScratchDatabase database;
 
     @BeforeAll
     void startLabAndFirstReplica() throws Exception {
-        database = ScratchDatabase.create("replicas");
-        dir = Files.createTempDirectory("antidote-replicas");
+        Path dir = Files.createTempDirectory("antidote-replicas");
         // The lab sleeps for real at most 30 s per Start-Sleep.
         Files.writeString(dir.resolve("long-survey.yaml"), playbook("long-survey",
                 "Start-Sleep -Seconds 30\nStart-Sleep -Seconds 30"));
         Files.writeString(dir.resolve("survey.yaml"), playbook("survey", "Start-Sleep -Seconds 10"));
-        labPort = freePort();
-        firstHostPort = freeConsecutivePorts(HOSTS.size());
-        // The lab process cleans the database once; replicas then share it as it is.
-        start("lab", labPort, List.of(
-                "-D%test.quarkus.flyway.clean-at-start=true",
-                "-Dantidote.engine.enabled=false",
-                "-D%test.antidote.lab.first-port=" + firstHostPort,
-                // The survey sleeps for real, so that there is a moment to start or kill a replica in.
-                "-Dantidote.lab.real-time-sleep=true"));
-        awaitReady(labPort);
+        processes = Orchestrators.create("replicas", dir);
+        firstHostPort = Orchestrators.freeConsecutivePorts(HOSTS.size());
+        labPort = processes.startLab(firstHostPort);
         startReplica("a");
-        awaitReady(ports.get("a"));
+        processes.awaitReady("a");
     }
 
     @AfterAll
     void stopAll() throws Exception {
-        for (Process process : processes.values()) {
-            process.destroyForcibly().waitFor();
-        }
-        database.close();
+        processes.close();
     }
 
     @Test
     @Order(1)
     void a_replica_starting_while_another_carries_a_run_leaves_that_run_alone() throws Exception {
         Map<String, List<String>> before = scripts();
-        String run = request(ports.get("a"), "long-survey");
-        awaitStepStarted(ports.get("a"), run, "survey", HOSTS.size());
+        String run = request(port("a"), "long-survey");
+        awaitStepStarted(port("a"), run, "survey", HOSTS.size());
 
         startReplica("b");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
@@ -128,15 +113,15 @@ class ReplicasIT {
         // A fixed window, not a wait for a condition: b looks for runs to adopt three times in it, and must
         // leave a's run alone every time.
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-        assertThat(types(events(ports.get("a"), run)))
+        assertThat(types(events(port("a"), run)))
                 .as("a's run once b has looked for runs to adopt (the survey must still be running then; if "
                         + "not, b started too late for this test to show anything)")
                 .noneMatch(t -> t.startsWith("StepSucceeded survey") || t.startsWith("StepInterrupted"));
-        awaitReady(ports.get("b"));
+        awaitReady(port("b"));
 
-        awaitFinished(ports.get("a"), run, Duration.ofSeconds(120));
-        List<Map<String, Object>> events = events(ports.get("a"), run);
-        assertThat(status(ports.get("a"), run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
+        awaitFinished(port("a"), run, Duration.ofSeconds(120));
+        List<Map<String, Object>> events = events(port("a"), run);
+        assertThat(status(port("a"), run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
         assertThat(types(events)).as("events of the run").noneMatch(t -> t.startsWith("StepInterrupted"));
         assertOneOutcomePerAttempt(events);
         Map<String, List<String>> after = scripts();
@@ -152,8 +137,8 @@ class ReplicasIT {
     @Order(2)
     void the_runs_of_a_killed_replica_are_adopted_within_30_s_and_succeed_with_no_change_made_twice() throws Exception {
         Map<String, List<String>> before = scripts();
-        String run = request(ports.get("a"), "survey");
-        awaitStepStarted(ports.get("a"), run, "survey", HOSTS.size());
+        String run = request(port("a"), "survey");
+        awaitStepStarted(port("a"), run, "survey", HOSTS.size());
         // The kill must land while the survey runs on the hosts, not between its StepStarted and the command
         // reaching them: the hosts' command logs are the witness.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -162,11 +147,9 @@ class ReplicasIT {
         });
 
         Instant killedAt = Instant.now();
-        Process a = processes.get("a");
-        a.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no last write, its lease just expires
-        assertThat(a.waitFor()).as("exit status of a process killed by SIGKILL").isEqualTo(128 + 9);
+        processes.kill("a");
 
-        int b = ports.get("b");
+        int b = port("b");
         awaitFinished(b, run, Duration.ofSeconds(90));
         List<Map<String, Object>> events = events(b, run);
         assertThat(status(b, run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
@@ -202,14 +185,14 @@ class ReplicasIT {
     void sigterm_in_the_middle_of_a_step_drains_it_records_its_outcome_and_a_new_replica_finishes_the_run()
             throws Exception {
         startReplica("c");
-        awaitReady(ports.get("c"));
+        awaitReady(port("c"));
         Map<String, List<String>> before = scripts();
-        int b = ports.get("b");
+        int b = port("b");
         String run = request(b, "survey");
         awaitStepStarted(b, run, "survey", HOSTS.size());
 
         Instant terminatedAt = Instant.now();
-        Process old = processes.get("b");
+        Process old = processes.process("b");
         old.destroy(); // SIGTERM, as Kubernetes does in a rolling update
         assertThat(old.waitFor(DRAIN_TIME.toSeconds() + 15, java.util.concurrent.TimeUnit.SECONDS))
                 .as("b stopped within its drain time and the rest of its shutdown").isTrue();
@@ -217,7 +200,7 @@ class ReplicasIT {
         assertThat(log("b")).as("b's log").contains("every step in flight finished and its outcome is stored")
                 .contains("let its runs go");
 
-        int c = ports.get("c");
+        int c = port("c");
         awaitFinished(c, run, Duration.ofSeconds(60));
         List<Map<String, Object>> events = events(c, run);
         assertThat(status(c, run)).as("status after %s", types(events)).isEqualTo("SUCCEEDED");
@@ -242,71 +225,19 @@ class ReplicasIT {
     // --- processes ---
 
     private void startReplica(String name) throws IOException {
-        int port = freePort();
-        List<String> options = new ArrayList<>(List.of(
-                "-D%test.quarkus.flyway.clean-at-start=false",
-                "-D%test.antidote.lab.enabled=false",
-                "-Dantidote.playbooks.dir=" + dir.toAbsolutePath(),
-                "-D%test.antidote.engine.ownership.heartbeat-interval=1s",
-                "-D%test.antidote.engine.ownership.expiry=4s",
-                "-D%test.antidote.engine.drain-time=" + DRAIN_TIME.toSeconds() + "s",
-                // One signing key for every replica, as a deployment mounts one: with a key of its own each, a
-                // survivor could not verify the dead owner's checkpoints and would refuse to extend its runs.
-                "-Dantidote.audit.signing-key-file=" + signingKey().toAbsolutePath(),
-                "-Dantidote.audit.public-key=" + publicKey));
+        List<String> options = new ArrayList<>(List.of("-D%test.antidote.engine.drain-time=" + DRAIN_TIME.toSeconds() + "s"));
         for (int i = 0; i < HOSTS.size(); i++) {
-            String prefix = "-Dantidote.targets." + HOSTS.get(i) + ".";
-            options.addAll(List.of(prefix + "address=127.0.0.1", prefix + "port=" + (firstHostPort + i),
-                    prefix + "scheme=http", prefix + "auth=ntlm", prefix + "credential=lab"));
+            options.addAll(Orchestrators.labTarget(HOSTS.get(i), firstHostPort + i));
         }
-        start(name, port, options);
+        processes.startReplica(name, options);
     }
 
-    private static String publicKey;
-    private static Path signingKeyFile;
-
-    /** An Ed25519 key pair made for this test: the private half in a file readable by the owner only. */
-    private static synchronized Path signingKey() throws IOException {
-        if (signingKeyFile == null) {
-            try {
-                java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                signingKeyFile = Files.createTempFile("replicas-signing", ".key",
-                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(signingKeyFile,
-                        java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
-                publicKey = java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("every Java 17 runtime has Ed25519", e);
-            }
-        }
-        return signingKeyFile;
+    private int port(String name) {
+        return processes.port(name);
     }
 
-    private void start(String name, int port, List<String> options) throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertThat(jar).as("the packaged service (mvn verify builds it before this test)").exists();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port));
-        command.addAll(database.options());
-        command.addAll(options);
-        command.addAll(List.of("-jar", jar.toString()));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logFile(name).toFile())
-                .start();
-        processes.put(name, process);
-        ports.put(name, port);
-    }
-
-    private static Path logFile(String name) {
-        return Path.of("target", "replicas-" + name + ".log");
-    }
-
-    private static String log(String name) throws IOException {
-        return Files.readString(logFile(name));
+    private String log(String name) throws IOException {
+        return processes.log(name);
     }
 
     private static void awaitReady(int port) {
@@ -393,31 +324,6 @@ class ReplicasIT {
     }
 
     private static RequestSpecification api(int port) {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The first of {@code n} consecutive ports free now, for the lab's hosts. */
-    private static int freeConsecutivePorts(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = freePort();
-            boolean free = true;
-            for (int i = 1; i < n && free; i++) {
-                try (ServerSocket ignored = new ServerSocket(first + i)) {
-                    free = true;
-                } catch (IOException taken) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IOException("no " + n + " consecutive free ports found");
+        return Orchestrators.api(port);
     }
 }
