@@ -2,6 +2,8 @@ package io.antidote.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.antidote.workflow.RunEvent;
+import io.antidote.workflow.RunEventTypes;
 import io.antidote.workflow.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "watch", description = "Follow a run live until it ends; exit 0 if it succeeded, 1 if not.")
 final class RunsWatchCommand extends OnRun {
 
-    private static final Set<String> RUN_ENDS = Set.of("RunSucceeded", "RunFailed", "RunCancelled");
+    /** The events that end a run and the one of them that ends it well, as the workflow names them. */
+    private static final Set<String> RUN_ENDS = RunEventTypes.ENDING_RUN;
+    private static final String RUN_SUCCEEDED = RunEventTypes.nameOf(RunEvent.RunSucceeded.class);
     private static final int RECONNECTS = 10;
 
     @Option(names = "--after", paramLabel = "SEQ", description = "Start after this event (as Last-Event-ID); default: from the first.")
@@ -69,7 +73,7 @@ final class RunsWatchCommand extends OnRun {
                     });
                 }
                 if (lastType != null && RUN_ENDS.contains(lastType)) {
-                    return "RunSucceeded".equals(lastType) ? Exit.OK : Exit.FAILED;
+                    return RUN_SUCCEEDED.equals(lastType) ? Exit.OK : Exit.FAILED;
                 }
                 // The stream ended without the run's end: a resumed stream of a run that had already ended, or the
                 // service let go of us (a restart, a stall); the run says which.

@@ -62,6 +62,31 @@ class MigrationEventTypesTest {
                 .containsExactly(RunEventTypes.ENDING_RUN.stream().sorted().toList());
     }
 
+    /**
+     * A server's verdict rests on the outcomes of the run's steps on it (every event that ends a step, and the
+     * steps skipped) and on any release by hand. The function is live: it folds every append. If an event that
+     * ends a step is added, replace {@code server_state_project} in a new migration, which this reads then.
+     */
+    @Test
+    void a_verdicts_evidence_is_every_step_outcome_the_workflow_names_and_the_releases() throws Exception {
+        String sql = latestDefining("server_state_project");
+        List<String> evidence = typeTests(sql).stream().filter(names -> names.size() > 1).findFirst().orElseThrow();
+        assertThat(evidence).as("event types a verdict's evidence is made of")
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(RunEventTypes.namesOf(RunEvent.EndsStep.class).stream(),
+                        Stream.of(RunEvent.StepSkipped.class, RunEvent.TargetReleased.class).map(RunEventTypes::nameOf))
+                        .toList());
+    }
+
+    /** The text of the last migration (by version) that creates or replaces this SQL function. */
+    private static String latestDefining(String function) throws Exception {
+        Pattern defines = Pattern.compile("create\\s+(or\\s+replace\\s+)?function\\s+" + function + "\\b",
+                Pattern.CASE_INSENSITIVE);
+        return migrations().entrySet().stream()
+                .filter(file -> file.getKey().startsWith("V") && defines.matcher(file.getValue()).find())
+                .max(java.util.Comparator.comparingInt(file -> Integer.parseInt(file.getKey().replaceAll("^V(\\d+)__.*", "$1"))))
+                .orElseThrow(() -> new AssertionError("no migration defines " + function)).getValue();
+    }
+
     /** The names each {@code type} comparison in the SQL tests for, in the order they appear (each sorted). */
     private static List<List<String>> typeTests(String sql) {
         String code = sql.replaceAll("--[^\n]*", "");
