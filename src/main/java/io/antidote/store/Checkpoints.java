@@ -19,6 +19,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class Checkpoints {
 
+    /** The columns {@link #toCheckpoint} reads. */
+    static final String COLUMNS = "run_id, last_seq, last_hash, signed_at, key_id, signature";
+
     private final Pool pool;
 
     public Checkpoints(Pool pool) {
@@ -40,9 +43,7 @@ public class Checkpoints {
     }
 
     static Uni<List<Checkpoint>> forRun(SqlClient client, UUID runId) {
-        return client.preparedQuery("""
-                        select run_id, last_seq, last_hash, signed_at, key_id, signature from run_checkpoint
-                         where run_id = $1 order by last_seq, id""")
+        return client.preparedQuery("select " + COLUMNS + " from run_checkpoint where run_id = $1 order by last_seq, id")
                 .execute(Tuple.of(runId))
                 .map(Checkpoints::toCheckpoints);
     }
@@ -50,9 +51,14 @@ public class Checkpoints {
     static List<Checkpoint> toCheckpoints(RowSet<Row> rows) {
         List<Checkpoint> found = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            found.add(new Checkpoint(row.getUUID("run_id"), row.getLong("last_seq"), row.getString("last_hash"),
-                    row.getOffsetDateTime("signed_at").toInstant(), row.getString("key_id"), row.getString("signature")));
+            found.add(toCheckpoint(row));
         }
         return List.copyOf(found);
+    }
+
+    /** A row of the {@link #COLUMNS}, by every reader of the table (a run's checkpoints, the outbox). */
+    static Checkpoint toCheckpoint(Row row) {
+        return new Checkpoint(row.getUUID("run_id"), row.getLong("last_seq"), row.getString("last_hash"),
+                row.getOffsetDateTime("signed_at").toInstant(), row.getString("key_id"), row.getString("signature"));
     }
 }

@@ -1,15 +1,14 @@
 package io.antidote.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.reactive.mutiny.Mutiny;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -18,16 +17,18 @@ import java.util.function.Function;
  * fails is read again. Several replicas may run the same consumer; the cursor row is locked for the
  * batch, so only one of them publishes at a time and the others skip the round.
  *
- * <p>Call on a Vert.x duplicated context, as {@link EventStore}.
+ * <p>On the reactive pool, as the stream that writes the rows, and reading them back as a stream's load does
+ * ({@link EventRows}, {@link Checkpoints#toCheckpoint}), so that a consumer is sent exactly what a load returns.
+ * Call on a Vert.x duplicated context, as {@link EventStore}.
  */
 @ApplicationScoped
 public class Outbox {
 
-    private final Mutiny.SessionFactory sessionFactory;
+    private final Pool pool;
     private final ObjectMapper objectMapper;
 
-    public Outbox(Mutiny.SessionFactory sessionFactory, ObjectMapper objectMapper) {
-        this.sessionFactory = sessionFactory;
+    public Outbox(Pool pool, ObjectMapper objectMapper) {
+        this.pool = pool;
         this.objectMapper = objectMapper;
     }
 
@@ -37,15 +38,11 @@ public class Outbox {
      * the number of events handled: 0 when there was nothing new, or another replica held the cursor.
      */
     public Uni<Integer> publishNext(String consumer, int limit, Function<List<StoredEvent>, Uni<Void>> handler) {
-        return next(consumer, limit, """
-                select position, event_id, run_id, seq, type,
-                       (extract(epoch from occurred_at) * 1000000)::bigint, actor, target, step,
-                       attempt, data::text, prev_hash, hash, tx_id::text
-                  from run_event
-                 where (tx_id, position) > (cast(:tx as xid8), :pos)
-                   and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                 order by tx_id, position
-                 limit :limit""", this::toStored, handler);
+        return next(consumer, limit, "select " + EventRows.COLUMNS + ", tx_id::text as tx from run_event"
+                        + " where (tx_id, position) > (cast($1::text as xid8), $2)"
+                        + " and tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+                        + " order by tx_id, position limit $3",
+                "position", row -> EventRows.toStored(row, objectMapper), handler);
     }
 
     /**
@@ -54,85 +51,52 @@ public class Outbox {
      */
     public Uni<Integer> publishNextCheckpoints(String consumer, int limit,
                                                Function<List<Checkpoint>, Uni<Void>> handler) {
-        return next(consumer, limit, """
-                select id, run_id, last_seq, last_hash, (extract(epoch from signed_at) * 1000000)::bigint,
-                       key_id, signature, tx_id::text
-                  from run_checkpoint
-                 where (tx_id, id) > (cast(:tx as xid8), :pos)
-                   and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                 order by tx_id, id
-                 limit :limit""", Outbox::toCheckpoint, handler);
+        return next(consumer, limit, "select id, " + Checkpoints.COLUMNS + ", tx_id::text as tx from run_checkpoint"
+                        + " where (tx_id, id) > (cast($1::text as xid8), $2)"
+                        + " and tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+                        + " order by tx_id, id limit $3",
+                "id", Checkpoints::toCheckpoint, handler);
     }
 
     /**
-     * The cursor protocol shared by both streams: the query's first column is the row's position and its
-     * last the row's transaction id, and only rows of transactions older than every one still in flight
-     * are read, so that a row committed late is never skipped.
+     * The cursor protocol shared by both streams: the query reads rows after the cursor ({@code $1} the
+     * transaction id as text, {@code $2} the position, {@code $3} the limit) with their transaction id as
+     * {@code tx}, and only rows of transactions older than every one still in flight, so that a row committed
+     * late is never skipped.
      */
-    private <T> Uni<Integer> next(String consumer, int limit, String select, Function<Object[], T> read,
+    private <T> Uni<Integer> next(String consumer, int limit, String select, String position, Function<Row, T> read,
                                   Function<List<T>, Uni<Void>> handler) {
-        return sessionFactory.withTransaction(session -> session
-                .createNativeQuery("insert into outbox_cursor (consumer, tx_id, position) values (:c, '0'::xid8, 0) "
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("insert into outbox_cursor (consumer, tx_id, position) values ($1, '0'::xid8, 0) "
                         + "on conflict (consumer) do nothing")
-                .setParameter("c", consumer)
-                .executeUpdate()
-                .chain(() -> session.createNativeQuery(
-                                "select tx_id::text, position from outbox_cursor where consumer = :c "
-                                        + "for update skip locked", Object[].class)
-                        .setParameter("c", consumer)
-                        .getResultList())
+                .execute(Tuple.of(consumer))
+                .chain(() -> connection.preparedQuery("select tx_id::text as tx, position from outbox_cursor "
+                                + "where consumer = $1 for update skip locked")
+                        .execute(Tuple.of(consumer)))
                 .chain(cursor -> {
-                    if (cursor.isEmpty()) {
+                    if (cursor.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    String txId = (String) cursor.get(0)[0];
-                    long position = ((Number) cursor.get(0)[1]).longValue();
-                    return session.createNativeQuery(select, Object[].class)
-                            .setParameter("tx", txId)
-                            .setParameter("pos", position)
-                            .setParameter("limit", limit)
-                            .getResultList()
+                    Row at = cursor.iterator().next();
+                    return connection.preparedQuery(select)
+                            .execute(Tuple.of(at.getString("tx"), at.getLong("position"), (long) limit))
                             .chain(rows -> {
-                                if (rows.isEmpty()) {
+                                if (rows.size() == 0) {
                                     return Uni.createFrom().item(0);
                                 }
-                                List<T> items = rows.stream().map(read).toList();
-                                Object[] last = rows.get(rows.size() - 1);
-                                return handler.apply(items)
-                                        .chain(() -> session.createNativeQuery("update outbox_cursor set "
-                                                        + "tx_id = cast(:tx as xid8), position = :pos where consumer = :c")
-                                                .setParameter("tx", last[last.length - 1])
-                                                .setParameter("pos", ((Number) last[0]).longValue())
-                                                .setParameter("c", consumer)
-                                                .executeUpdate())
+                                List<T> items = new ArrayList<>(rows.size());
+                                Row last = null;
+                                for (Row row : rows) {
+                                    items.add(read.apply(row));
+                                    last = row;
+                                }
+                                Tuple moved = Tuple.of(last.getString("tx"), last.getLong(position), consumer);
+                                return handler.apply(List.copyOf(items))
+                                        .chain(() -> connection.preparedQuery("update outbox_cursor set "
+                                                        + "tx_id = cast($1::text as xid8), position = $2 where consumer = $3")
+                                                .execute(moved))
                                         .replaceWith(items.size());
                             });
                 }));
-    }
-
-    private static Checkpoint toCheckpoint(Object[] row) {
-        return new Checkpoint((UUID) row[1], ((Number) row[2]).longValue(), ((String) row[3]).trim(),
-                micros(((Number) row[4]).longValue()), (String) row[5], (String) row[6]);
-    }
-
-    private StoredEvent toStored(Object[] row) {
-        return new StoredEvent(((Number) row[0]).longValue(), (UUID) row[2], ((Number) row[3]).longValue(),
-                new NewEvent((UUID) row[1], (String) row[4], micros(((Number) row[5]).longValue()), (String) row[6],
-                        (String) row[7], (String) row[8], row[9] == null ? null : ((Number) row[9]).intValue(),
-                        data((String) row[10])),
-                ((String) row[11]).trim(), ((String) row[12]).trim());
-    }
-
-    private static java.time.Instant micros(long micros) {
-        return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-    }
-
-    private ObjectNode data(String json) {
-        try {
-            JsonNode node = objectMapper.readTree(json);
-            return (ObjectNode) node;
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw new IllegalStateException("an outbox event holds data that is not a JSON object", e);
-        }
     }
 }

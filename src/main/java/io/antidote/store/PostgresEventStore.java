@@ -1,9 +1,6 @@
 package io.antidote.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.DatabaseException;
@@ -12,6 +9,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -91,17 +89,9 @@ public class PostgresEventStore implements EventStore {
 
     /** The run's events and their check against the chain and the checkpoints; failures go to the alarms. */
     Uni<Loaded> verifiedLoad(SqlClient client, UUID runId) {
-        // data as text: jsonb's own text is parsed here, and the hash recomputed from the parsed data.
-        return client.preparedQuery("""
-                        select position, event_id, seq, type, occurred_at, actor, target, step, attempt, data::text,
-                               prev_hash, hash
-                          from run_event where run_id = $1 order by seq""")
+        return client.preparedQuery("select " + EventRows.COLUMNS + " from run_event where run_id = $1 order by seq")
                 .execute(Tuple.of(runId))
-                .map(rows -> {
-                    List<StoredEvent> stored = new ArrayList<>(rows.size());
-                    rows.forEach(row -> stored.add(toStored(runId, row)));
-                    return List.copyOf(stored);
-                })
+                .map(this::toStored)
                 .chain(events -> Checkpoints.forRun(client, runId).map(heads -> {
                     ChainCheck check = HashChain.check(runId, events, heads);
                     if (!events.isEmpty() || !heads.isEmpty()) {
@@ -123,16 +113,10 @@ public class PostgresEventStore implements EventStore {
      * page by page (exports), so that a long run is never held in memory whole.
      */
     public Uni<List<StoredEvent>> page(UUID runId, long afterSeq, int limit) {
-        return pool.preparedQuery("""
-                        select position, event_id, seq, type, occurred_at, actor, target, step, attempt, data::text,
-                               prev_hash, hash
-                          from run_event where run_id = $1 and seq > $2 order by seq limit $3""")
+        return pool.preparedQuery("select " + EventRows.COLUMNS
+                        + " from run_event where run_id = $1 and seq > $2 order by seq limit $3")
                 .execute(Tuple.of(runId, afterSeq, limit))
-                .map(rows -> {
-                    List<StoredEvent> stored = new ArrayList<>(rows.size());
-                    rows.forEach(row -> stored.add(toStored(runId, row)));
-                    return List.copyOf(stored);
-                });
+                .map(this::toStored);
     }
 
     /**
@@ -331,25 +315,10 @@ public class PostgresEventStore implements EventStore {
     /** The last seq of a run and its hash, as this store last saw them. */
     private record Tip(long seq, String hash) {}
 
-    private StoredEvent toStored(UUID runId, Row row) {
-        long seq = row.getLong("seq");
-        return new StoredEvent(row.getLong("position"), runId, seq,
-                new NewEvent(row.getUUID("event_id"), row.getString("type"), row.getOffsetDateTime("occurred_at").toInstant(),
-                        row.getString("actor"), row.getString("target"), row.getString("step"), row.getInteger("attempt"),
-                        parseData(runId, seq, row.getString("data"))),
-                row.getString("prev_hash"), row.getString("hash"));
-    }
-
-    private ObjectNode parseData(UUID runId, long seq, String json) {
-        try {
-            JsonNode node = objectMapper.readTree(json);
-            if (node instanceof ObjectNode object) {
-                return object;
-            }
-            throw new IllegalStateException("run " + runId + " seq " + seq + " holds data that is not a JSON object");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("run " + runId + " seq " + seq + " holds data that is not readable JSON", e);
-        }
+    private List<StoredEvent> toStored(RowSet<Row> rows) {
+        List<StoredEvent> stored = new ArrayList<>(rows.size());
+        rows.forEach(row -> stored.add(EventRows.toStored(row, objectMapper)));
+        return List.copyOf(stored);
     }
 
     /** The read models as the append's connection writes them, in its transaction. */
