@@ -3,6 +3,8 @@ package io.antidote.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.antidote.store.EventHash;
@@ -18,7 +20,9 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class EnvelopeJsonTest {
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
+    /** As Quarkus configures the mapper the relay writes with: instants as ISO-8601 text, not numbers. */
+    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
     static final UUID RUN = UUID.fromString("5a1f3c0e-7b2d-4e8a-9c61-0d4f2b7e9a13");
 
     /** A whole second: serialized as an Instant, Jackson would drop the fraction the hash includes. */
@@ -33,6 +37,18 @@ class EnvelopeJsonTest {
         assertThat(published.get("id").asText()).isEqualTo(STORED.eventId().toString());
         assertThat(published.get("type").asText()).isEqualTo("io.antidote.run.StepSucceeded");
         assertThat(published.get("subject").asText()).isEqualTo(RUN.toString());
+    }
+
+    /**
+     * The CloudEvent, attribute for attribute and in this order, around the envelope the API serves
+     * (docs/messaging.md): consumers bind to it, and a change here breaks them.
+     */
+    @Test
+    void the_published_cloud_event_is_pinned_attribute_for_attribute() throws Exception {
+        assertThat(JSON.writeValueAsString(RunEventMessage.of(STORED))).isEqualTo("{\"specversion\":\"1.0\","
+                + "\"id\":\"0b7c2e4a-1d3f-4a5b-8c6d-7e8f9a0b1c2d\",\"source\":\"/antidote/runs/" + RUN + "\","
+                + "\"type\":\"io.antidote.run.StepSucceeded\",\"subject\":\"" + RUN + "\",\"time\":\"2021-03-06T10:00:00Z\","
+                + "\"datacontenttype\":\"application/json\",\"data\":" + JSON.writeValueAsString(STORED) + "}");
     }
 
     private static StoredEvent stored(Instant at) {
