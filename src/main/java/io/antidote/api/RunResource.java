@@ -106,7 +106,7 @@ public class RunResource {
     @APIResponse(responseCode = "200", description = "dryRun: the scripts each target would receive, nothing written;"
             + " or, for an Idempotency-Key this caller sent before with the same body, the run that request created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(oneOf = {RunRequests.Preview.class, RunView.class})))
+                    schema = @Schema(oneOf = {DryRunView.class, RunView.class})))
     public Uni<Response> request(RunRequestBody body, @HeaderParam(RunRequests.IDEMPOTENCY_KEY) String idempotencyKey,
                                  @Context UriInfo uri) {
         if (body == null) {
@@ -121,7 +121,7 @@ public class RunResource {
         RunRequests.Request request = new RunRequests.Request(body.playbook(), body.targets(), body.params(),
                 body.ticket(), idempotencyKey, caller.subject(), body.onBusy(), body.targetLabels());
         if (body.isDryRun()) {
-            return requests.dryRun(request).map(preview -> Response.ok(preview).build());
+            return requests.dryRun(request).map(dryRun -> Response.ok(DryRunView.of(dryRun)).build());
         }
         return requests.accept(request)
                 .map(submitted -> (submitted.earlier() ? Response.ok(RunView.of(submitted.run()))

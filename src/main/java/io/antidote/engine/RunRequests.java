@@ -116,19 +116,22 @@ public class RunRequests {
         this.clock = clock;
     }
 
-    /** What a run would send: per target, each step's script exactly as rendered, secrets as {@code '***'}. */
-    public record Preview(String playbook, String digest, List<TargetPreview> targets) {
-        public record TargetPreview(String name, List<StepPreview> steps) {
-        }
+    /**
+     * What a run would send, found by a dry run: the playbook, the targets it would act on and each step as
+     * it would be rendered (secrets as {@code '***'}). The API answers it in a view of its own.
+     *
+     * @param steps the playbook's steps in order; scripts do not depend on the target today (targets never
+     *              reach a script), so each target would receive these
+     */
+    public record DryRun(Playbook playbook, List<String> targets, List<RenderedStep> steps) {
 
         /**
+         * @param script   the exact text a host would receive, without the declarations of earlier outputs
          * @param when     the step's condition as the run will evaluate it on each target, or null
-         * @param outputs  what the step captures for later steps: output name to JSON field
          * @param receives outputs of earlier steps the script gets in its param block, unknown before the run:
          *                 variable to where its value will come from
          */
-        public record StepPreview(String id, String description, String timeout, String script, String when,
-                                  Map<String, String> outputs, Map<String, String> receives) {
+        public record RenderedStep(Step step, String script, String when, Map<String, String> receives) {
         }
     }
 
@@ -136,26 +139,20 @@ public class RunRequests {
      * A dry-run: validates the request exactly as {@link #submit} does and renders every script, but
      * writes nothing and runs nothing. Throws {@link InvalidRequestException} for a bad request.
      */
-    public Uni<Preview> dryRun(Request request) {
+    public Uni<DryRun> dryRun(Request request) {
         return offTheEventLoop(() -> preview(request));
     }
 
     /** As {@link #dryRun}, on the caller's thread. */
-    public Preview preview(Request request) {
+    public DryRun preview(Request request) {
         bounds(request);
         Playbook playbook = validPlaybook(request);
         List<String> targets = targets(playbook, request);
         Map<String, Object> params = validParams(playbook, request);
-        List<Preview.StepPreview> steps = playbook.steps().stream()
-                .map(step -> new Preview.StepPreview(step.id(), step.description(), step.timeout().toString(),
-                        ScriptRenderer.renderRedacted(step, params, playbook.params()),
-                        step.when() == null ? null : RunPlanner.when(step.when()).text(), step.outputs(),
-                        receives(playbook, step)))
-                .toList();
-        // Scripts do not depend on the target today (targets never reach a script); listed per target so
-        // that a future per-target input shows up here without changing the shape.
-        return new Preview(playbook.name(), playbook.digest(), targets.stream()
-                .map(name -> new Preview.TargetPreview(name, steps)).toList());
+        return new DryRun(playbook, targets, playbook.steps().stream()
+                .map(step -> new DryRun.RenderedStep(step, ScriptRenderer.renderRedacted(step, params, playbook.params()),
+                        step.when() == null ? null : RunPlanner.when(step.when()).text(), receives(playbook, step)))
+                .toList());
     }
 
     /**

@@ -120,6 +120,15 @@ class StepOutputsApiTest {
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .extract().jsonPath();
 
+        // The documented shape (docs/api.md), key for key.
+        assertThat(plan.getMap("")).containsOnlyKeys("playbook", "digest", "targets");
+        assertThat(plan.getString("playbook")).isEqualTo("outputs-probe");
+        assertThat(plan.getString("digest")).matches("[0-9a-f]{64}");
+        assertThat(plan.getList("targets.name")).containsExactly("lab-ex01");
+        assertThat(plan.getMap("targets[0]")).containsOnlyKeys("name", "steps");
+        assertThat(plan.getMap("targets[0].steps[0]")).containsOnlyKeys("id", "description", "timeout", "script",
+                "when", "outputs", "receives");
+        assertThat(plan.getString("targets[0].steps[0].timeout")).startsWith("PT");
         assertThat(plan.getList("targets[0].steps.id")).containsExactly("precheck", "only-exchange-2019", "receive");
         assertThat(plan.getString("targets[0].steps[0].when")).isNull();
         assertThat(plan.getString("targets[0].steps[1].when"))

@@ -13,12 +13,21 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.antidote.audit.SigningKeys;
+import io.antidote.audit.Verification;
+import io.antidote.playbook.PlaybookError;
+import io.antidote.store.StoredEvent;
+import io.antidote.winrm.Inventory;
+import io.antidote.winrm.InventoryError;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -34,6 +43,7 @@ import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>nothing else in the product uses it: it is the outermost layer, never a place to call into;</li>
  *   <li>what an endpoint answers is data: a record (a view of {@code api}, or a result record another part
  *       designed as a document: the event envelope {@code store.StoredEvent}, an audit
- *       {@code Verification}, a dry run's {@code RunRequests.Preview}), a JDK value, or a JAX-RS
+ *       {@code Verification}, see {@link #DOCUMENTS_BY_DESIGN}), a JDK value, or a JAX-RS
  *       {@code Response}, a JSON tree or a server-sent event, possibly in a Mutiny {@code Uni}/{@code Multi} or a collection. Never an entity, a
  *       state object or a service: those would put their fields on the wire and tie the contract to them.</li>
  * </ul>
@@ -89,17 +99,72 @@ class ApiShapeTest {
     @Test
     void endpoints_answer_data_only() throws ClassNotFoundException {
         List<String> violations = new ArrayList<>();
-        for (JavaClass resource : ALL.that(JavaClass.Predicates.resideInAPackage(API))) {
-            if (!resource.isAnnotatedWith(Path.class)) {
-                continue;
+        for (Method method : endpoints()) {
+            answered(method.getGenericReturnType(), method, violations);
+        }
+        assertThat(violations).as("endpoints answering something other than data").isEmpty();
+    }
+
+    /**
+     * Records of other parts that endpoints answer as they are, because each was designed as a document: the
+     * event envelope (the same JSON in messages and exports), the audit's verification (the same the offline
+     * verifier prints) and signing keys, and the errors a playbook or inventory file was refused with. Anything
+     * else an endpoint answers, by its type or as the documented schema of a {@code Response}, is a view of
+     * {@code api}: a new document of another part is a decision to write down here, not an accident.
+     */
+    private static final Set<Class<?>> DOCUMENTS_BY_DESIGN = Set.of(StoredEvent.class, Verification.class,
+            SigningKeys.PublicKeyInfo.class, PlaybookError.class, InventoryError.class, Inventory.Loaded.class);
+
+    @Test
+    void what_an_endpoint_answers_is_a_view_of_the_api_or_a_document_by_design() throws ClassNotFoundException {
+        List<String> violations = new ArrayList<>();
+        for (Method method : endpoints()) {
+            List<Class<?>> answers = new ArrayList<>();
+            topLevel(method.getGenericReturnType(), answers);
+            for (APIResponse response : method.getAnnotationsByType(APIResponse.class)) {
+                for (Content content : response.content()) {
+                    Schema schema = content.schema();
+                    answers.add(schema.implementation());
+                    answers.addAll(Arrays.asList(schema.oneOf()));
+                    answers.addAll(Arrays.asList(schema.anyOf()));
+                    answers.addAll(Arrays.asList(schema.allOf()));
+                }
             }
-            for (Method method : Class.forName(resource.getName()).getDeclaredMethods()) {
-                if (isEndpoint(method)) {
-                    answered(method.getGenericReturnType(), method, violations);
+            answers.stream()
+                    .filter(type -> type.getName().startsWith(ProductionClasses.BASE + ".")
+                            && !type.getPackageName().equals(ProductionClasses.BASE + ".api"))
+                    .filter(type -> !DOCUMENTS_BY_DESIGN.contains(type))
+                    .forEach(type -> violations.add(method.getDeclaringClass().getSimpleName() + "." + method.getName()
+                            + " answers " + type.getName() + ", neither a view of api nor a document by design"));
+        }
+        assertThat(violations).as("endpoints answering another part's type instead of a view").isEmpty();
+    }
+
+    /** The types an answer is made of, through Uni, Multi, collections and arrays, but not into records. */
+    private static void topLevel(Type type, List<Class<?>> found) {
+        if (type instanceof ParameterizedType generic) {
+            topLevel(generic.getRawType(), found);
+            Arrays.stream(generic.getActualTypeArguments()).forEach(argument -> topLevel(argument, found));
+        } else if (type instanceof GenericArrayType array) {
+            topLevel(array.getGenericComponentType(), found);
+        } else if (type instanceof Class<?> raw) {
+            found.add(raw.isArray() ? raw.getComponentType() : raw);
+        }
+    }
+
+    /** Every resource method of {@code api} that answers an HTTP method. */
+    private static List<Method> endpoints() throws ClassNotFoundException {
+        List<Method> endpoints = new ArrayList<>();
+        for (JavaClass resource : ALL.that(JavaClass.Predicates.resideInAPackage(API))) {
+            if (resource.isAnnotatedWith(Path.class)) {
+                for (Method method : Class.forName(resource.getName()).getDeclaredMethods()) {
+                    if (isEndpoint(method)) {
+                        endpoints.add(method);
+                    }
                 }
             }
         }
-        assertThat(violations).as("endpoints answering something other than data").isEmpty();
+        return endpoints;
     }
 
     private static boolean isEndpoint(Method method) {
