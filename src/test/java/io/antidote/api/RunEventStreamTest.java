@@ -94,6 +94,15 @@ class RunEventStreamTest {
             assertThat(message.path("id").asText()).as("id of message %d of run %s", i, run)
                     .isEqualTo(stored.get(i).path("eventId").asText());
             assertThat(message.path("data")).as("data of message %d of run %s", i, run).isEqualTo(stored.get(i));
+            List<String> attributes = new ArrayList<>();
+            message.fieldNames().forEachRemaining(attributes::add);
+            assertThat(attributes).as("attributes of message %d of run %s", i, run)
+                    .containsExactly("specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data");
+            assertThat(message.path("source").asText()).isEqualTo("/antidote/runs/" + run);
+            assertThat(message.path("subject").asText()).isEqualTo(run);
+            assertThat(message.path("datacontenttype").asText()).isEqualTo("application/json");
+            assertThat(java.time.Instant.parse(message.path("time").asText())).as("time of message %d of run %s", i, run)
+                    .isEqualTo(java.time.Instant.parse(stored.get(i).path("occurredAt").asText()));
         }
     }
 }
