@@ -558,6 +558,21 @@ public class RunEngine {
         public Void runFailed(RunEvent.RunFailed e) {
             return nothing();
         }
+
+        @Override
+        public Void retryRequested(RunEvent.RetryRequested e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepCarriedOver(RunEvent.StepCarriedOver e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepSkippedByPerson(RunEvent.StepSkippedByPerson e) {
+            return nothing();
+        }
     }
 
     /** The run ended: nobody needs to own it any more. Left behind, its row would only be adopted in vain. */

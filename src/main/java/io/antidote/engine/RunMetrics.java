@@ -309,6 +309,23 @@ public class RunMetrics {
         public Void runFailed(RunEvent.RunFailed e) {
             return run("failed");
         }
+
+        @Override
+        public Void retryRequested(RunEvent.RetryRequested e) {
+            registry.counter("antidote.runs.retried", "playbook", playbook).increment();
+            return null;
+        }
+
+        @Override
+        public Void stepCarriedOver(RunEvent.StepCarriedOver e) {
+            return nothing();
+        }
+
+        @Override
+        public Void stepSkippedByPerson(RunEvent.StepSkippedByPerson e) {
+            registry.counter("antidote.steps.skipped", "playbook", playbook, "step", e.step()).increment();
+            return null;
+        }
     }
 
     private void finishedRun(String playbook, String status) {

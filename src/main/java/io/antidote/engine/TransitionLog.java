@@ -204,5 +204,20 @@ final class TransitionLog {
         public String runFailed(RunEvent.RunFailed e) {
             return where + ": " + e.reason();
         }
+
+        @Override
+        public String retryRequested(RunEvent.RetryRequested e) {
+            return where + ": goes on from run " + e.retryOf() + " for " + e.targets().size() + " target(s)";
+        }
+
+        @Override
+        public String stepCarriedOver(RunEvent.StepCarriedOver e) {
+            return where + ", " + e.status() + " in run " + e.fromRun() + " (seq " + e.fromSeq() + ")";
+        }
+
+        @Override
+        public String stepSkippedByPerson(RunEvent.StepSkippedByPerson e) {
+            return where + ", skipped by " + e.actor();
+        }
     }
 }

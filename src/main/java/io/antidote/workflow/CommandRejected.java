@@ -7,6 +7,23 @@ public class CommandRejected extends RuntimeException {
         super(message);
     }
 
+    /**
+     * One part of the command can never apply, whatever the run's state becomes (e.g. a skip of a step that may not
+     * be skipped): {@code field} names the part, as the request named it.
+     */
+    public static class InvalidPart extends CommandRejected {
+        private final String field;
+
+        public InvalidPart(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
     /** The command is well formed but the one who sent it may not do this (e.g. approve their own run). */
     public static class NotAllowed extends CommandRejected {
         public NotAllowed(String message) {

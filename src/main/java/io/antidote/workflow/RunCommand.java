@@ -17,6 +17,30 @@ public sealed interface RunCommand {
     }
 
     /**
+     * Open a new run that goes on from where an ended run ({@code source}, FAILED or CANCELLED) stopped: the same
+     * plan for its targets that did not succeed, each resuming at the step where it stopped with what the steps
+     * before recorded carried over, approvals asked again (see {@code Retries} and docs/playbooks.md "Retry").
+     *
+     * @param source the ended run's stream, each event with its seq, so that what is carried over names its record
+     * @param skips  steps a person skips in the new run, each with their reason (the API lets only an admin)
+     */
+    record RetryRun(UUID runId, List<Recorded> source, List<Skip> skips, String actor, Instant at)
+            implements RunCommand {
+        public RetryRun {
+            source = List.copyOf(source);
+            skips = skips == null ? List.of() : List.copyOf(skips);
+        }
+
+        /** One event of the source run as stored, with its place in the stream. */
+        public record Recorded(long seq, RunEvent event) {
+        }
+
+        /** A step not to run on a target of the retry, and why. */
+        public record Skip(String target, String step, String reason) {
+        }
+    }
+
+    /**
      * Move the run on as far as it can go at {@code at}: start targets and steps, fire due timers (a retry
      * whose time has come starts, an approval or attempt past its deadline times out), finish it.
      *

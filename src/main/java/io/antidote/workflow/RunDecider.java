@@ -134,6 +134,12 @@ public final class RunDecider {
             return List.of(new RunRequested(request.runId(), request.plan(), request.params(), request.ticket(),
                     request.idempotencyKey(), request.actor(), request.at()));
         }
+        if (command instanceof RunCommand.RetryRun retry) {
+            if (state.exists()) {
+                throw new CommandRejected("run " + retry.runId() + " already exists");
+            }
+            return Retries.decide(retry);
+        }
         if (!state.exists()) {
             throw new CommandRejected("no such run");
         }
@@ -736,7 +742,25 @@ public final class RunDecider {
         @Override
         public RunState runRequested(RunRequested e) {
             return new RunState(e.runId(), RunStatus.PENDING, e.plan(), e.params(), e.ticket(), e.actor(), e.at(),
-                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), null, 0);
+                    null, e.plan().targets().stream().map(t -> TargetState.pending(t, e.plan())).toList(), null, 0,
+                    null);
+        }
+
+        @Override
+        public RunState retryRequested(RunEvent.RetryRequested e) {
+            return state.goingOnFrom(e.retryOf());
+        }
+
+        @Override
+        public RunState stepCarriedOver(RunEvent.StepCarriedOver e) {
+            return state.withTarget(e.target(), t -> t.withStep(e.step(),
+                    s -> s.finished(e.status(), e.exitCode(), e.at()).withOutputs(e.outputs())));
+        }
+
+        @Override
+        public RunState stepSkippedByPerson(RunEvent.StepSkippedByPerson e) {
+            return state.withTarget(e.target(),
+                    t -> t.withStep(e.step(), s -> s.finished(WorkStatus.SKIPPED, null, e.at())));
         }
 
         @Override

@@ -81,6 +81,12 @@ public sealed interface RunEvent {
         R runSucceeded(RunSucceeded event);
 
         R runFailed(RunFailed event);
+
+        R retryRequested(RetryRequested event);
+
+        R stepCarriedOver(StepCarriedOver event);
+
+        R stepSkippedByPerson(StepSkippedByPerson event);
     }
 
     /** Calls the visitor's method for this kind of event. */
@@ -131,6 +137,53 @@ public sealed interface RunEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.runRequested(this);
+        }
+    }
+
+    /**
+     * This run goes on from run {@code retryOf}, which ended FAILED or CANCELLED, for its {@code targets} that did
+     * not succeed. Follows the {@link RunRequested} that holds the same plan; the source run is left as it was.
+     */
+    record RetryRequested(UUID retryOf, List<String> targets, String actor, Instant at) implements RunEvent {
+        public RetryRequested {
+            targets = List.copyOf(targets);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.retryRequested(this);
+        }
+    }
+
+    /**
+     * A step that ended in the run this one goes on from, before the step its target resumes at, taken over as it
+     * ended there: {@code status} SUCCEEDED (with its exit code and the outputs later steps use) or SKIPPED. It
+     * does not run again. {@code fromRun} and {@code fromSeq} name the event that recorded it there (a
+     * {@code StepSucceeded}, {@code StepSkipped}, or a carry-over of an earlier retry), so the history of this run
+     * stands alone and still says where each fact was established.
+     */
+    record StepCarriedOver(String target, String step, WorkStatus status, Integer exitCode,
+                           Map<String, Object> outputs, UUID fromRun, long fromSeq, String actor, Instant at)
+            implements AtStep {
+        public StepCarriedOver {
+            outputs = Values.copy(outputs);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepCarriedOver(this);
+        }
+    }
+
+    /**
+     * A person skipped the step on this target, on their word: {@code reason} is theirs, {@code actor} who they
+     * are. The step does not run and the target goes on; nothing it would have established counts for the verdict.
+     */
+    record StepSkippedByPerson(String target, String step, String reason, String actor, Instant at)
+            implements AtStep {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepSkippedByPerson(this);
         }
     }
 

@@ -11,13 +11,15 @@ import java.util.function.UnaryOperator;
 /**
  * A run as its events describe it. {@link #NONE} is the state before the first event. Immutable: each
  * event gives a new state ({@link RunDecider#evolve}).
+ *
+ * @param retryOf the run this one goes on from ({@link RunEvent.RetryRequested}), or null for a run requested anew
  */
 public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, Object> params, String ticket,
                        String requestedBy, Instant createdAt, Instant finishedAt, List<TargetState> targets,
-                       RunCommand.CancelMode cancel, long version) {
+                       RunCommand.CancelMode cancel, long version, UUID retryOf) {
 
     public static final RunState NONE = new RunState(null, null, null, Map.of(), null, null, null, null, List.of(),
-            null, 0);
+            null, 0, null);
 
     public RunState {
         targets = List.copyOf(targets);
@@ -64,11 +66,11 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
 
     RunState cancelled(RunCommand.CancelMode mode) {
         return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, mode,
-                version);
+                version, retryOf);
     }
 
     RunState withStatus(RunStatus newStatus, Instant finished) {
-        return new RunState(runId, newStatus, plan, params, ticket, requestedBy, createdAt, finished, targets, cancel, version);
+        return new RunState(runId, newStatus, plan, params, ticket, requestedBy, createdAt, finished, targets, cancel, version, retryOf);
     }
 
     RunState withTarget(String name, UnaryOperator<TargetState> change) {
@@ -76,10 +78,15 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
         for (TargetState t : targets) {
             changed.add(t.name().equals(name) ? change.apply(t) : t);
         }
-        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, changed, cancel, version);
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, changed, cancel, version, retryOf);
+    }
+
+    RunState goingOnFrom(UUID source) {
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, cancel,
+                version, source);
     }
 
     RunState nextVersion() {
-        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, cancel, version + 1);
+        return new RunState(runId, status, plan, params, ticket, requestedBy, createdAt, finishedAt, targets, cancel, version + 1, retryOf);
     }
 }

@@ -72,7 +72,11 @@ class RunEventTypesTest {
             List.of(new RunEvent.TargetFailed("t1", "a", "step 'a' failed", SYSTEM, AT)),
             List.of(new RunEvent.TargetSkipped("t2", "rollout stopped", SYSTEM, AT)),
             List.of(new RunEvent.RunSucceeded(SYSTEM, AT)),
-            List.of(new RunEvent.RunFailed("1 of 2 targets failed", SYSTEM, AT)));
+            List.of(new RunEvent.RunFailed("1 of 2 targets failed", SYSTEM, AT)),
+            List.of(new RunEvent.RetryRequested(UUID.randomUUID(), List.of("t1", "t2"), "alice", AT)),
+            List.of(new RunEvent.StepCarriedOver("t2", "a", WorkStatus.SUCCEEDED, 0, Map.of(), UUID.randomUUID(), 5,
+                    SYSTEM, AT)),
+            List.of(new RunEvent.StepSkippedByPerson("t1", "b", "checked by hand", "admin", AT)));
 
     private static RunEvent compensating() {
         return new RunEvent.CompensationStarted("t1", "a", "step 'a' failed", false, List.of("a"), SYSTEM, AT);
@@ -163,7 +167,8 @@ class RunEventTypesTest {
                 "StepInterrupted", "StepRetryScheduled", "ApprovalRequested", "ApprovalGranted", "ApprovalRejected",
                 "ApprovalTimedOut", "CompensationStarted", "StepCompensated", "CompensationFailed", "TargetWaiting",
                 "TargetCancelled", "CancelRequested", "RunCancelled", "StepSkipped", "TargetVerdictRecorded",
-                "TargetReleased", "StepOutcomeUnknown", "StepOutcomeFound", "StepBegan");
+                "TargetReleased", "StepOutcomeUnknown", "StepOutcomeFound", "StepBegan", "RetryRequested",
+                "StepCarriedOver", "StepSkippedByPerson");
     }
 
     private static RunState fold(List<RunEvent> events) {
