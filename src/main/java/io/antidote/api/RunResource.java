@@ -24,6 +24,7 @@ import jakarta.ws.rs.Consumes;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
+import io.antidote.engine.RunRetries;
 import io.antidote.store.StoredEvent;
 import io.antidote.store.EventStore;
 import io.antidote.store.ChainAlarms;
@@ -64,6 +65,8 @@ public class RunResource {
     static final int MAX_FILTER_CHARS = 200;
     /** Approval comments (cut beyond) and release reasons (refused beyond). */
     static final int MAX_COMMENT_CHARS = 1000;
+    /** Skips in one retry: more than any playbook has steps on the targets a person looks at. */
+    static final int MAX_SKIPS = 1000;
     /** How long a live stream's opening waits for the database to say whether the run exists. */
     private static final java.time.Duration STATE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -81,9 +84,12 @@ public class RunResource {
     private final LiveStreams live;
     private final RunQueries queries;
 
+    private final RunRetries retries;
+
     RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
                 ChainAlarms alarms, RunVerifier verifier, Exports exports, SecurityIdentity identity,
-                Refusals refusals, LiveStreams live, RunQueries queries) {
+                Refusals refusals, LiveStreams live, RunQueries queries, RunRetries retries) {
+        this.retries = retries;
         this.live = live;
         this.queries = queries;
         this.identity = identity;
@@ -208,12 +214,82 @@ public class RunResource {
     @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
     public Uni<RunView> get(@PathParam("id") String id) {
         UUID runId = runId(id);
-        return engine.load(runId).map(run -> {
+        return engine.load(runId).chain(run -> {
             if (!run.exists()) {
                 throw new NotFoundException("no run " + runId);
             }
-            return RunView.of(run).failing(alarms.failing(runId));
+            RunView view = RunView.of(run).failing(alarms.failing(runId));
+            // Only an ended run is retried: a run still going needs no look for its retry.
+            return run.status().terminal() ? queries.retriedAs(runId).map(retry -> view.retriedAs(retry.orElse(null)))
+                    : Uni.createFrom().item(view);
         });
+    }
+
+    /**
+     * Go on from where an ended (FAILED or CANCELLED) run stopped: a new run of the same playbook version for its
+     * targets that did not succeed, each resuming at its failed step, linked both ways ({@code retryOf},
+     * {@code retriedAs}). An admin, or an operator allowed the playbook; only an admin may skip steps. 409 when
+     * the run has not ended, succeeded, was retried already, or its playbook version or secrets are gone; 422
+     * naming the skip that may not be made.
+     */
+    @POST
+    @Path("{id}/retry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @APIResponse(responseCode = "202", description = "The retry was recorded as a new run; it goes on by itself",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    public Uni<Response> retry(@PathParam("id") String id, RetryBody body, @Context UriInfo uri) {
+        UUID runId = runId(id);
+        List<RunCommand.RetryRun.Skip> skips = skips(body);
+        Caller caller = Caller.of(identity);
+        String route = "POST /api/v1/runs/" + runId + "/retry";
+        return existing(runId).invoke(run -> {
+            if (!caller.holds(Roles.ADMIN) && !caller.mayRun(run.plan().playbook())) {
+                throw refusals.forbidden(caller, route, "'" + caller.subject() + "' may not request runs of playbook '"
+                        + run.plan().playbook() + "'");
+            }
+            if (!skips.isEmpty() && !caller.holds(Roles.ADMIN)) {
+                throw refusals.forbidden(caller, route, "'" + caller.subject() + "' is not an admin: only an admin may"
+                        + " skip a step");
+            }
+        }).chain(() -> retries.retry(runId, skips, caller.subject()))
+                .map(retry -> Response.accepted(RunView.of(retry))
+                        .location(uri.getBaseUriBuilder().path("api/v1/runs").path(retry.runId().toString()).build())
+                        .build());
+    }
+
+    private static List<RunCommand.RetryRun.Skip> skips(RetryBody body) {
+        if (body == null || body.skip() == null) {
+            return List.of();
+        }
+        if (body.skip().size() > MAX_SKIPS) {
+            throw new InvalidRequestException("skip", "at most " + MAX_SKIPS + " skips, got " + body.skip().size());
+        }
+        List<InvalidRequestException.Violation> violations = new ArrayList<>();
+        List<RunCommand.RetryRun.Skip> skips = new ArrayList<>();
+        for (int i = 0; i < body.skip().size(); i++) {
+            RetryBody.Skip skip = body.skip().get(i);
+            String field = "skip[" + i + "]";
+            if (skip == null) {
+                violations.add(new InvalidRequestException.Violation(field, "must be {target, step, reason}"));
+                continue;
+            }
+            for (String[] part : new String[][] {{"target", skip.target()}, {"step", skip.step()},
+                    {"reason", skip.reason()}}) {
+                if (part[1] == null || part[1].isBlank()) {
+                    violations.add(new InvalidRequestException.Violation(field + "." + part[0], "is required"
+                            + ("reason".equals(part[0]) ? ": why the step need not run" : "")));
+                }
+            }
+            RequestText.check(field + ".target", skip.target(), MAX_FILTER_CHARS, violations);
+            RequestText.check(field + ".step", skip.step(), MAX_FILTER_CHARS, violations);
+            RequestText.check(field + ".reason", skip.reason(), MAX_COMMENT_CHARS, violations);
+            skips.add(new RunCommand.RetryRun.Skip(skip.target(), skip.step(), skip.reason()));
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return skips;
     }
 
     /**

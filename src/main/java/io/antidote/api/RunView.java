@@ -11,10 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A run as {@code GET /api/v1/runs/{id}} shows it: a projection of its events. */
+/**
+ * A run as {@code GET /api/v1/runs/{id}} shows it: a projection of its events.
+ *
+ * @param retryOf   the run this one goes on from (it is that run's retry), or null
+ * @param retriedAs the run that goes on from this one (its retry), or null
+ */
 public record RunView(UUID id, String playbook, String playbookDigest, String status, String ticket,
                       String requestedBy, Instant createdAt, Instant finishedAt, Map<String, Object> params,
-                      List<TargetView> targets, FailingVerification failingVerification) {
+                      List<TargetView> targets, FailingVerification failingVerification, UUID retryOf,
+                      UUID retriedAs) {
 
     /** Set when the run's history is known to fail verification (see its {@code /verification}). */
     public record FailingVerification(Long firstBadSeq, String problem) {
@@ -41,12 +47,18 @@ public record RunView(UUID id, String playbook, String playbookDigest, String st
     static RunView of(RunState run) {
         return new RunView(run.runId(), run.plan().playbook(), run.plan().digest(), run.status().name(), run.ticket(),
                 run.requestedBy(), run.createdAt(), run.finishedAt(), run.params(),
-                run.targets().stream().map(RunView::target).toList(), null);
+                run.targets().stream().map(RunView::target).toList(), null, run.retryOf(), null);
     }
 
     RunView failing(ChainCheck check) {
         return check == null ? this : new RunView(id, playbook, playbookDigest, status, ticket, requestedBy, createdAt,
-                finishedAt, params, targets, new FailingVerification(check.firstBadSeq(), check.problem()));
+                finishedAt, params, targets, new FailingVerification(check.firstBadSeq(), check.problem()), retryOf,
+                retriedAs);
+    }
+
+    RunView retriedAs(UUID retry) {
+        return new RunView(id, playbook, playbookDigest, status, ticket, requestedBy, createdAt, finishedAt, params,
+                targets, failingVerification, retryOf, retry);
     }
 
     private static TargetView target(TargetState t) {

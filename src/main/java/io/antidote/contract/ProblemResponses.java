@@ -56,6 +56,10 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("POST /api/v1/runs/{id}/targets/{target}/release", new Doc("Runs",
                 "Release an isolated server to service on record, unverified", 400, 404, 409, 422).withRequest("""
                 {"reason": "verified by hand after the DFIR review of CHG-1042"}"""));
+        OPERATIONS.put("POST /api/v1/runs/{id}/retry", new Doc("Runs", "Go on from where an ended run failed: a linked"
+                + " run for its targets that did not succeed, each from its failed step (an admin may skip steps on"
+                + " record)", 400, 404, 409, 422).withRequest("""
+                {"skip": [{"target": "exch-01", "step": "evidence", "reason": "log share full; evidence kept by DFIR, CHG-1042"}]}"""));
         OPERATIONS.put("GET /api/v1/runs/{id}/verification", new Doc("Audit",
                 "Verify a run's hash chain and signed checkpoints", 404));
         OPERATIONS.put("GET /api/v1/runs/{id}/export", new Doc("Audit", "A run's events and checkpoints as JSON Lines", 404));

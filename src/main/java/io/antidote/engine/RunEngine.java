@@ -177,7 +177,15 @@ public class RunEngine {
      * idempotency key): both are stored or neither. This replica claims the run in that transaction too.
      */
     public Uni<RunState> request(RunCommand.RequestRun command, Projector alongside) {
-        UUID runId = command.runId();
+        return open(command.runId(), command, alongside);
+    }
+
+    /** Records a retry of an ended run as a new run, claimed by this replica as a request is. */
+    public Uni<RunState> retry(RunCommand.RetryRun command) {
+        return open(command.runId(), command, Projector.NONE);
+    }
+
+    private Uni<RunState> open(UUID runId, RunCommand command, Projector alongside) {
         owners.willOwn(runId);
         return writers.write(runId, RunWriters.Kind.PERSON,
                         () -> commands.decideAndAppend(runId, state -> command, alongside))

@@ -54,6 +54,30 @@ public class RunSecrets {
         return values;
     }
 
+    /**
+     * Gives a retry ({@code to}) the secret values of the run it goes on from: the recorded parameters are the same,
+     * the secrets were never recorded. Refused when this process no longer holds one (it restarted since): a retry
+     * must not start that would fail at its first step needing it.
+     */
+    void carryOver(UUID from, UUID to, List<Param> declared, Map<String, Object> recorded) {
+        Map<String, Object> held = byRun.getOrDefault(from, Map.of());
+        Map<String, Object> secrets = new HashMap<>();
+        for (Param p : declared) {
+            if (p.type() == ParamType.SECRET && recorded.containsKey(p.name())) {
+                Object value = held.get(p.name());
+                if (value == null) {
+                    throw new io.antidote.workflow.CommandRejected("run " + from + " has the secret parameter '"
+                            + p.name() + "', which is no longer available (secrets are held in memory only and the"
+                            + " service restarted): request a new run with it");
+                }
+                secrets.put(p.name(), value);
+            }
+        }
+        if (!secrets.isEmpty()) {
+            byRun.put(to, secrets);
+        }
+    }
+
     void forget(UUID runId) {
         byRun.remove(runId);
     }

@@ -395,6 +395,20 @@ public class PostgresEventStore implements EventStore {
         return false;
     }
 
+    /** The unique index that lets a run be retried once (V16): the name its refusal carries. */
+    private static final String ONE_RETRY_KEY = "run_event_one_retry_per_run";
+
+    /** Whether the database refused the append because the run it retries was retried already (V16). */
+    public static boolean isSecondRetry(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (SQLSTATE_UNIQUE_VIOLATION.equals(sqlState(t)) && names(t, ONE_RETRY_KEY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String sqlState(Throwable t) {
         // Appends go through the Vert.x client only: its refusals are the only ones to read.
         return t instanceof DatabaseException database ? database.getSqlState() : null;

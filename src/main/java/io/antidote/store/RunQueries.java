@@ -46,6 +46,17 @@ public class RunQueries {
                 });
     }
 
+    /** The literal of the partial index V16 made, so that the planner uses it. */
+    private static final String RETRY_REQUESTED = RunEventTypes.nameOf(RunEvent.RetryRequested.class);
+
+    /** The run that goes on from {@code runId} (its retry), if any; a run is retried at most once (V16). */
+    public Uni<java.util.Optional<UUID>> retriedAs(UUID runId) {
+        return pool.preparedQuery("select run_id from run_event where type = '" + RETRY_REQUESTED + "'"
+                        + " and data ->> 'retryOf' = $1")
+                .execute(Tuple.of(runId.toString()))
+                .map(rows -> runIds(rows).stream().findFirst());
+    }
+
     /** Ids of runs whose stream has no event of the given terminal types, oldest run first. */
     public Uni<List<UUID>> runsWithout(Set<String> terminalTypes) {
         Objects.requireNonNull(terminalTypes, "terminalTypes");

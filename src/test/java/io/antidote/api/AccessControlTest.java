@@ -169,6 +169,8 @@ class AccessControlTest {
                 new Boundary("POST", "/api/v1/runs/" + UNKNOWN_RUN + "/cancel", Map.of(), Roles.VIEWER, Roles.OPERATOR, 404),
                 new Boundary("POST", "/api/v1/runs/" + UNKNOWN_RUN + "/targets/" + host + "/release",
                         Map.of("reason", "checked"), Roles.OPERATOR, Roles.ADMIN, 404),
+                new Boundary("POST", "/api/v1/runs/" + UNKNOWN_RUN + "/retry", Map.of(), Roles.APPROVER, Roles.OPERATOR, 404),
+                new Boundary("POST", "/api/v1/runs/" + UNKNOWN_RUN + "/retry", Map.of(), Roles.VIEWER, Roles.ADMIN, 404),
                 new Boundary("POST", "/api/v1/targets/reload", null, Roles.OPERATOR, Roles.ADMIN, 200),
                 new Boundary("GET", "/api/v1/targets", null, Roles.LAB_ADMIN, Roles.VIEWER, 200),
                 new Boundary("GET", "/api/v1/playbooks", null, Roles.LAB_ADMIN, Roles.VIEWER, 200),

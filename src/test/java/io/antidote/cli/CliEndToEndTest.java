@@ -276,6 +276,61 @@ class CliEndToEndTest {
     }
 
     @Test
+    void an_operator_retries_an_ended_run_once_and_only_an_admin_skips_a_step_on_record() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String host = labHost("2016", "CU19");
+        Path operator = login("retry-operator", token("cli-retry-operator-" + suffix, "operator", "viewer"));
+        Path admin = login("retry-admin", token("cli-retry-admin-" + suffix, "admin", "viewer"));
+        Result requested = cli(operator, "y\n", "run", "proxylogon-remediation", "-t", host, "--json");
+        String run = requested.json().path("id").asText();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+                "WAITING_APPROVAL".equals(as(operator, "runs", "show", run, "--json").json().path("status").asText()));
+
+        Result going = as(operator, "retry", run);
+        assertThat(going.exit()).as("retrying a run still going: %s", going).isEqualTo(Exit.CONFLICT);
+        assertThat(going.err()).contains("only a run that ended FAILED or CANCELLED can be retried");
+        assertThat(as(operator, "cancel", run).exit()).isZero();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+                "CANCELLED".equals(as(operator, "runs", "show", run, "--json").json().path("status").asText()));
+
+        Result notAdmin = as(operator, "retry", run, "--skip", host + "/reboot=checked by hand");
+        assertThat(notAdmin.exit()).as("an operator skipping: %s", notAdmin).isEqualTo(Exit.DENIED);
+        Result notSkippable = as(admin, "retry", run, "--skip", host + "/verify=trust me");
+        assertThat(notSkippable.exit()).as("skipping the verification: %s", notSkippable).isEqualTo(Exit.USAGE);
+        assertThat(notSkippable.err()).contains("step 'verify' on '" + host + "' may not be skipped");
+
+        Result retried = as(admin, "retry", run, "--skip", host + "/reboot=restarted by hand in the window of CHG-7", "--json");
+        assertThat(retried.exit()).as("an admin's retry with a skip: %s", retried).isZero();
+        String retry = retried.json().path("id").asText();
+        assertThat(retried.json().path("retryOf").asText()).isEqualTo(run);
+        Result shown = as(operator, "runs", "show", run, "--json");
+        assertThat(shown.json().path("retriedAs").asText()).as("the run retried points at its retry").isEqualTo(retry);
+        assertThat(given().when().get("/api/v1/runs/{id}/events", retry).then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.type == 'StepSkippedByPerson' }", Map.class))
+                .as("the skip, on record with who and why").singleElement().satisfies(e -> {
+                    assertThat(e).containsEntry("step", "reboot").containsEntry("actor", "token:cli-retry-admin-" + suffix);
+                    assertThat(((Map<?, ?>) e.get("data")).get("reason")).isEqualTo("restarted by hand in the window of CHG-7");
+                });
+        Result twice = as(operator, "retry", run);
+        assertThat(twice.exit()).as("a second retry of one run: %s", twice).isEqualTo(Exit.CONFLICT);
+        assertThat(twice.err()).contains("was already retried as run " + retry);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+                "WAITING_APPROVAL".equals(as(operator, "runs", "show", retry, "--json").json().path("status").asText()));
+        Result human = as(operator, "retry", retry);
+        assertThat(human.exit()).as("retrying the retry while it waits: %s", human).isEqualTo(Exit.CONFLICT);
+        assertThat(as(admin, "cancel", retry).exit()).as("the admin cancels the retry it requested").isZero();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+                "CANCELLED".equals(as(operator, "runs", "show", retry, "--json").json().path("status").asText()));
+        Result again = as(operator, "retry", retry);
+        assertThat(again.exit()).as("retrying the cancelled retry: %s", again).isZero();
+        assertThat(again.out()).startsWith("Retrying run " + retry + " as run ")
+                .contains("Follow it with: antidote runs watch ");
+        String third = again.out().lines().findFirst().orElseThrow().replaceAll(".* as run (\\S+) .*", "$1");
+        assertThat(as(operator, "cancel", third).exit()).as("cleaning up the third run").isZero();
+    }
+
+    @Test
     void a_usage_error_exits_2_and_an_unknown_run_exits_3() throws IOException {
         Path auditor = login("usage", token("cli-usage-" + UUID.randomUUID().toString().substring(0, 6), "auditor", "viewer"));
         assertThat(as(auditor, "runs", "show").exit()).as("a missing run id").isEqualTo(Exit.USAGE);

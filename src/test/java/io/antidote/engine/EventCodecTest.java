@@ -103,7 +103,14 @@ class EventCodecTest {
                             new RunPlan.When(null, "precheck", "patched", true, true)),
                     new RunPlan.PlannedStep("scan", null, 0, null, null, false, false, false,
                             new RunPlan.When("copies", null, null, 3L, false))),
-                    List.of("ex01")), Map.of("mode", "full"), null, null, "alice", AT));
+                    List.of("ex01")), Map.of("mode", "full"), null, null, "alice", AT),
+            new RunEvent.RetryRequested(UUID.randomUUID(), List.of("ex01", "ex02"), "carol", AT),
+            new RunEvent.StepCarriedOver("ex01", "precheck", io.antidote.workflow.WorkStatus.SUCCEEDED, 0,
+                    withNull(Map.of("patched", false, "build", "15.1.2176.2"), "package"), UUID.randomUUID(), 5,
+                    SYSTEM, AT),
+            new RunEvent.StepCarriedOver("ex01", "mitigate-rewrite", io.antidote.workflow.WorkStatus.SKIPPED, null,
+                    Map.of(), UUID.randomUUID(), 12, SYSTEM, AT),
+            new RunEvent.StepSkippedByPerson("ex01", "reboot", "restarted by hand (CHG-9)", "admin-1", AT));
 
     /** Outputs not captured are null, which Map.of cannot hold. */
     static Map<String, Object> withNull(Map<String, Object> values, String nullName) {
