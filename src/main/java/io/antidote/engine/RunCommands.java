@@ -6,6 +6,7 @@ import io.antidote.store.Projector;
 import io.antidote.store.ReadModels;
 import io.antidote.store.TargetBusyException;
 import io.antidote.workflow.CommandRejected;
+import io.antidote.workflow.GroupHold;
 import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunDecider;
 import io.antidote.workflow.RunEvent;
@@ -14,9 +15,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +80,7 @@ public class RunCommands {
      * with ConcurrencyConflictException after {@value #CONFLICT_RETRIES} lost races in a row.
      */
     public Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Set.of(), Projector.NONE);
+        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Refused.NONE, Projector.NONE);
     }
 
     /**
@@ -85,7 +88,7 @@ public class RunCommands {
      * after the run's own read models: it commits with the events or rolls them back.
      */
     public Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, Projector alongside) {
-        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Set.of(), alongside);
+        return decideAndAppend(runId, commandFor, CONFLICT_RETRIES, Refused.NONE, alongside);
     }
 
     /**
@@ -115,7 +118,7 @@ public class RunCommands {
                                             .chain(() -> foldsServers(events)
                                                     ? models.foldServers(runId, before.version())
                                                     : Uni.createFrom().voidItem())
-                                            .chain(() -> leases(models, next, events))
+                                            .chain(() -> leases(models, before, events))
                                             .chain(() -> alongside.project(models)))
                             .onItemOrFailure().invoke((appended, failure) -> metrics.appended(start, outcome(failure)));
                 })
@@ -149,7 +152,7 @@ public class RunCommands {
      *     command, because another run holds them: the command is decided with them busy
      */
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, int retries,
-                                         Set<String> refused, Projector alongside) {
+                                         Refused refused, Projector alongside) {
         RunState kept = inFlight.get(runId);
         Uni<Decided> decided = kept != null
                 ? decideOn(kept, commandFor, refused, alongside)
@@ -169,26 +172,24 @@ public class RunCommands {
             return decideAndAppend(runId, commandFor, retries - 1, refused, alongside);
         }).onFailure(TargetBusyException.class).recoverWithUni(busy -> {
             TargetBusyException held = (TargetBusyException) busy;
-            if (refused.containsAll(held.targets())) {
+            if (refused.names().containsAll(held.targets())) {
                 return Uni.createFrom().failure(busy);
             }
-            Set<String> more = new HashSet<>(refused);
-            more.addAll(held.targets());
-            return decideAndAppend(runId, commandFor, retries, Set.copyOf(more), alongside);
+            return decideAndAppend(runId, commandFor, retries, refused.and(held), alongside);
         });
     }
 
-    private Uni<Decided> loadAndDecide(UUID runId, Function<RunState, RunCommand> commandFor, Set<String> refused,
+    private Uni<Decided> loadAndDecide(UUID runId, Function<RunState, RunCommand> commandFor, Refused refused,
                                        Projector alongside) {
         return store.load(runId)
                 .chain(stored -> decideOn(RunDecider.fold(codec.decodeAll(stored)), commandFor, refused, alongside));
     }
 
-    private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Set<String> refused,
+    private Uni<Decided> decideOn(RunState state, Function<RunState, RunCommand> commandFor, Refused refused,
                                   Projector alongside) {
         return Uni.createFrom().item(() -> holding
                         ? RunDecider.decideHeld(commandFor.apply(state), state)
-                        : RunDecider.decide(commandFor.apply(state), state, refused))
+                        : RunDecider.decide(commandFor.apply(state), state, refused.names(), refused.holds()))
                 .chain(events -> append(state, events, alongside));
     }
 
@@ -201,25 +202,49 @@ public class RunCommands {
     /**
      * Takes and lets go targets, and the groups (DAGs) they share, in the append's transaction, as its events
      * start and end them: the database then refuses a second run on a target, or on another member of its
-     * group, whatever the run decided on.
+     * group, whatever the run decided on. A target that ends with its maintenance kept ({@link RunState#keptHold})
+     * keeps its group held for it; the group goes once that maintenance is undone (a release ended it).
      */
-    private static Uni<Void> leases(ReadModels models, RunState run, List<RunEvent> events) {
-        UUID runId = run.runId();
+    private static Uni<Void> leases(ReadModels models, RunState before, List<RunEvent> events) {
         Uni<Void> done = Uni.createFrom().voidItem();
+        RunState run = before;
         for (RunEvent e : events) {
+            RunState was = run;
+            RunState now = RunDecider.evolve(run, e);
+            run = now;
+            UUID runId = now.runId();
             if (e instanceof RunEvent.TargetStarted started) {
                 done = done.chain(() -> models.take(runId, started.target()));
-                java.util.Optional<String> group = run.plan().sharedGroupOf(started.target());
+                Optional<String> group = now.plan().sharedGroupOf(started.target());
                 if (group.isPresent()) {
                     done = done.chain(() -> models.takeGroup(runId, started.target(), group.get()));
                 }
             } else if (e instanceof RunEvent.EndsTarget ended) {
-                done = done.chain(() -> models.release(runId, ended.target()));
+                Optional<String> kept = now.plan().sharedGroupOf(ended.target()).flatMap(g -> now.keptHold(ended.target()));
+                done = done.chain(() -> kept.isPresent() ? models.keepGroup(runId, ended.target(), kept.get())
+                        : models.release(runId, ended.target()));
             } else if (e instanceof RunEvent.EndsRun) {
                 done = done.chain(() -> models.releaseAll(runId));
+            } else if (e instanceof RunEvent.OfTarget of && was.keptHold(of.target()).isPresent()
+                    && now.keptHold(of.target()).isEmpty()) {
+                done = done.chain(() -> models.releaseKept(runId, of.target()));
             }
         }
         return done;
+    }
+
+    /** Names the store refused this command's run, with who holds the groups among them. */
+    private record Refused(Set<String> names, Map<String, GroupHold> holds) {
+
+        static final Refused NONE = new Refused(Set.of(), Map.of());
+
+        Refused and(TargetBusyException busy) {
+            Set<String> more = new HashSet<>(names);
+            more.addAll(busy.targets());
+            Map<String, GroupHold> held = new HashMap<>(holds);
+            busy.hold().ifPresent(hold -> held.put(hold.group(), hold));
+            return new Refused(Set.copyOf(more), Map.copyOf(held));
+        }
     }
 
     private static String outcome(Throwable failure) {

@@ -212,8 +212,8 @@ public class RunEngine {
         if (!owners.holds(runId)) {
             return Uni.createFrom().voidItem(); // its owner, alive, moves it on
         }
-        return writers.write(runId, RunWriters.Kind.ADVANCE, () -> leases.heldAgainst(runId)
-                .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy)))
+        return writers.write(runId, RunWriters.Kind.ADVANCE, () -> leases.busyFor(runId)
+                .chain(busy -> decideAndAppend(runId, state -> new Advance(clock.now(), busy.names(), busy.holds())))
                 .chain(this::carryOut));
     }
 
@@ -301,8 +301,9 @@ public class RunEngine {
         }
         // Attempts shown as running lost their outcome with the process: the decider runs read-only ones again
         // and has the markers of the others probed (Recover), then the run goes on and its timers are set again.
-        writers.write(runId, RunWriters.Kind.RECOVERY, () -> leases.heldAgainst(runId)
-                        .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy, maxCrashReruns)))
+        writers.write(runId, RunWriters.Kind.RECOVERY, () -> leases.busyFor(runId)
+                        .chain(busy -> decideAndAppend(runId, state -> new Recover(clock.now(), busy.names(),
+                                maxCrashReruns, busy.holds())))
                         .chain(this::carryOut))
                 .subscribe().with(ignored -> { }, e -> {
                     try (RunMdc mdc = RunMdc.of(runId, null, null, null)) {
@@ -471,8 +472,12 @@ public class RunEngine {
             return nothing();
         }
 
+        /** A step of a target that ended: a release, whose end of the maintenance may have let the group go. */
         @Override
         public Void stepSucceeded(RunEvent.StepSucceeded e) {
+            if (state.target(e.target()).map(t -> t.status().finished()).orElse(false)) {
+                released.add(e.target());
+            }
             return nothing();
         }
 

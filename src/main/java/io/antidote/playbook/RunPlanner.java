@@ -72,7 +72,8 @@ public final class RunPlanner {
                 policy.approval().requesterMayApprove());
         return new RunPlan.PlannedStep(step.id(), retry, step.timeout().toMillis(), approval, policy.compensate(),
                 policy.keepOnFailure(), policy.compensationOnly(), policy.idempotent(), when(step.when()),
-                step.restore(), step.verifies(), policy.readOnly(), step.liftsMitigation());
+                step.restore(), step.verifies(), policy.readOnly(), step.liftsMitigation(),
+                step.holdsGroup());
     }
 
     /** The playbook's condition as the plan records it, for the decider to evaluate; null: the step always runs. */

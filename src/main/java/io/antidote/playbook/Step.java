@@ -22,10 +22,12 @@ import java.util.Set;
  * @param packagePins the script gets the pinned SHA-256 of every update package ({@link PackagePins})
  * @param liftsMitigation the step takes a mitigation away, so it runs only on a server the run verified fixed
  *                 (docs/playbooks.md, "Lifting a mitigation")
+ * @param holdsGroup the step puts the server in maintenance until its undo runs: kept after its target ended, it
+ *                 keeps the server's group (its DAG) held across runs (docs/playbooks.md, "Strategy")
  */
 public record Step(String id, String description, String powershell, Duration timeout, Expectation expect,
                    Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
-                   Set<Verification> verifies, boolean packagePins, boolean liftsMitigation) {
+                   Set<Verification> verifies, boolean packagePins, boolean liftsMitigation, boolean holdsGroup) {
 
     public Step {
         Objects.requireNonNull(id, "id");
@@ -36,6 +38,13 @@ public record Step(String id, String description, String powershell, Duration ti
         outputs = outputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         policy = policy == null ? StepPolicy.DEFAULT : policy;
         verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+    }
+
+    public Step(String id, String description, String powershell, Duration timeout, Expectation expect,
+                Condition when, Map<String, String> outputs, StepPolicy policy, Uses uses, boolean restore,
+                Set<Verification> verifies, boolean packagePins, boolean liftsMitigation) {
+        this(id, description, powershell, timeout, expect, when, outputs, policy, uses, restore, verifies, packagePins,
+                liftsMitigation, false);
     }
 
     public Step(String id, String description, String powershell, Duration timeout, Expectation expect,

@@ -27,7 +27,7 @@ final class StepsReader {
 
     private static final List<String> STEP_KEYS = List.of("id", "description", "powershell", "timeout", "expect",
             "when", "outputs", "retry", "approval", "compensate", "keepOnFailure", "compensationOnly", "idempotent",
-            "readOnly", "uses", "with", "restore", "verifies", "packagePins", "liftsMitigation");
+            "readOnly", "uses", "with", "restore", "verifies", "packagePins", "liftsMitigation", "holdsGroup");
 
     private final YamlValues yaml;
     private final List<Param> declaredParams;
@@ -161,13 +161,19 @@ final class StepsReader {
                     ? "takes a mitigation away ('liftsMitigation')" : "is undone by another ('compensate')")
                     + ": such a step changes the server");
         }
+        boolean holdsGroup = yaml.flag(keys, "holdsGroup", where);
+        if (holdsGroup && policy.compensate() == null) {
+            // Without an undo Antidote could never end the maintenance, and the DAG would stay held for good.
+            yaml.error(keys.get("holdsGroup").getKeyNode(), "'holdsGroup' " + where + " needs 'compensate': the step"
+                    + " that ends the maintenance, which lets the group go");
+        }
         Set<Verification> verifies = keys.containsKey("verifies")
                 ? verifies(keys.get("verifies").getValueNode(), where) : Set.of();
         if (yaml.errorCount() > before || id == null || powershell == null || expect == null) {
             return null;
         }
         return new Step(id, description, powershell, timeout, expect, when, outputs, policy, library, restore,
-                verifies, packagePins, liftsMitigation);
+                verifies, packagePins, liftsMitigation, holdsGroup);
     }
 
     /** {@code verifies: fixed} or a list of {@code fixed}, {@code mitigated}, {@code clean}. */

@@ -356,6 +356,16 @@ public class PostgresEventStore implements EventStore {
         }
 
         @Override
+        public Uni<Void> keepGroup(UUID runId, String target, String step) {
+            return leases.keepGroup(connection, runId, target, step);
+        }
+
+        @Override
+        public Uni<Void> releaseKept(UUID runId, String target) {
+            return leases.releaseKept(connection, runId, target);
+        }
+
+        @Override
         public Uni<Void> releaseAll(UUID runId) {
             return leases.releaseAll(connection, runId);
         }

@@ -34,7 +34,17 @@ public interface ReadModels {
     /** Lets the target, and the group held through it, go if the run holds them. */
     Uni<Void> release(UUID runId, String target);
 
-    /** Lets go every target and group the run still holds (it ended). */
+    /**
+     * The target ended with {@code step} still in effect on the server (left in maintenance): the target goes, and
+     * the group held through it stays held, for that server, until a new run on it takes it over or
+     * {@link #releaseKept} lets it go.
+     */
+    Uni<Void> keepGroup(UUID runId, String target, String step);
+
+    /** The step kept on the ended target was undone: the group held for it goes. */
+    Uni<Void> releaseKept(UUID runId, String target);
+
+    /** Lets go every target and group the run still holds (it ended), but groups kept for a member in maintenance. */
     Uni<Void> releaseAll(UUID runId);
 
     /**

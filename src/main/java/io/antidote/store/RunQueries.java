@@ -118,7 +118,8 @@ public class RunQueries {
                            and not exists (select 1 from target_lease l where l.target = w.target)
                            and not exists (select 1 from group_lease g
                                             where g.group_name = r.data -> 'plan' -> 'groups' ->> w.target
-                                              and g.run_id <> w.run_id)
+                                              and (g.run_id <> w.run_id or g.kept_step is not null)
+                                              and not (g.kept_step is not null and g.target = w.target))
                            and not exists (select 1 from run_event e
                                             where e.run_id = w.run_id and e.target = w.target
                                               and e.type = any($3))""")

@@ -46,10 +46,16 @@ public sealed interface RunCommand {
      *
      * @param busyTargets targets that another run holds now, and groups ({@link RunPlan#groupOf}) of which
      *                    another run holds a member; they (and the group's members) are not started by this one
+     * @param holds       for a busy name held through a group, who holds it (named in the reason it waits)
      */
-    record Advance(Instant at, Set<String> busyTargets) implements RunCommand {
+    record Advance(Instant at, Set<String> busyTargets, Map<String, GroupHold> holds) implements RunCommand {
         public Advance {
             busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+            holds = holds == null ? Map.of() : Map.copyOf(holds);
+        }
+
+        public Advance(Instant at, Set<String> busyTargets) {
+            this(at, busyTargets, Map.of());
         }
 
         public Advance(Instant at) {
@@ -85,12 +91,18 @@ public sealed interface RunCommand {
      * @param maxCrashReruns how many times one step may run again because its outcome was lost (the setting
      *                       {@code antidote.engine.max-crash-reruns}); beyond it the target fails
      */
-    record Recover(Instant at, Set<String> busyTargets, int maxCrashReruns) implements RunCommand {
+    record Recover(Instant at, Set<String> busyTargets, int maxCrashReruns, Map<String, GroupHold> holds)
+            implements RunCommand {
         /** The cap when the engine's setting is not given (tests, older callers). */
         public static final int DEFAULT_MAX_CRASH_RERUNS = 3;
 
         public Recover {
             busyTargets = busyTargets == null ? Set.of() : Set.copyOf(busyTargets);
+            holds = holds == null ? Map.of() : Map.copyOf(holds);
+        }
+
+        public Recover(Instant at, Set<String> busyTargets, int maxCrashReruns) {
+            this(at, busyTargets, maxCrashReruns, Map.of());
         }
 
         public Recover(Instant at, Set<String> busyTargets) {

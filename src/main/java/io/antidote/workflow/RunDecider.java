@@ -45,8 +45,10 @@ import io.antidote.workflow.TargetState.Compensation;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -109,7 +111,13 @@ public final class RunDecider {
      * (it waits). The engine passes a target here when the store refused to let this run take it.
      */
     public static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy) {
-        return decide(command, state, alsoBusy, true);
+        return decide(command, state, alsoBusy, Map.of(), true);
+    }
+
+    /** As {@link #decide(RunCommand, RunState, Set)}, with who holds the groups in {@code alsoBusy} (for reasons). */
+    public static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy,
+                                        Map<String, GroupHold> alsoHolds) {
+        return decide(command, state, alsoBusy, alsoHolds, true);
     }
 
     /**
@@ -123,10 +131,11 @@ public final class RunDecider {
         if (command instanceof ReleaseTarget) {
             throw new CommandRejected("the service is stopping and starts no step now; send the release again");
         }
-        return decide(command, state, Set.of(), false);
+        return decide(command, state, Set.of(), Map.of(), false);
     }
 
-    private static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy, boolean moveOn) {
+    private static List<RunEvent> decide(RunCommand command, RunState state, Set<String> alsoBusy,
+                                         Map<String, GroupHold> alsoHolds, boolean moveOn) {
         if (command instanceof RequestRun request) {
             if (state.exists()) {
                 throw new CommandRejected("run " + request.runId() + " already exists");
@@ -149,11 +158,13 @@ public final class RunDecider {
             return decision.events;
         }
         Set<String> busy = Set.of();
+        Map<String, GroupHold> holds = new HashMap<>(alsoHolds);
         if (command instanceof RecordOutcome outcome) {
             recordOutcome(decision, outcome);
         } else if (command instanceof Recover recover) {
             recover(decision, recover);
             busy = recover.busyTargets();
+            holds.putAll(recover.holds());
         } else if (command instanceof ResolveOutcome resolve) {
             resolveOutcome(decision, resolve);
         } else if (command instanceof DecideApproval approval) {
@@ -171,6 +182,7 @@ public final class RunDecider {
                     cancel.actor(), cancel.at()));
         } else if (command instanceof Advance advance) {
             busy = advance.busyTargets();
+            holds.putAll(advance.holds());
         } else {
             throw new CommandRejected("unknown command " + command.getClass().getSimpleName());
         }
@@ -180,7 +192,7 @@ public final class RunDecider {
             busy = both;
         }
         if (moveOn && !decision.state.status().terminal()) {
-            progress(decision, command.at(), busy);
+            progress(decision, command.at(), busy, holds);
         }
         return decision.events;
     }
@@ -503,16 +515,30 @@ public final class RunDecider {
             throw new CommandRejected("'" + cmd.target() + "' is already being released");
         }
         d.emit(new TargetReleased(cmd.target(), restore, cmd.reason(), cmd.actor(), cmd.at()));
-        d.emit(new StepStarted(cmd.target(), restore, target.step(restore).orElseThrow().attempts() + 1, null,
+        // A server the run left in maintenance ends it first (the kept step's undo), as the playbook's own order
+        // does before restore: the release returns it to service whole, and lets its group (its DAG) go.
+        String first = d.state.keptHold(cmd.target()).map(kept -> d.state.plan().step(kept).compensate())
+                .orElse(restore);
+        d.emit(new StepStarted(cmd.target(), first, target.step(first).orElseThrow().attempts() + 1, null,
                 cmd.actor(), cmd.at()));
     }
 
-    /** How the restore step a release started went: the new verdict says whether the server is back. */
+    /**
+     * How a step a release started went: after the end of the maintenance, the restore step starts; after the
+     * restore, the new verdict says whether the server is back. A failure stops the release there.
+     */
     private static void releaseOutcome(Decision d, TargetState target, RecordOutcome cmd) {
         String released = target.release();
         if (cmd.outcome() instanceof StepOutcome.Completed done && done.unmet().isEmpty()) {
             d.emit(new StepSucceeded(cmd.target(), cmd.step(), cmd.attempt(), done.exitCode(), done.stdout(),
                     done.stderr(), done.outputs(), SYSTEM, cmd.at()));
+            String restore = d.state.plan().steps().stream().filter(PlannedStep::restores).map(PlannedStep::id)
+                    .findFirst().orElseThrow();
+            if (!cmd.step().equals(restore)) {
+                d.emit(new StepStarted(cmd.target(), restore, target.step(restore).orElseThrow().attempts() + 1,
+                        null, SYSTEM, cmd.at()));
+                return;
+            }
             recordVerdict(d, cmd.target(), released, SYSTEM, cmd.at());
         } else {
             String reason = recordFailure(d, cmd);
@@ -524,7 +550,7 @@ public final class RunDecider {
     // ---- progress ----
 
     /** Start what can start, finish what is finished; stop when the run must wait. */
-    private static void progress(Decision d, Instant at, Set<String> busy) {
+    private static void progress(Decision d, Instant at, Set<String> busy, Map<String, GroupHold> holds) {
         if (d.state.status() == RunStatus.PENDING) {
             d.emit(new RunStarted(SYSTEM, at));
         }
@@ -536,7 +562,7 @@ public final class RunDecider {
                     moved |= advanceTarget(d, t.name(), at);
                 }
             }
-            moved |= startTargets(d, at, busy);
+            moved |= startTargets(d, at, busy, holds);
             if (!moved) {
                 finishRun(d, at);
             }
@@ -642,7 +668,7 @@ public final class RunDecider {
     }
 
     /** Starts pending targets of the current batch, or skips or cancels those that will never start. */
-    private static boolean startTargets(Decision d, Instant at, Set<String> busy) {
+    private static boolean startTargets(Decision d, Instant at, Set<String> busy, Map<String, GroupHold> holds) {
         List<TargetState> targets = d.state.targets();
         List<TargetState> pending = targets.stream().filter(t -> t.status() == WorkStatus.PENDING).toList();
         if (pending.isEmpty()) {
@@ -681,18 +707,23 @@ public final class RunDecider {
             if (t.status() != WorkStatus.PENDING || groupsRunning.contains(plan.groupOf(t.name()))) {
                 continue;
             }
-            // A group name in the busy set: another run holds a member of the target's group (its DAG).
-            String held = busy.contains(t.name()) ? "'" + t.name() + "'"
-                    : busy.contains(plan.groupOf(t.name())) ? "a member of its group '" + plan.groupOf(t.name()) + "'"
+            // A group name in the busy set: another run holds a member of the target's group (its DAG), or a member
+            // is still in maintenance after its target ended (then the store names the members of this run that
+            // may not start, with who holds the group).
+            String group = plan.groupOf(t.name());
+            String held = busy.contains(t.name()) ? (holds.containsKey(t.name()) ? holds.get(t.name()).reason()
+                    : "another run holds '" + t.name() + "'")
+                    : busy.contains(group) ? (holds.containsKey(group) ? holds.get(group).reason()
+                    : "another run holds a member of its group '" + group + "'")
                     : null;
             if (held != null) {
                 if (plan.onBusy() == RunPlan.OnBusy.REFUSE) {
                     // It may have looked free when requested; another run took it since.
-                    finishEnding(d, t.name(), null, "another run holds " + held
+                    finishEnding(d, t.name(), null, held
                             + " and the request asked to be refused rather than wait (onBusy: REFUSE)", false, at);
                     moved = true;
                 } else if (!t.waiting()) {
-                    d.emit(new TargetWaiting(t.name(), "another run holds " + held, SYSTEM, at));
+                    d.emit(new TargetWaiting(t.name(), held, SYSTEM, at));
                     moved = true;
                 }
                 continue;

@@ -91,16 +91,27 @@ public record RunPlan(String playbook, String digest, List<PlannedStep> steps, L
      *                         fix closes): it runs, in its order or as an undo, only once the run verified the
      *                         server fixed ({@link Verdict.Patch#PATCHED}); plans recorded before this existed
      *                         have no such step
+     * @param holdsGroup       the step puts the server in maintenance (out of its DAG's service) until its undo
+     *                         ({@code compensate}) runs: while its effect is kept on a target that ended, the
+     *                         target's group stays held for that server across runs ({@link RunState#keptHold});
+     *                         plans recorded before this existed have no such step
      */
     public record PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
                               boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
                               boolean restores, Set<Verification> verifies, boolean readOnly,
-                              boolean liftsMitigation) {
+                              boolean liftsMitigation, boolean holdsGroup) {
 
         public PlannedStep {
             retry = retry == null ? Retry.NONE : retry;
             // Plans recorded before verdicts existed verify nothing and restore nothing.
             verifies = verifies == null ? Set.of() : Set.copyOf(verifies);
+        }
+
+        public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,
+                           boolean keepOnFailure, boolean compensationOnly, boolean idempotent, When when,
+                           boolean restores, Set<Verification> verifies, boolean readOnly, boolean liftsMitigation) {
+            this(id, retry, timeoutMillis, approval, compensate, keepOnFailure, compensationOnly, idempotent, when,
+                    restores, verifies, readOnly, liftsMitigation, false);
         }
 
         public PlannedStep(String id, Retry retry, long timeoutMillis, Approval approval, String compensate,

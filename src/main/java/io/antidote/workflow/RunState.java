@@ -33,6 +33,34 @@ public record RunState(UUID runId, RunStatus status, RunPlan plan, Map<String, O
         return targets.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
+    /**
+     * The step whose effect still holds the ended target's group (its DAG) for it: a {@code holdsGroup} step (the
+     * maintenance) that succeeded and was neither compensated nor undone since by its own undo step (in its order,
+     * or by a release). Empty while the target runs, or once nothing of the kind is left on the server.
+     */
+    public Optional<String> keptHold(String name) {
+        Optional<TargetState> target = target(name);
+        if (plan == null || target.isEmpty() || !target.get().status().finished()) {
+            return Optional.empty();
+        }
+        List<StepState> steps = target.get().steps();
+        for (int i = 0; i < steps.size(); i++) {
+            StepState s = steps.get(i);
+            RunPlan.PlannedStep p = plan.step(s.id());
+            if (!p.holdsGroup() || s.status() != WorkStatus.SUCCEEDED) {
+                continue;
+            }
+            int at = i;
+            boolean undone = p.compensate() != null && target.get().step(p.compensate())
+                    .map(u -> u.status() == WorkStatus.SUCCEEDED && plan.indexOf(p.compensate()) > at)
+                    .orElse(false);
+            if (!undone) {
+                return Optional.of(s.id());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A cancel was asked for (the run may still be undoing steps). */
     public boolean cancelRequested() {
         return cancel != null;

@@ -30,6 +30,11 @@ final class LabHosts {
         return create(Map.of("version", version, "cu", cu, "dag", dag));
     }
 
+    /** A member of DAG {@code dag} with these lab faults (e.g. refuse-update-once). */
+    static String createInDag(String dag, String version, String cu, List<String> faults) {
+        return create(Map.of("version", version, "cu", cu, "dag", dag, "faults", faults));
+    }
+
     private static String create(Map<String, Object> spec) {
         String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new java.util.HashMap<>(spec);

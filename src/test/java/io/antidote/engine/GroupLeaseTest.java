@@ -110,8 +110,10 @@ class GroupLeaseTest {
                 RunCommands loserEngine = aWon ? second : first;
                 assertThat(started(winner, winnerTarget)).as("race %d: the winner started its member", race).isTrue();
                 assertThat(started(loser, loserTarget)).as("race %d: the loser started its member too", race).isFalse();
+                // The reason names the member and the run that hold the group (issue 12 pt 5).
                 assertThat(waitingReason(loser)).as("race %d: why the loser waits", race)
-                        .contains("another run holds a member of its group '" + group + "'");
+                        .contains("another run holds a member of its group '" + group + "': '" + winnerTarget
+                                + "' in run " + winner);
                 assertThat(await(() -> leases.groupHolder(group))).as("race %d: holder of %s", race, group)
                         .contains(new TargetLeases.GroupHolder(winner, winnerTarget));
                 assertThat(await(() -> leases.heldAgainst(loser))).as("race %d: busy for the loser", race)

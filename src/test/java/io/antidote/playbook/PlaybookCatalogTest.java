@@ -44,7 +44,7 @@ class PlaybookCatalogTest {
             assertThat(invalid.file()).isEqualTo(dir.resolve("broken.yml").toString());
             assertThat(invalid.errors()).containsExactly(new PlaybookError(dir.resolve("broken.yml").toString(), 5, 5,
                     "unknown key 'timout' in step 'read'; expected one of: id, description, powershell, timeout, expect,"
-                            + " when, outputs, retry, approval, compensate, keepOnFailure, compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins, liftsMitigation"));
+                            + " when, outputs, retry, approval, compensate, keepOnFailure, compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins, liftsMitigation, holdsGroup"));
         });
     }
 

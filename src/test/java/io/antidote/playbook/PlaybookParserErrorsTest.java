@@ -192,7 +192,7 @@ class PlaybookParserErrorsTest {
                     powershell: Get-Date
                 """)).containsExactly(error(4, 5, "unknown key 'timout' in step 'patch'; expected one of:"
                 + " id, description, powershell, timeout, expect, when, outputs, retry, approval, compensate, keepOnFailure,"
-                + " compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins, liftsMitigation"));
+                + " compensationOnly, idempotent, readOnly, uses, with, restore, verifies, packagePins, liftsMitigation, holdsGroup"));
     }
 
     @Test
@@ -206,6 +206,18 @@ class PlaybookParserErrorsTest {
                     readOnly: true
                 """)).containsExactly(error(6, 5, "'readOnly' in step 'lift' cannot be true for a step that takes a"
                 + " mitigation away ('liftsMitigation'): such a step changes the server"));
+    }
+
+    @Test
+    void a_step_that_holds_its_group_needs_the_step_that_ends_it() {
+        assertThat(errors("""
+                name: demo
+                steps:
+                  - id: maintenance
+                    powershell: Set-ServerComponentState -Identity EX01 -Component ServerWideOffline -State Inactive
+                    holdsGroup: true
+                """)).containsExactly(error(5, 5, "'holdsGroup' in step 'maintenance' needs 'compensate': the step"
+                + " that ends the maintenance, which lets the group go"));
     }
 
     @Test

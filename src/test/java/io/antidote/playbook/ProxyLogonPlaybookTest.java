@@ -33,13 +33,16 @@ class ProxyLogonPlaybookTest {
         Playbook playbook = proxyLogon();
 
         assertThat(playbook.name()).isEqualTo("proxylogon-remediation");
-        assertThat(playbook.version()).isEqualTo(5);
+        assertThat(playbook.version()).isEqualTo(6);
         assertThat(playbook.description()).startsWith("Check, isolate, collect evidence and scan");
         assertThat(playbook.steps()).extracting(Step::id)
                 .containsExactly("precheck", "health", "isolate", "evidence", "scan-files", "scan-logs", "contain",
                         "mitigate-rewrite", "mitigate-services", "maintenance", "patch", "reboot", "wait-for-services",
                         "verify-build", "lift-mitigation", "verify", "rescan-files", "rescan-logs", "assess", "leave-maintenance", "restore");
         assertThat(playbook.file()).isEqualTo("playbooks/proxylogon-remediation.yaml");
+        // Issue 12 pt 5: the maintenance, kept after a failure, keeps the DAG held until it is ended.
+        assertThat(playbook.steps()).filteredOn(Step::holdsGroup).extracting(Step::id).containsExactly("maintenance");
+        assertThat(playbook.step("maintenance").orElseThrow().policy().compensate()).isEqualTo("leave-maintenance");
     }
 
     /**

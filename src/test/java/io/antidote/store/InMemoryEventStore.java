@@ -142,7 +142,10 @@ public class InMemoryEventStore implements EventStore {
         public Uni<Void> takeGroup(UUID runId, String target, String group) {
             return later(() -> leaseChanges.add(held -> {
                 String prefix = "group " + group + " via ";
-                boolean other = held.entrySet().stream().anyMatch(e -> e.getKey().startsWith(prefix)
+                // A member left in maintenance: a run on that member takes the group over.
+                held.remove("group " + group + " kept via " + target);
+                boolean other = held.entrySet().stream().anyMatch(e -> (e.getKey().startsWith(prefix)
+                        || e.getKey().startsWith("group " + group + " kept via "))
                         && !(e.getKey().equals(prefix + target) && e.getValue().equals(runId)));
                 if (other) {
                     throw new TargetBusyException("another run holds a member of '" + group + "'", List.of(group));
@@ -160,9 +163,28 @@ public class InMemoryEventStore implements EventStore {
             }));
         }
 
+        /** A kept group stays in the map under a key of its own, which only {@link #releaseKept} removes. */
+        @Override
+        public Uni<Void> keepGroup(UUID runId, String target, String step) {
+            return later(() -> leaseChanges.add(held -> {
+                held.remove(target, runId);
+                held.entrySet().stream().filter(e -> e.getKey().startsWith("group ")
+                                && e.getKey().endsWith(" via " + target) && e.getValue().equals(runId))
+                        .map(Map.Entry::getKey).toList()
+                        .forEach(key -> held.put(key.replace(" via ", " kept via "), held.remove(key)));
+            }));
+        }
+
+        @Override
+        public Uni<Void> releaseKept(UUID runId, String target) {
+            return later(() -> leaseChanges.add(held -> held.entrySet().removeIf(e -> e.getKey().startsWith("group ")
+                    && e.getKey().endsWith(" kept via " + target) && e.getValue().equals(runId))));
+        }
+
         @Override
         public Uni<Void> releaseAll(UUID runId) {
-            return later(() -> leaseChanges.add(held -> held.values().removeIf(runId::equals)));
+            return later(() -> leaseChanges.add(held -> held.entrySet()
+                    .removeIf(e -> e.getValue().equals(runId) && !e.getKey().contains(" kept via "))));
         }
 
         @Override
