@@ -145,18 +145,53 @@ class ProxyLogonPlaybookSetApiTest {
     }
 
     @Test
-    void mitigation_puts_the_rewrite_rules_in_place_and_its_rollback_removes_them() {
-        String host = LabHosts.create("2016", "CU19", List.of(), List.of());
+    void mitigation_puts_the_rewrite_rules_in_place_and_its_rollback_removes_them_from_a_patched_server() {
+        String host = LabHosts.create("2016", "CU19", List.of(), List.of(), List.of("KB5000871"));
+        mitigate(host);
 
+        JsonPath run = awaitFinished(requestRun("proxylogon-mitigation-rollback", host));
+        assertThat(run.getString("status")).as("the rollback: %s", run.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(run.getString("targets[0].verdict.patch")).isEqualTo("PATCHED");
+        Map<String, Object> rolledBack = LabHosts.model(host);
+        assertThat(rolledBack).containsEntry("mitigated", false).containsEntry("rewriteRules", List.of());
+        assertThat(rolledBack.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 200));
+        LabHosts.delete(List.of(host));
+    }
+
+    /**
+     * Issue 12 pt 1: the rollback, run by hand on a server without the fix, would reopen it to CVE-2021-26855. Its
+     * build step finds it vulnerable, and the engine does not run the steps that lift the mitigation: the run fails
+     * saying why, and the host's command log shows that nothing of the mitigation was touched.
+     */
+    @Test
+    void the_rollback_on_a_vulnerable_server_lifts_nothing_and_its_verdict_says_why() {
+        String host = LabHosts.create("2016", "CU19", List.of(), List.of());
+        mitigate(host);
+        int before = LabHosts.commands(host).size();
+
+        JsonPath run = awaitFinished(requestRun("proxylogon-mitigation-rollback", host));
+        assertThat(run.getString("status")).isEqualTo("FAILED");
+        assertThat(run.getString("targets[0].verdict.patch")).isEqualTo("VULNERABLE");
+        assertThat(String.join("\n", run.getList("targets[0].verdict.reasons", String.class)))
+                .contains("step 'rewrite-rules' not run, the mitigation stays: this run did not verify the server"
+                        + " fixed (vulnerable: step 'build' found it without the fix (build 15.1.2176.2))");
+        assertThat(run.getList("targets[0].steps.status", String.class)).as("build, rewrite-rules, services")
+                .startsWith("SUCCEEDED").doesNotContain("RUNNING");
+        List<String> scripts = LabHosts.commands(host).stream().skip(before)
+                .map(c -> String.valueOf(c.get("script"))).toList();
+        assertThat(scripts).as("scripts the rollback sent").isNotEmpty()
+                .noneMatch(script -> script.contains("Clear-WebConfiguration") || script.contains("Start-WebAppPool"));
+        Map<String, Object> still = LabHosts.model(host);
+        assertThat(still).containsEntry("mitigated", true);
+        assertThat((List<?>) still.get("rewriteRules")).hasSize(2);
+        assertThat(still.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 503));
+        LabHosts.delete(List.of(host));
+    }
+
+    private static void mitigate(String host) {
         assertThat(awaitFinished(requestRun("proxylogon-mitigation", host)).getString("status")).isEqualTo("SUCCEEDED");
         Map<String, Object> mitigated = LabHosts.model(host);
         assertThat(mitigated).containsEntry("mitigated", true);
         assertThat(mitigated.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 503));
-
-        assertThat(awaitFinished(requestRun("proxylogon-mitigation-rollback", host)).getString("status"))
-                .isEqualTo("SUCCEEDED");
-        Map<String, Object> rolledBack = LabHosts.model(host);
-        assertThat(rolledBack).containsEntry("mitigated", false).containsEntry("rewriteRules", List.of());
-        assertThat(rolledBack.get("web")).isEqualTo(Map.of("owa", 200, "ecp", 200));
     }
 }

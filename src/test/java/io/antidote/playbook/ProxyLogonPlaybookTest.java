@@ -84,7 +84,8 @@ class ProxyLogonPlaybookTest {
                 // The scans get no evidenceRoot here, so they keep nothing and quarantine nothing.
                 "proxylogon-ioc-scan", List.of("isolation", "scan-files", "scan-logs", "verdict"),
                 "proxylogon-mitigation", List.of(),
-                "proxylogon-mitigation-rollback", List.of());
+                // build only reads ExSetup's version.
+                "proxylogon-mitigation-rollback", List.of("build"));
         try (var files = Files.list(Path.of("playbooks"))) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
                     .map(f -> f.substring(0, f.length() - ".yaml".length())))
@@ -98,6 +99,34 @@ class ProxyLogonPlaybookTest {
         }
         assertThat(LIBRARY.find("proxylogon-isolation-state")).as("the library step that only reads the firewall rule")
                 .hasValueSatisfying(step -> assertThat(step.readOnly()).isTrue());
+    }
+
+    /**
+     * Issue 12 pt 1: whatever takes a ProxyLogon mitigation away, in any shipped playbook, is marked so, and comes
+     * after a step that verifies the server fixed, so that the engine runs it only on a server this run verified
+     * fixed. The rollback once lifted the mitigation of an unpatched server when run by hand.
+     */
+    @Test
+    void every_shipped_step_that_lifts_a_mitigation_is_marked_and_follows_a_check_of_the_fix() throws Exception {
+        Map<String, List<String>> lifting = Map.of(
+                "proxylogon-remediation", List.of("lift-mitigation"),
+                "proxylogon-verify", List.of(),
+                "proxylogon-ioc-scan", List.of(),
+                "proxylogon-mitigation", List.of(),
+                "proxylogon-mitigation-rollback", List.of("rewrite-rules", "services"));
+        for (Map.Entry<String, List<String>> expected : lifting.entrySet()) {
+            Playbook playbook = shipped(expected.getKey());
+            assertThat(playbook.steps()).filteredOn(Step::liftsMitigation).extracting(Step::id)
+                    .as("steps of %s that lift a mitigation", expected.getKey())
+                    .containsExactlyElementsOf(expected.getValue());
+            for (String lift : expected.getValue()) {
+                List<String> ids = playbook.steps().stream().map(Step::id).toList();
+                assertThat(playbook.steps().subList(0, ids.indexOf(lift)))
+                        .as("steps of %s before %s", expected.getKey(), lift)
+                        .anyMatch(step -> step.verifies().contains(io.antidote.workflow.Verification.FIXED));
+            }
+        }
+        assertThat(shipped("proxylogon-mitigation-rollback").steps().get(0).id()).isEqualTo("build");
     }
 
     @Test
