@@ -119,6 +119,24 @@ final class SafetyMatrix {
         }
     }
 
+    /** A patch package that is not the one pinned for its KB and CU, and what the refusal must say. */
+    enum Package {
+        TAMPERED("tampered-package", "Authenticode signature HashMismatch"),
+        UNSIGNED("unsigned-package", "Authenticode signature NotSigned");
+
+        final String fault;
+        final String reason;
+
+        Package(String fault, String reason) {
+            this.fault = fault;
+            this.reason = reason;
+        }
+
+        static Package of(List<String> faults) {
+            return Stream.of(values()).filter(p -> faults.contains(p.fault)).findFirst().orElse(null);
+        }
+    }
+
     enum Playbook {
         REMEDIATION("proxylogon-remediation"), IOC_SCAN("proxylogon-ioc-scan"), VERIFY("proxylogon-verify");
 
@@ -167,10 +185,38 @@ final class SafetyMatrix {
         }
     }
 
-    /** One run of a scenario. {@code outOfBand}: the remediation is given the out-of-band SU folder. */
-    record Run(Playbook playbook, boolean outOfBand, Decision decision) {
+    /**
+     * One run of a scenario. {@code outOfBand}: the remediation is given the out-of-band SU folder. {@code on}: the
+     * indexes of the scenario's hosts it targets (empty: all of them). {@code waits}: it must wait for its DAG,
+     * touching nothing, while the runs after it go; it is judged once they ended, on the state they left.
+     */
+    record Run(Playbook playbook, boolean outOfBand, Decision decision, List<Integer> on, boolean waits) {
+        Run {
+            on = List.copyOf(on);
+        }
+
+        Run(Playbook playbook, boolean outOfBand, Decision decision) {
+            this(playbook, outOfBand, decision, List.of(), false);
+        }
+
+        /** The same run on only these hosts of the scenario. */
+        Run on(Integer... hosts) {
+            return new Run(playbook, outOfBand, decision, List.of(hosts), waits);
+        }
+
+        /** The same run, requested while its DAG is held: it must wait until the runs after it ended. */
+        Run waiting() {
+            return new Run(playbook, outOfBand, decision, on, true);
+        }
+
+        /** The indexes of the hosts it targets, of a scenario of {@code hosts} hosts. */
+        List<Integer> targets(int hosts) {
+            return on.isEmpty() ? java.util.stream.IntStream.range(0, hosts).boxed().toList() : on;
+        }
+
         String describe() {
-            return playbook.id + (outOfBand ? " +OOB" : "") + (playbook == Playbook.REMEDIATION ? " " + decision : "");
+            return playbook.id + (outOfBand ? " +OOB" : "") + (playbook == Playbook.REMEDIATION ? " " + decision : "")
+                    + (on.isEmpty() ? "" : " on " + on) + (waits ? " (waits for the DAG)" : "");
         }
     }
 
@@ -196,6 +242,8 @@ final class SafetyMatrix {
         final Set<Indicator> live;
         /** What an earlier remediation run found: the server was compromised, even once its files are quarantined. */
         final Set<Indicator> foundBefore = EnumSet.noneOf(Indicator.class);
+        /** Installs msiexec still refuses (refuse-update-once: the first; refuse-update: every one). */
+        int refusalsLeft;
 
         HostState(Host host) {
             this.host = host;
@@ -203,6 +251,8 @@ final class SafetyMatrix {
             this.patched = host.suInstalled() || host.cu().cuClass == CuClass.SHIPS_FIX;
             this.live = EnumSet.noneOf(Indicator.class);
             this.live.addAll(host.indicators());
+            this.refusalsLeft = host.faults().contains("refuse-update") ? Integer.MAX_VALUE
+                    : host.faults().contains("refuse-update-once") ? 1 : 0;
         }
 
         boolean vulnerable() {
@@ -303,7 +353,16 @@ final class SafetyMatrix {
             return new Target(run.decision() == Decision.REJECT ? "FAILED" : "CANCELLED",
                     new Verdict(Set.of("VULNERABLE"), compromise, named(found), "ISOLATED", reasons));
         }
-        if (h.host.faults().contains("refuse-update")) {
+        Package pkg = Package.of(h.host.faults());
+        if (pkg != null) {
+            // Issue 12 pt 7: a package that is not the pinned, Microsoft-signed one is refused before msiexec.
+            reasons.add("step 'patch' failed");
+            reasons.add("refused, nothing installed");
+            reasons.add(pkg.reason);
+            return new Target("FAILED", new Verdict(Set.of("VULNERABLE"), compromise, named(found), "ISOLATED", reasons));
+        }
+        if (h.refusalsLeft > 0) {
+            h.refusalsLeft--;
             reasons.add("step 'patch' failed");
             return new Target("FAILED", new Verdict(Set.of("VULNERABLE"), compromise, named(found), "ISOLATED", reasons));
         }
@@ -403,6 +462,10 @@ final class SafetyMatrix {
                 List.of(APPROVED));
         add.to("fault", "non-elevated-install-2019-CU7", List.of(Host.of(Cu.EX2019_CU7).faulty("non-elevated-install")),
                 List.of(APPROVED));
+        add.to("fault", "tampered-package-2016-CU19", List.of(Host.of(Cu.EX2016_CU19).faulty("tampered-package")),
+                List.of(APPROVED));
+        add.to("fault", "unsigned-package-2019-CU8", List.of(Host.of(Cu.EX2019_CU8).faulty("unsigned-package")),
+                List.of(APPROVED));
         add.to("fault", "slow-reboot-2016-CU19", List.of(Host.of(Cu.EX2016_CU19).faulty("unreachable-after-reboot:15s")),
                 List.of(APPROVED));
         add.to("fault", "slow-reboot-compromised-2019-CU8", List.of(Host.of(Cu.EX2019_CU8)
@@ -431,6 +494,12 @@ final class SafetyMatrix {
                 Host.of(Cu.EX2016_CU18)), List.of(APPROVED));
         add.to("dag", "first-compromised-2019-CU7", List.of(Host.of(Cu.EX2019_CU7).compromised("log-27065"),
                 Host.of(Cu.EX2019_CU7)), List.of(APPROVED));
+
+        // DAG members across runs (issue 12 pt 5): the first member's run fails in maintenance; a run on the second
+        // waits, touching nothing, while a new run on the first takes the DAG over and succeeds; then it goes on.
+        add.to("dag", "across-runs-after-a-failure-in-maintenance-2016-CU19", List.of(
+                        Host.of(Cu.EX2016_CU19).faulty("refuse-update-once"), Host.of(Cu.EX2016_CU19)),
+                List.of(APPROVED.on(0), APPROVED.on(1).waiting(), APPROVED.on(0)));
 
         // Approvals.
         add.to("approval", "reject-2016-CU19", List.of(Host.of(Cu.EX2016_CU19)),

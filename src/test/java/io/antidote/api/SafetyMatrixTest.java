@@ -124,31 +124,29 @@ class SafetyMatrixTest {
             }
             List<HostState> states = s.hosts().stream().map(HostState::new).toList();
             List<Map<String, Object>> before = names.stream().map(LabHosts::model).toList();
-            boolean changedByAnyRun = false;
-            List<Map<String, Object>> lastVerdicts = List.of();
+            List<Map<String, Object>> lastVerdicts = new ArrayList<>(java.util.Collections.nCopies(names.size(), null));
+            List<Waiting> waiting = new ArrayList<>();
             for (int n = 0; n < s.runs().size(); n++) {
                 Run run = s.runs().get(n);
-                List<Map<String, Object>> start = names.stream().map(LabHosts::model).toList();
-                Outcome expected = SafetyMatrix.expect(run, states);
-                JsonPath actual = execute(run, names);
                 String where = s.runs().size() > 1 ? "run " + (n + 1) + ": " : "";
-                String status = actual.getString("status");
-                runs.add(run.describe() + " -> " + status);
-                if (!expected.status().contains(status)) {
-                    problems.add(where + "status " + status + ", expected " + expected.status());
+                List<Integer> on = run.targets(names.size());
+                List<String> targets = on.stream().map(names::get).toList();
+                List<Map<String, Object>> start = names.stream().map(LabHosts::model).toList();
+                List<Integer> commands = targets.stream().map(t -> LabHosts.commands(t).size()).toList();
+                String id = request(run, targets);
+                if (run.waits()) {
+                    unsafe |= awaitWaiting(where, id, targets, commands, problems);
+                    waiting.add(new Waiting(where, run, id, start));
+                    continue;
                 }
-                lastVerdicts = new ArrayList<>();
-                for (int t = 0; t < names.size(); t++) {
-                    Map<String, Object> v = verdictOf(actual, names.get(t));
-                    lastVerdicts.add(v);
-                    compare(where + names.get(t) + ": ", expected.verdicts().get(t), v, problems);
-                    boolean changed = !fingerprint(start.get(t)).equals(fingerprint(LabHosts.model(names.get(t))));
-                    changedByAnyRun |= changed;
-                    if (run.playbook() != SafetyMatrix.Playbook.REMEDIATION && changed) {
-                        problems.add(where + "UNSAFE: the read-only " + run.playbook().id + " changed " + names.get(t));
-                        unsafe = true;
-                    }
-                }
+                JsonPath actual = awaitEnd(run, id);
+                runs.add(run.describe() + " -> " + actual.getString("status"));
+                unsafe |= judge(where, run, actual, names, states, start, lastVerdicts, problems);
+            }
+            for (Waiting w : waiting) {
+                JsonPath actual = awaitEnd(w.run(), w.id());
+                runs.add(w.run().describe() + " -> " + actual.getString("status") + " (after the runs above)");
+                unsafe |= judge(w.where(), w.run(), actual, names, states, w.start(), lastVerdicts, problems);
             }
             for (int t = 0; t < names.size(); t++) {
                 Map<String, Object> after = LabHosts.model(names.get(t));
@@ -168,6 +166,79 @@ class SafetyMatrixTest {
         return new Result(s, runs, problems, unsafe, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
 
+    /** A run requested while its DAG is held: judged once the runs after it ended. */
+    private record Waiting(String where, Run run, String id, List<Map<String, Object>> start) {
+    }
+
+    /**
+     * Compares one ended run with the outcome the domain gives on the state its hosts were in; moves that state on.
+     * Returns whether a read-only run changed a host (unsafe).
+     */
+    private static boolean judge(String where, Run run, JsonPath actual, List<String> names, List<HostState> states,
+                                 List<Map<String, Object>> start, List<Map<String, Object>> lastVerdicts,
+                                 List<String> problems) {
+        boolean unsafe = false;
+        List<Integer> on = run.targets(names.size());
+        Outcome expected = SafetyMatrix.expect(run, on.stream().map(states::get).toList());
+        String status = actual.getString("status");
+        if (!expected.status().contains(status)) {
+            problems.add(where + "status " + status + ", expected " + expected.status());
+        }
+        for (int i = 0; i < on.size(); i++) {
+            int t = on.get(i);
+            Map<String, Object> v = verdictOf(actual, names.get(t));
+            lastVerdicts.set(t, v);
+            compare(where + names.get(t) + ": ", expected.verdicts().get(i), v, problems);
+            boolean changed = !fingerprint(start.get(t)).equals(fingerprint(LabHosts.model(names.get(t))));
+            if (run.playbook() != SafetyMatrix.Playbook.REMEDIATION && changed) {
+                problems.add(where + "UNSAFE: the read-only " + run.playbook().id + " changed " + names.get(t));
+                unsafe = true;
+            }
+        }
+        return unsafe;
+    }
+
+    /**
+     * The run records that it waits for its DAG, and goes no further: no target started, no command reached its
+     * hosts (nothing put in maintenance while another member is). Returns whether it did (unsafe).
+     */
+    private static boolean awaitWaiting(String where, String id, List<String> targets, List<Integer> commands,
+                                        List<String> problems) {
+        await().atMost(Duration.ofMillis(RUN_LIMIT_MS)).pollInterval(Duration.ofSeconds(1))
+                .alias("run " + id + " to wait for its DAG")
+                .until(() -> runEvents(id).stream().anyMatch(e -> "TargetWaiting".equals(e.get("type"))
+                        || "TargetStarted".equals(e.get("type"))));
+        // Time for a wrong start to show: the wait must last.
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        List<Map<String, Object>> events = runEvents(id);
+        boolean unsafe = false;
+        if (events.stream().anyMatch(e -> "TargetStarted".equals(e.get("type")))) {
+            problems.add(where + "UNSAFE: started while its DAG was held: " + events.stream()
+                    .filter(e -> "TargetStarted".equals(e.get("type")) || "TargetWaiting".equals(e.get("type")))
+                    .map(e -> e.get("type") + " " + e.get("target")).toList());
+            unsafe = true;
+        }
+        for (int t = 0; t < targets.size(); t++) {
+            int sent = LabHosts.commands(targets.get(t)).size() - commands.get(t);
+            if (sent > 0) {
+                problems.add(where + "UNSAFE: " + sent + " commands reached " + targets.get(t)
+                        + " while its DAG was held");
+                unsafe = true;
+            }
+        }
+        events.stream().filter(e -> "TargetWaiting".equals(e.get("type"))).findFirst().ifPresent(e -> {
+            if (!String.valueOf(e.get("data")).contains("still in maintenance")) {
+                problems.add(where + "the wait does not say a member is still in maintenance: " + e.get("data"));
+            }
+        });
+        return unsafe;
+    }
+
+    private static List<Map<String, Object>> runEvents(String id) {
+        return given().when().get("/api/v1/runs/{id}/events", id).then().statusCode(200).extract().jsonPath()
+                .getList("");
+    }
+
     private static String create(SafetyMatrix.Host h, String dag) {
         String name = "sm-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new HashMap<>();
@@ -184,8 +255,8 @@ class SafetyMatrixTest {
         return name;
     }
 
-    /** Requests the run, answers the patch's approval as the scenario says, and waits until the run ends. */
-    private static JsonPath execute(Run run, List<String> targets) {
+    /** Requests the run; answers its id. */
+    private static String request(Run run, List<String> targets) {
         Map<String, Object> body = new HashMap<>();
         body.put("playbook", run.playbook().id);
         body.put("targets", targets);
@@ -193,8 +264,12 @@ class SafetyMatrixTest {
         if (run.outOfBand()) {
             body.put("params", Map.of("outOfBandShare", "local\\OutOfBand"));
         }
-        String id = given().contentType(ContentType.JSON).body(body).when().post("/api/v1/runs")
+        return given().contentType(ContentType.JSON).body(body).when().post("/api/v1/runs")
                 .then().statusCode(202).extract().path("id");
+    }
+
+    /** Answers the patch's approval as the scenario says, and waits until the run ends. */
+    private static JsonPath awaitEnd(Run run, String id) {
         JsonPath[] last = new JsonPath[1];
         // A second, so that an approval just given is seen before the run is looked at again.
         await().atMost(Duration.ofMillis(RUN_LIMIT_MS)).pollInterval(Duration.ofSeconds(1))
