@@ -44,7 +44,8 @@ quarkus.datasource.jdbc.url=jdbc:postgresql://{{ .Values.database.host }}:{{ .Va
 quarkus.datasource.reactive.max-size={{ .Values.database.maxConnections }}
 quarkus.log.console.json.enabled={{ .Values.jsonLogs }}
 {{- range $ref, $c := .Values.credentials }}
-antidote.credentials.{{ $ref }}.file=/etc/antidote/credentials/{{ $ref }}
+{{- /* Quoted: a reference may hold a dot, which would otherwise split the setting's name. */}}
+antidote.credentials."{{ $ref }}".file=/etc/antidote/credentials/{{ $ref }}
 {{- end }}
 {{- if .Values.winrm.trustStore.secretName }}
 antidote.winrm.trust-store=/etc/antidote/trust/{{ .Values.winrm.trustStore.key }}

@@ -4,6 +4,7 @@ import io.antidote.store.Checkpoint;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,11 +58,14 @@ public class SigningKeys {
     private volatile String signingKeyId;
     private final Map<String, PublicKey> verificationKeys = new LinkedHashMap<>();
 
-    SigningKeys(@ConfigProperty(name = "antidote.audit.signing-key") Optional<String> privateKeyText,
-                @ConfigProperty(name = "antidote.audit.signing-key-file") Optional<Path> privateKeyFile,
-                @ConfigProperty(name = "antidote.audit.public-key") Optional<String> publicKeyText,
-                @ConfigProperty(name = "antidote.audit.previous-public-keys") Optional<List<String>> previousKeys,
-                @ConfigProperty(name = "antidote.audit.ephemeral-key", defaultValue = "false") boolean ephemeral) {
+    @Inject
+    SigningKeys(AuditConfig config) {
+        this(config.signingKey(), config.signingKeyFile(), config.publicKey(), config.previousPublicKeys(),
+                config.ephemeralKey());
+    }
+
+    SigningKeys(Optional<String> privateKeyText, Optional<Path> privateKeyFile, Optional<String> publicKeyText,
+                Optional<List<String>> previousKeys, boolean ephemeral) {
         this.privateKeyText = privateKeyText;
         this.privateKeyFile = privateKeyFile;
         this.publicKeyText = publicKeyText;

@@ -2,15 +2,18 @@ package io.antidote.engine;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 
-/** {@code antidote.engine.*}. */
+/** {@code antidote.engine.*}; its {@code ownership.*} are the store's ({@code OwnershipConfig}). */
 @ConfigMapping(prefix = "antidote.engine")
 public interface EngineConfig {
 
     /** Steps that run at once, each holding a thread while it waits on WinRM; more wait for a free worker. */
     @WithDefault("32")
+    @Min(1)
     int maxConcurrentSteps();
 
     /** Off, the process carries no runs: it neither heartbeats nor adopts (a lab process). */
@@ -19,6 +22,7 @@ public interface EngineConfig {
 
     /** On SIGTERM, how long steps in flight get to finish and be recorded before the replica lets its runs go. */
     @WithDefault("20s")
+    @DurationMin(nanos = 0, message = "must not be negative")
     Duration drainTime();
 
     /**
@@ -26,6 +30,7 @@ public interface EngineConfig {
      * says the script did not finish); counted apart from the step's retries. Beyond it the target fails.
      */
     @WithDefault("3")
+    @Min(0)
     int maxCrashReruns();
 
     /**
@@ -34,18 +39,6 @@ public interface EngineConfig {
      * does no harm), naming the host and what kept it from being read.
      */
     @WithDefault("5m")
+    @DurationMin(nanos = 0, inclusive = false, message = "must be longer than 0")
     Duration probeFor();
-
-    /** Which replica carries a run (docs/architecture.md, "Who carries a run"). */
-    Ownership ownership();
-
-    interface Ownership {
-        /** How often a replica renews its lease and looks for runs of dead replicas. */
-        @WithDefault("3s")
-        Duration heartbeatInterval();
-
-        /** How long after its last renewal a replica is presumed dead; at least twice the heartbeat interval. */
-        @WithDefault("15s")
-        Duration expiry();
-    }
 }

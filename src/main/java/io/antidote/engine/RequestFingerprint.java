@@ -7,7 +7,7 @@ import io.antidote.playbook.Param;
 import io.antidote.playbook.ParamType;
 import io.antidote.playbook.Playbook;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import javax.crypto.Mac;
@@ -58,8 +58,12 @@ class RequestFingerprint {
 
     private final SecretKeySpec key;
 
-    RequestFingerprint(@ConfigProperty(name = "antidote.idempotency.fingerprint-key") Optional<String> keyText,
-                       @ConfigProperty(name = "antidote.idempotency.fingerprint-key-file") Optional<Path> keyFile) {
+    @Inject
+    RequestFingerprint(IdempotencyConfig config) {
+        this(config.fingerprintKey(), config.fingerprintKeyFile());
+    }
+
+    RequestFingerprint(Optional<String> keyText, Optional<Path> keyFile) {
         Optional<String> configured = keyFile.map(RequestFingerprint::read).or(() -> keyText).map(String::strip);
         if (configured.isPresent()) {
             byte[] bytes = configured.get().getBytes(StandardCharsets.UTF_8);

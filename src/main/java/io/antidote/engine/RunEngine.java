@@ -44,7 +44,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -134,24 +133,13 @@ public class RunEngine {
     RunEngine(EventStore store, RunQueries queries, TargetLeases leases, EventCodec codec, PlaybookVersions playbooks,
               Inventory targets,
               RemoteShell shell, StepWorkers workers, Vertx vertx, RunSecrets secrets, Clock clock,
-              RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership,
-              @ConfigProperty(name = "antidote.engine.enabled", defaultValue = "true") boolean enabled,
-              @ConfigProperty(name = "antidote.engine.drain-time", defaultValue = "20s") Duration drainTime,
-              @ConfigProperty(name = "antidote.engine.max-crash-reruns", defaultValue = "3") int maxCrashReruns,
-              @ConfigProperty(name = "antidote.engine.probe-for", defaultValue = "5m") Duration probeFor) {
-        if (maxCrashReruns < 0) {
-            throw new IllegalArgumentException("antidote.engine.max-crash-reruns must be 0 or more, not "
-                    + maxCrashReruns);
-        }
-        if (probeFor.isNegative() || probeFor.isZero()) {
-            throw new IllegalArgumentException("antidote.engine.probe-for must be longer than 0, not " + probeFor);
-        }
-        this.probeFor = probeFor;
-        this.maxCrashReruns = maxCrashReruns;
-        this.drainTime = drainTime;
+              RunCommands commands, RunWriters writers, RunOwners owners, RunOwnership ownership, EngineConfig config) {
+        this.probeFor = config.probeFor();
+        this.maxCrashReruns = config.maxCrashReruns();
+        this.drainTime = config.drainTime();
         this.owners = owners;
         this.ownership = ownership;
-        this.enabled = enabled;
+        this.enabled = config.enabled();
         this.queries = queries;
         this.leases = leases;
         this.writers = writers;

@@ -1,10 +1,10 @@
 package io.antidote.engine;
 
+import io.antidote.store.OwnershipConfig;
 import io.antidote.store.RunOwners;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -40,11 +40,10 @@ public class RunOwnership {
     private volatile Consumer<UUID> adopted;
     private volatile Runnable afterTick;
 
-    RunOwnership(RunOwners owners, Vertx vertx,
-                 @ConfigProperty(name = "antidote.engine.ownership.heartbeat-interval", defaultValue = "3s") Duration heartbeat) {
+    RunOwnership(RunOwners owners, Vertx vertx, OwnershipConfig config) {
         this.owners = owners;
         this.vertx = vertx;
-        this.heartbeat = heartbeat;
+        this.heartbeat = config.heartbeatInterval();
         if (owners.expiry().compareTo(heartbeat.multipliedBy(2)) < 0) {
             throw new IllegalStateException("antidote.engine.ownership.expiry (" + owners.expiry()
                     + ") must be at least twice antidote.engine.ownership.heartbeat-interval (" + heartbeat

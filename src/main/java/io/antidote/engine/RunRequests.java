@@ -25,7 +25,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,17 +96,13 @@ public class RunRequests {
 
     RunRequests(PlaybookCatalog catalog, Inventory inventory, PlaybookVersions versions, RunEngine engine,
                 RunSecrets secrets, Clock clock, IdempotencyKeys keys, RequestFingerprint fingerprints, Vertx vertx, ConfiguredPatchSources patchSources,
-                @ConfigProperty(name = "antidote.idempotency.keep-for", defaultValue = "7d") Duration keepKeysFor,
-                @ConfigProperty(name = "antidote.runs.max-targets", defaultValue = "1000") int maxTargets) {
+                IdempotencyConfig idempotency, RunsConfig runs) {
         this.vertx = vertx;
         this.patchSources = patchSources;
-        this.maxTargets = maxTargets;
-        if (keepKeysFor.isNegative() || keepKeysFor.isZero()) {
-            throw new IllegalArgumentException("antidote.idempotency.keep-for must be a positive time, not " + keepKeysFor);
-        }
+        this.maxTargets = runs.maxTargets();
         this.keys = keys;
         this.fingerprints = fingerprints;
-        this.keepKeysFor = keepKeysFor;
+        this.keepKeysFor = idempotency.keepFor();
         this.secrets = secrets;
         this.catalog = catalog;
         this.inventory = inventory;

@@ -1,7 +1,6 @@
 package io.antidote.http;
 
 import io.antidote.contract.ProblemType;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -12,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,16 +54,11 @@ public class HttpEdge {
     private final long maxBodyBytes;
     private final RateLimiter limiter;
 
-    HttpEdge(@ConfigProperty(name = "antidote.http.max-uri-length", defaultValue = "4096") int maxUriLength,
-             @ConfigProperty(name = "antidote.http.max-header-bytes", defaultValue = "16384") int maxHeaderBytes,
-             @ConfigProperty(name = "antidote.http.max-body-size", defaultValue = "1M") MemorySize maxBody,
-             @ConfigProperty(name = "antidote.rate-limit.enabled", defaultValue = "true") boolean limited,
-             @ConfigProperty(name = "antidote.rate-limit.per-second", defaultValue = "50") double perSecond,
-             @ConfigProperty(name = "antidote.rate-limit.burst", defaultValue = "200") int burst) {
-        this.maxUriLength = maxUriLength;
-        this.maxHeaderBytes = maxHeaderBytes;
-        this.maxBodyBytes = maxBody.asLongValue();
-        this.limiter = limited ? new RateLimiter(perSecond, burst) : null;
+    HttpEdge(HttpConfig http, RateLimitConfig rateLimit) {
+        this.maxUriLength = http.maxUriLength();
+        this.maxHeaderBytes = http.maxHeaderBytes();
+        this.maxBodyBytes = http.maxBodySize().asLongValue();
+        this.limiter = rateLimit.enabled() ? new RateLimiter(rateLimit.perSecond(), rateLimit.burst()) : null;
     }
 
     void install(@Observes Router router) {

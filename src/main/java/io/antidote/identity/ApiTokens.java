@@ -5,7 +5,6 @@ import io.antidote.store.ApiTokenRow;
 import io.antidote.store.ApiTokenStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,10 +50,9 @@ public class ApiTokens {
     private final ApiTokenStore store;
     private final Duration maxLifetime;
 
-    ApiTokens(ApiTokenStore store,
-              @ConfigProperty(name = "antidote.auth.api-token.max-lifetime", defaultValue = "P366D") Duration maxLifetime) {
+    ApiTokens(ApiTokenStore store, AuthConfig config) {
         this.store = store;
-        this.maxLifetime = maxLifetime;
+        this.maxLifetime = config.apiTokenMaxLifetime();
     }
 
     /** Validates the request (422 naming each field) and stores the new token's digest. */

@@ -4,7 +4,6 @@ import io.antidote.engine.Clock;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -34,11 +33,10 @@ public class LabTokens {
     private final Clock clock;
     private final Optional<Path> file;
 
-    LabTokens(ApiTokens tokens, Clock clock,
-              @ConfigProperty(name = "antidote.auth.lab-tokens-file") Optional<Path> file) {
+    LabTokens(ApiTokens tokens, Clock clock, AuthConfig config) {
         this.tokens = tokens;
         this.clock = clock;
-        this.file = file;
+        this.file = config.labTokensFile();
     }
 
     void onStart(@Observes StartupEvent start) throws IOException {

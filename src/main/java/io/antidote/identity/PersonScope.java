@@ -9,7 +9,6 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonString;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Collection;
@@ -27,9 +26,8 @@ public class PersonScope implements SecurityIdentityAugmentor {
 
     private final String playbooksClaim;
 
-    PersonScope(@ConfigProperty(name = "antidote.auth.playbooks-claim", defaultValue = "antidote_playbooks")
-                String playbooksClaim) {
-        this.playbooksClaim = playbooksClaim;
+    PersonScope(AuthConfig config) {
+        this.playbooksClaim = config.playbooksClaim();
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,13 +37,11 @@ public class AppendSignals {
     private final Set<Consumer<String>> listWatchers = ConcurrentHashMap.newKeySet();
     private volatile PgSubscriber subscriber;
 
-    AppendSignals(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-                  @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-                  @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    AppendSignals(Vertx vertx, ListeningDatasource datasource) {
         this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+        this.url = datasource.reactive().url();
+        this.user = datasource.username();
+        this.password = datasource.password();
     }
 
     void start(@Observes StartupEvent start) {

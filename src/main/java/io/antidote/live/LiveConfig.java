@@ -2,6 +2,8 @@ package io.antidote.live;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 
@@ -11,6 +13,7 @@ public interface LiveConfig {
 
     /** A comment line is sent after this long without anything else, so proxies and clients see the stream alive. */
     @WithDefault("15s")
+    @DurationMin(nanos = 0, inclusive = false, message = "must be longer than 0")
     Duration heartbeatInterval();
 
     /**
@@ -18,10 +21,12 @@ public interface LiveConfig {
      * connection is closed, and it may come back with {@code Last-Event-ID}.
      */
     @WithDefault("30s")
+    @DurationMin(nanos = 0, inclusive = false, message = "must be longer than 0")
     Duration stallLimit();
 
     /** Events (or run list changes) held for one subscriber beyond what its connection has taken. */
     @WithDefault("256")
+    @Min(1)
     int buffer();
 
     /**
@@ -30,5 +35,6 @@ public interface LiveConfig {
      * fast link lets it grow to megabytes.
      */
     @WithDefault("65536")
+    @Min(0)
     int socketSendBuffer();
 }

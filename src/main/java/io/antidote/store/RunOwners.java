@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,8 +39,8 @@ public class RunOwners {
     private final Map<UUID, Long> held = new ConcurrentHashMap<>();
 
     @Inject
-    RunOwners(Pool pool, @ConfigProperty(name = "antidote.engine.ownership.expiry", defaultValue = "15s") Duration expiry) {
-        this(pool, replicaName(), expiry);
+    RunOwners(Pool pool, OwnershipConfig config) {
+        this(pool, replicaName(), config.expiry());
     }
 
     /** A replica of its own, such as a second one in a test. */

@@ -1,25 +1,24 @@
 package io.antidote.winrm;
 
-import org.eclipse.microprofile.config.Config;
-
 import java.util.Optional;
 
 /**
  * {@code antidote.credentials.<ref>.user} and {@code .password} from configuration, which the environment
- * overrides ({@code ANTIDOTE_CREDENTIALS_<REF>_PASSWORD}).
+ * overrides ({@code ANTIDOTE_CREDENTIALS_<REF>_PASSWORD}); see {@link CredentialsConfig}.
  */
 final class ConfiguredCredentials implements CredentialSource {
 
-    private final Config config;
+    private final CredentialsConfig config;
 
-    ConfiguredCredentials(Config config) {
+    ConfiguredCredentials(CredentialsConfig config) {
         this.config = config;
     }
 
     @Override
     public Optional<Credential> find(String reference) {
-        Optional<String> user = config.getOptionalValue("antidote.credentials." + reference + ".user", String.class);
-        Optional<String> password = config.getOptionalValue("antidote.credentials." + reference + ".password", String.class);
+        Optional<CredentialsConfig.Reference> configured = config.find(reference);
+        Optional<String> user = configured.flatMap(CredentialsConfig.Reference::user);
+        Optional<String> password = configured.flatMap(CredentialsConfig.Reference::password);
         if (user.isEmpty() || password.isEmpty()) {
             return Optional.empty();
         }

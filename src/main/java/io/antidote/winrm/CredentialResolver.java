@@ -3,7 +3,6 @@ package io.antidote.winrm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +23,10 @@ public class CredentialResolver {
     private final List<CredentialSource> sources;
 
     @Inject
-    CredentialResolver(Config config, Instance<CredentialSource> more) {
+    CredentialResolver(CredentialsConfig config, Instance<CredentialSource> more) {
         List<CredentialSource> all = new ArrayList<>();
         all.add(new ConfiguredCredentials(config));
-        all.add(new FileCredentials(ref -> config.getOptionalValue("antidote.credentials." + ref + ".file", String.class)));
+        all.add(new FileCredentials(ref -> config.find(ref).flatMap(CredentialsConfig.Reference::file)));
         more.forEach(all::add);
         this.sources = List.copyOf(all);
     }

@@ -2,6 +2,7 @@ package io.antidote.winrm;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -15,5 +16,6 @@ public interface InventoryFileConfig {
 
     /** How often the file is checked for changes; 0 never. */
     @WithDefault("30s")
+    @DurationMin(nanos = 0, message = "must not be negative")
     Duration reloadInterval();
 }

@@ -4,53 +4,49 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithParentName;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/configuration.md lists every {@code antidote.*} setting the code reads, each with its default: the
- * settings of every {@code @ConfigMapping} interface, every {@code @ConfigProperty}, every {@code ${antidote...}}
- * of a {@code @Scheduled} expression, and every {@code antidote.*} key of application.properties.
+ * docs/configuration.md lists every {@code antidote.*} setting with its default, and nothing else: the list is
+ * derived from the {@code @ConfigMapping} interfaces ({@link AntidoteMappings}), so a setting added to a mapping
+ * without a row here fails. What reads a setting by name in an expression (a {@code @Scheduled} interval, a
+ * property of application.properties that follows another) must name a mapped setting with the same default,
+ * so that nothing is read around the mappings.
  */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ConfigurationDocTest {
 
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{(antidote\\.[a-z0-9.-]+)(?::([^}]*))?}");
-    private static final String MAP_KEY = "<name>";
+    private static final Pattern ROW = Pattern.compile("^\\| `(antidote\\.[^`]+)` \\|");
+
+    private final Map<String, String> settings = AntidoteMappings.settings();
 
     @Test
-    void every_setting_the_code_reads_is_documented_with_its_default() throws IOException {
-        Map<String, String> settings = settings();
+    void every_mapped_setting_has_one_row_in_docs_configuration_md_with_its_default() throws IOException {
         String doc = Files.readString(Path.of("docs/configuration.md"));
 
-        assertThat(settings).as("settings found in the code").containsKeys("antidote.engine.max-concurrent-steps",
-                "antidote.winrm.breaker.open-for", "antidote.targets.<name>.verify-certificate", "antidote.audit.verify-delay");
+        assertThat(settings).as("settings found in the mappings").containsKeys("antidote.engine.max-concurrent-steps",
+                "antidote.winrm.breaker.open-for", "antidote.targets.<name>.verify-certificate",
+                "antidote.audit.verify-delay", "antidote.credentials.<name>.password", "antidote.http.max-body-size",
+                "antidote.database.service-role");
         settings.forEach((key, defaultValue) -> {
-            String documented = key.replace("antidote.credentials.<name>.", "antidote.credentials.<ref>.");
+            String documented = documented(key);
             List<String> rows = doc.lines().filter(line -> line.startsWith("| `" + documented + "` |")).toList();
             assertThat(rows).as("the row of %s in docs/configuration.md", documented).hasSize(1);
             if (!defaultValue.isEmpty()) {
@@ -59,92 +55,66 @@ class ConfigurationDocTest {
         });
     }
 
-    /** Every setting, with its default ("" for none). */
-    static Map<String, String> settings() throws IOException {
-        Map<String, String> settings = new TreeMap<>();
+    @Test
+    void docs_configuration_md_lists_no_setting_that_no_mapping_declares() throws IOException {
+        List<String> documented = settings.keySet().stream().map(ConfigurationDocTest::documented).toList();
+        List<String> rows = Files.readString(Path.of("docs/configuration.md")).lines().map(ROW::matcher)
+                .filter(Matcher::find).map(m -> m.group(1)).toList();
+
+        assertThat(rows).as("settings documented").isNotEmpty();
+        assertThat(rows.stream().filter(row -> !documented.contains(row)).toList())
+                .as("rows of docs/configuration.md that no @ConfigMapping declares").isEmpty();
+    }
+
+    @Test
+    void every_schedule_reads_a_mapped_setting_with_the_mappings_default() {
+        List<String> read = new ArrayList<>();
         for (JavaClass type : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.antidote")) {
-            Class<?> reflected = type.reflect();
-            ConfigMapping mapping = reflected.getAnnotation(ConfigMapping.class);
-            if (mapping != null) {
-                mapped(mapping.prefix(), reflected, settings);
-            }
-            List<AnnotatedElement> elements = new ArrayList<>(List.of(reflected.getDeclaredFields()));
-            List<Executable> executables = new ArrayList<>(List.of(reflected.getDeclaredConstructors()));
-            executables.addAll(List.of(reflected.getDeclaredMethods()));
-            for (Executable executable : executables) {
-                elements.addAll(List.of(executable.getParameters()));
-                Scheduled scheduled = executable.getAnnotation(Scheduled.class);
-                if (scheduled != null) {
-                    for (String expression : List.of(scheduled.every(), scheduled.delayed(), scheduled.cron())) {
-                        Matcher m = EXPRESSION.matcher(expression);
-                        while (m.find()) {
-                            settings.put(m.group(1), m.group(2) == null ? "" : m.group(2));
-                        }
+            for (Method method : type.reflect().getDeclaredMethods()) {
+                Scheduled scheduled = method.getAnnotation(Scheduled.class);
+                if (scheduled == null) {
+                    continue;
+                }
+                for (String expression : List.of(scheduled.every(), scheduled.delayed(), scheduled.cron())) {
+                    Matcher m = EXPRESSION.matcher(expression);
+                    while (m.find()) {
+                        read.add(m.group(1));
+                        assertThat(settings).as("%s in the schedule of %s", m.group(1), method).containsKey(m.group(1));
+                        assertThat(m.group(2)).as("the default of %s in the schedule of %s", m.group(1), method)
+                                .isEqualTo(settings.get(m.group(1)));
                     }
                 }
             }
-            for (AnnotatedElement element : elements) {
-                ConfigProperty property = element.getAnnotation(ConfigProperty.class);
-                if (property != null && property.name().startsWith("antidote.")) {
-                    settings.put(property.name(), ConfigProperty.UNCONFIGURED_VALUE.equals(property.defaultValue())
-                            ? "" : property.defaultValue());
-                }
-            }
         }
-        // Credential references are looked up by name, not bound: their three keys, from the lookups themselves.
-        for (String key : List.of("user", "password", "file")) {
-            settings.putIfAbsent("antidote.credentials." + MAP_KEY + "." + key, "");
-        }
+        assertThat(read).as("settings read by schedules").contains("antidote.audit.verify-delay",
+                "antidote.idempotency.sweep-interval");
+    }
+
+    @Test
+    void every_antidote_key_of_application_properties_is_a_mapped_setting() throws IOException {
+        String text = Files.readString(Path.of("src/main/resources/application.properties"));
         Properties properties = new Properties();
-        properties.load(new StringReader(Files.readString(Path.of("src/main/resources/application.properties"))));
+        properties.load(new StringReader(text));
+        List<String> keys = new ArrayList<>();
         for (String name : properties.stringPropertyNames()) {
-            String key = name.replaceFirst("^%[a-z]+\\.", "")
-                    .replaceFirst("^antidote\\.(credentials|targets|patch-sources)\\.[^.]+\\.", "antidote.$1." + MAP_KEY + ".");
+            String key = name.replaceFirst("^%[a-z]+\\.", "");
             if (key.startsWith("antidote.")) {
-                settings.putIfAbsent(key, "");
+                keys.add(key);
+            }
+            Matcher m = EXPRESSION.matcher(properties.getProperty(name));
+            while (m.find()) {
+                keys.add(m.group(1));
             }
         }
-        return settings;
+        assertThat(keys).as("antidote keys of application.properties").contains("antidote.database.service-role",
+                "antidote.credentials.lab.password", "antidote.patch-sources.local.path");
+        assertThat(keys.stream().filter(key -> !AntidoteMappings.isSetting(key, settings)).toList())
+                .as("keys of application.properties that no @ConfigMapping declares").isEmpty();
     }
 
-    private static void mapped(String prefix, Class<?> mapping, Map<String, String> settings) {
-        for (Method method : mapping.getMethods()) {
-            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
-                continue;
-            }
-            String name = method.isAnnotationPresent(WithParentName.class) ? prefix
-                    : prefix + "." + Optional.ofNullable(method.getAnnotation(WithName.class)).map(WithName::value)
-                            .orElse(kebab(method.getName()));
-            WithDefault defaultValue = method.getAnnotation(WithDefault.class);
-            leaf(name, method.getGenericReturnType(), defaultValue == null ? "" : defaultValue.value(), settings);
-        }
-    }
-
-    private static void leaf(String name, Type type, String defaultValue, Map<String, String> settings) {
-        if (type instanceof ParameterizedType generic) {
-            Class<?> raw = (Class<?>) generic.getRawType();
-            Type[] arguments = generic.getActualTypeArguments();
-            if (raw == Optional.class) {
-                leaf(name, arguments[0], defaultValue, settings);
-                return;
-            }
-            if (raw == Map.class) {
-                leaf(name + "." + MAP_KEY, arguments[1], defaultValue, settings);
-                return;
-            }
-            settings.put(name, defaultValue);
-            return;
-        }
-        Class<?> raw = (Class<?>) type;
-        if (raw.isInterface() && raw.getName().startsWith("io.antidote.")) {
-            mapped(name, raw, settings);
-        } else {
-            settings.put(name, defaultValue);
-        }
-    }
-
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    /** How docs/configuration.md spells a setting: a credential's map key is its reference. */
+    private static String documented(String key) {
+        return key.replace("antidote.credentials.<name>.", "antidote.credentials.<ref>.");
     }
 }

@@ -3,6 +3,9 @@ package io.antidote.deploy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.antidote.winrm.CredentialsConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -143,9 +146,15 @@ class HelmChartTest {
         });
         assertThat(map(volume(pod, "trust"), "secret")).containsEntry("secretName", "winrm-ca");
         Properties properties = rendered.properties();
-        assertThat(properties.getProperty("antidote.credentials.exchange-admins.file"))
-                .isEqualTo("/etc/antidote/credentials/exchange-admins");
-        assertThat(properties.getProperty("antidote.credentials.lab.AMS.file")).isEqualTo("/etc/antidote/credentials/lab.AMS");
+        // As the service binds them: a reference with a dot is quoted, or it would split the setting's name.
+        assertThat(properties.getProperty("antidote.credentials.\"lab.AMS\".file")).isEqualTo("/etc/antidote/credentials/lab.AMS");
+        CredentialsConfig credentials = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(properties, "config/application.properties", 260))
+                .withMapping(CredentialsConfig.class).build().getConfigMapping(CredentialsConfig.class);
+        assertThat(credentials.find("exchange-admins").flatMap(CredentialsConfig.Reference::file))
+                .contains("/etc/antidote/credentials/exchange-admins");
+        assertThat(credentials.find("lab.AMS").flatMap(CredentialsConfig.Reference::file))
+                .contains("/etc/antidote/credentials/lab.AMS");
         assertThat(properties.getProperty("antidote.winrm.trust-store")).isEqualTo("/etc/antidote/trust/ca.p12");
         assertThat(map(env(container).get("ANTIDOTE_WINRM_TRUST_STORE_PASSWORD"), "valueFrom", "secretKeyRef"))
                 .containsEntry("name", "winrm-ca").containsEntry("key", "store-password");
