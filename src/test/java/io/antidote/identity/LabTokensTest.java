@@ -65,7 +65,10 @@ class LabTokensTest {
 
         assertThat(status(tokens.get("OPERATOR"), "/api/v1/runs")).as("operator reads runs").isEqualTo(200);
         assertThat(status(tokens.get("OPERATOR"), "/lab/hosts")).as("operator drives the lab").isEqualTo(200);
-        assertThat(status(tokens.get("OPERATOR"), "/api/v1/tokens")).as("operator manages no tokens").isEqualTo(403);
+        // The operator's token carries auditor too (the README's walk-through audits with it): it reads the tokens.
+        assertThat(status(tokens.get("OPERATOR"), "/api/v1/tokens")).as("operator, as auditor, reads the tokens issued")
+                .isEqualTo(200);
+        assertThat(status(tokens.get("APPROVER"), "/api/v1/tokens")).as("approver sees no tokens").isEqualTo(403);
 
         assertThat(status(tokens.get("APPROVER"), "/api/v1/runs")).as("approver reads runs").isEqualTo(200);
         assertThat(status(tokens.get("APPROVER"), "/lab/hosts")).as("approver has no lab control").isEqualTo(403);
