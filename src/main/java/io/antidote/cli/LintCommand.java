@@ -1,6 +1,9 @@
 package io.antidote.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.antidote.playbook.AlertRule;
+import io.antidote.playbook.AlertRuleFiles;
+import io.antidote.playbook.AlertRuleParser;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.PlaybookError;
 import io.antidote.playbook.PlaybookFiles;
@@ -24,13 +27,16 @@ import picocli.CommandLine.Parameters;
  * reader and parser ({@link PlaybookFiles}, {@link PlaybookParser}): the same errors, at the same line and column,
  * as {@code GET /api/v1/playbooks/errors} would list. A playbook is read with the library steps of the
  * {@code steps/} directory beside it, as the service reads its playbook directory; a file in a {@code steps/}
- * directory is a library step, named by its file.
+ * directory is a library step, named by its file. Files in a {@code rules/} directory are alert rules
+ * (docs/alerts.md), read with the service's rule parser; in a directory, a rule must name one of its playbooks.
  */
-@Command(name = "lint", description = "Check playbooks and library steps (files or directories) offline, with the "
-        + "service's parser; prints file:line:column: message for each error. Needs no server.")
+@Command(name = "lint", description = "Check playbooks, library steps and alert rules (files or directories) offline, "
+        + "with the service's parser; prints file:line:column: message for each error. Needs no server.")
 final class LintCommand implements Callable<Integer> {
 
     private static final String LIBRARY_DIR = "steps";
+    /** As io.antidote.playbook.PlaybookCatalog.RULES_DIR, which the CLI's jar leaves out with the catalog. */
+    private static final String RULES_DIR = "rules";
 
     @Mixin
     Printer printer;
@@ -46,16 +52,22 @@ final class LintCommand implements Callable<Integer> {
             if (Files.isDirectory(path)) {
                 StepLibrary library = library(path.resolve(LIBRARY_DIR), errors);
                 files += library.steps().size() + library.invalid().size();
+                java.util.Set<String> names = new java.util.HashSet<>();
                 for (Path file : playbooks(path)) {
-                    errors.addAll(playbook(file, library));
+                    errors.addAll(playbook(file, library, names));
                     files++;
                 }
+                files += AlertRuleFiles.files(path.resolve(RULES_DIR)).size();
+                errors.addAll(rules(path.resolve(RULES_DIR), names));
             } else if (Files.isRegularFile(path)) {
                 Path parent = path.toAbsolutePath().getParent();
                 if (parent.getFileName() != null && parent.getFileName().toString().equals(LIBRARY_DIR)) {
                     errors.addAll(libraryStep(path));
+                } else if (parent.getFileName() != null && parent.getFileName().toString().equals(RULES_DIR)) {
+                    errors.addAll(rule(path));
                 } else {
-                    errors.addAll(playbook(path, library(parent.resolve(LIBRARY_DIR), new ArrayList<>())));
+                    errors.addAll(playbook(path, library(parent.resolve(LIBRARY_DIR), new ArrayList<>()),
+                            new java.util.HashSet<>()));
                 }
                 files++;
             } else {
@@ -75,11 +87,38 @@ final class LintCommand implements Callable<Integer> {
         return errors.isEmpty() ? Exit.OK : Exit.FAILED;
     }
 
-    private static List<PlaybookError> playbook(Path file, StepLibrary library) {
+    /** The playbook's errors; its name is added to {@code names} when it is valid. */
+    private static List<PlaybookError> playbook(Path file, StepLibrary library, java.util.Set<String> names) {
         Object read = PlaybookFiles.read(file.toAbsolutePath().getParent(), file, file.toString());
         ParseResult result = read instanceof String text ? PlaybookParser.parse(file.toString(), text, library)
                 : (ParseResult) read;
+        if (result instanceof ParseResult.Valid valid) {
+            names.add(valid.playbook().name());
+        }
         return result instanceof ParseResult.Invalid invalid ? invalid.errors() : List.of();
+    }
+
+    private static List<PlaybookError> rule(Path file) {
+        Object read = PlaybookFiles.read(file.toAbsolutePath().getParent(), file, file.toString());
+        if (!(read instanceof String text)) {
+            return ((ParseResult.Invalid) read).errors();
+        }
+        AlertRuleParser.Result result = AlertRuleParser.parse(file.toString(), text);
+        return result.valid() ? List.of() : result.invalid().errors();
+    }
+
+    /** The errors of the rules in {@code dir}, and of each valid one naming none of the directory's {@code playbooks}. */
+    private static List<PlaybookError> rules(Path dir, java.util.Set<String> playbooks) {
+        AlertRuleFiles.Loaded loaded = AlertRuleFiles.read(List.of(dir));
+        List<PlaybookError> errors = new ArrayList<>();
+        loaded.invalid().forEach(invalid -> errors.addAll(invalid.errors()));
+        for (AlertRule rule : loaded.rules()) {
+            if (!playbooks.contains(rule.playbook())) {
+                errors.add(AlertRuleFiles.at(rule, "playbook", "alert rule '" + rule.name() + "' requests playbook '"
+                        + rule.playbook() + "', which is not a valid playbook of " + dir.getParent()));
+            }
+        }
+        return errors;
     }
 
     private static List<PlaybookError> libraryStep(Path file) {
@@ -111,12 +150,13 @@ final class LintCommand implements Callable<Integer> {
         return library;
     }
 
-    /** Every YAML file under {@code dir} but the library's and hidden ones, in path order. */
+    /** Every YAML file under {@code dir} but the library's, the rules' and hidden ones, in path order. */
     private static List<Path> playbooks(Path dir) throws IOException {
         Path library = dir.resolve(LIBRARY_DIR);
+        Path rules = dir.resolve(RULES_DIR);
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).filter(LintCommand::yaml)
-                    .filter(file -> !file.startsWith(library))
+                    .filter(file -> !file.startsWith(library) && !file.startsWith(rules))
                     .filter(file -> !hidden(dir.relativize(file)))
                     .sorted().toList();
         }

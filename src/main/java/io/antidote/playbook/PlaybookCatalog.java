@@ -43,6 +43,8 @@ public class PlaybookCatalog {
 
     /** Library steps live in this subdirectory of the playbook directory, one per file, named by the file. */
     public static final String LIBRARY_DIR = "steps";
+    /** Alert rules live in this subdirectory (docs/alerts.md): they are not playbooks. */
+    public static final String RULES_DIR = "rules";
 
     private record Contents(Map<String, Playbook> byName, List<ParseResult.Invalid> invalid, StepLibrary library) {
         static final Contents EMPTY = new Contents(Map.of(), List.of(), StepLibrary.EMPTY);
@@ -306,10 +308,11 @@ public class PlaybookCatalog {
                 ? Optional.of(playbook) : Optional.empty();
     }
 
-    /** Every YAML file under {@code root} but those of the step library. */
+    /** Every YAML file under {@code root} but those of the step library and the alert rules. */
     private static List<Path> playbookFiles(Path root) {
         Path library = root.resolve(LIBRARY_DIR);
-        return yamlFiles(root).stream().filter(path -> !path.startsWith(library)).toList();
+        Path rules = root.resolve(RULES_DIR);
+        return yamlFiles(root).stream().filter(path -> !path.startsWith(library) && !path.startsWith(rules)).toList();
     }
 
     /**
