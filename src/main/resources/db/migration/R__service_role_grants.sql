@@ -24,6 +24,8 @@ begin
     execute format('revoke all on all sequences in schema %I from %I', current_schema(), service);
     -- Append-only: the history, the signed checkpoints of its heads, the playbook versions runs refer to.
     execute format('grant select, insert on run_event, run_checkpoint, playbook_version to %I', service);
+    -- Append-only too: every alert received and what was decided (docs/alerts.md), part of the audit trail.
+    execute format('grant select, insert on alert to %I', service);
     -- Projections and coordination rows, which the service keeps up to date.
     execute format('grant select, insert, update, delete on run_summary, outbox_cursor, target_lease, '
                    'idempotency_key, api_token, engine_replica, run_owner, playbook_in_force, group_lease, server_state, '

@@ -34,6 +34,14 @@ public class ProblemMappers {
                 .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
     }
 
+    /** A refused alert: 400 when the body is not a JSON object at all, else 422 naming each field. */
+    @ServerExceptionMapper
+    public Response refusedAlert(io.antidote.alert.AlertRefused e) {
+        return Problem.response(e.malformed() ? ProblemType.MALFORMED_BODY : ProblemType.INVALID_REQUEST,
+                "alert " + e.record().id() + " refused: " + e.getMessage(), e.violations().stream()
+                        .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+    }
+
     @ServerExceptionMapper
     public Response reused(IdempotencyKeyReused e) {
         return Problem.response(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), e.violations().stream()

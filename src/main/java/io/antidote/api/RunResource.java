@@ -193,7 +193,7 @@ public class RunResource {
         return live.runList(summary -> RunListView.Item.of(summary, alarms.failing(summary.runId())), sse, request);
     }
 
-    private static int number(String text, int absent, int min, int max, String field, List<Problem.FieldError> errors) {
+    static int number(String text, int absent, int min, int max, String field, List<Problem.FieldError> errors) {
         if (text == null) {
             return absent;
         }

@@ -98,6 +98,14 @@ public class ProblemResponses implements OASFilter {
                 "A subscription's delivery log, newest first", 400, 404));
         OPERATIONS.put("POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/replay", new Doc("Webhooks",
                 "Send a delivery again now, with the same webhook-id", 404, 409));
+        OPERATIONS.put("POST /api/v1/alerts", new Doc("Alerts",
+                "Send an alert: a rule may request a run for its server, once per window (docs/alerts.md)", 400, 422)
+                .withRequest("""
+                {"source": "defender", "externalId": "da637-4411", "server": "exch-01", "type": "webshell",
+                 "severity": "high", "occurredAt": "2026-12-07T11:42:00Z", "summary": "China Chopper in aspnet_client"}"""));
+        OPERATIONS.put("GET /api/v1/alerts", new Doc("Alerts",
+                "Every alert received and what was decided, newest first, filtered and paged", 400));
+        OPERATIONS.put("GET /api/v1/alerts/{id}", new Doc("Alerts", "One alert received and what was decided", 404));
         OPERATIONS.put("GET /lab/hosts", new Doc("Lab", "The simulated hosts (404 unless the lab is enabled)", 404));
         OPERATIONS.put("POST /lab/hosts", new Doc("Lab", "Create a simulated Exchange host", 404, 422).withRequest("""
                 {"name": "lab-exch-01", "version": "2016", "cu": "CU19", "compromise": ["webshell"], "faults": []}"""));

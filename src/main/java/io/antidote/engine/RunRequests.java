@@ -243,6 +243,71 @@ public class RunRequests {
     }
 
     private Uni<RunState> submit(Request request, Validated valid) {
+        return submit(request, valid, runId -> valid.fingerprint() == null ? Projector.NONE
+                : models -> models.claim(new IdempotencyClaim(request.actor(), request.idempotencyKey(),
+                        valid.fingerprint(), runId, keepKeysFor)));
+    }
+
+    /**
+     * At most one run per {@code scope} and {@code key} (an alert rule and a server) within {@code window}: the pair
+     * is claimed in the transaction of the run's first events, as an {@code Idempotency-Key} is, in the same table
+     * under a caller no person or token can be ({@code alert:...}), so that of concurrent requests on any replica
+     * exactly one records a run; the others fail with {@link IdempotencyKeyTaken} and {@link #heldBy} names the run.
+     */
+    public record Once(String scope, String key, Duration window) {
+        /** What the claim's fingerprint column holds (a SHA-256, as the column wants): nothing compares it, the pair decides. */
+        String fingerprint() {
+            return io.antidote.playbook.Sha256.hex(scope + "\n" + key);
+        }
+    }
+
+    /**
+     * Records the request as a new run unless {@code once} is held: validated, planned and recorded exactly as
+     * {@link #submit(Request)} does, with {@code approveFirst} making a person approve the run's first step on each
+     * target before anything runs (the role {@code approver}), and {@code alongside} written in the run's
+     * transaction. Fails with {@link IdempotencyKeyTaken} when another run holds {@code once}.
+     */
+    public Uni<RunState> submitOnce(Request request, boolean approveFirst, Once once,
+                                    java.util.function.Function<UUID, Projector> alongside) {
+        return offTheEventLoop(() -> validated(request, false)).chain(valid -> {
+            Validated gated = approveFirst ? new Validated(valid.playbook(), valid.targets(), valid.params(),
+                    approvedFirst(valid.plan()), null) : valid;
+            return submit(request, gated, runId -> {
+                Projector extra = alongside.apply(runId);
+                return models -> models.claim(new IdempotencyClaim(once.scope(), once.key(), once.fingerprint(), runId,
+                        once.window())).chain(() -> extra.project(models));
+            });
+        });
+    }
+
+    /** The run that holds {@code once} now, if its window has not passed. */
+    public Uni<java.util.Optional<UUID>> heldBy(Once once) {
+        return keys.find(once.scope(), once.key()).map(found -> found.map(IdempotencyKeys.Claimed::runId));
+    }
+
+    /** The approval a gated run's first step waits for: the playbooks' approval role (docs/security.md). */
+    static final RunPlan.Approval FIRST_STEP_APPROVAL = new RunPlan.Approval("approver", 0, false);
+
+    /** The plan with its first step (in the normal order) waiting for a person, unless it already does. */
+    static RunPlan approvedFirst(RunPlan plan) {
+        List<RunPlan.PlannedStep> steps = new ArrayList<>(plan.steps());
+        for (int i = 0; i < steps.size(); i++) {
+            RunPlan.PlannedStep s = steps.get(i);
+            if (s.compensationOnly()) {
+                continue;
+            }
+            if (s.approval() == null) {
+                steps.set(i, new RunPlan.PlannedStep(s.id(), s.retry(), s.timeoutMillis(), FIRST_STEP_APPROVAL,
+                        s.compensate(), s.keepOnFailure(), s.compensationOnly(), s.idempotent(), s.when(), s.restores(),
+                        s.verifies(), s.readOnly(), s.liftsMitigation()));
+            }
+            break;
+        }
+        return new RunPlan(plan.playbook(), plan.digest(), steps, plan.targets(), plan.strategy(), plan.groups(),
+                plan.onBusy(), plan.labels());
+    }
+
+    private Uni<RunState> submit(Request request, Validated valid, java.util.function.Function<UUID, Projector> claimFor) {
         UUID runId = UUID.randomUUID();
         List<String> targets = valid.targets();
         Uni<Void> free = "REFUSE".equals(request.onBusy())
@@ -254,8 +319,7 @@ public class RunRequests {
                     }
                 }).replaceWithVoid()
                 : Uni.createFrom().voidItem();
-        Projector claim = valid.fingerprint() == null ? Projector.NONE : models -> models.claim(new IdempotencyClaim(
-                request.actor(), request.idempotencyKey(), valid.fingerprint(), runId, keepKeysFor));
+        Projector claim = claimFor.apply(runId);
         return free.chain(() -> {
             RequestRun command = new RequestRun(runId, valid.plan(), secrets.keepAside(runId, valid.playbook(),
                     valid.params()), request.ticket(), request.idempotencyKey(), request.actor(), clock.now());

@@ -26,6 +26,12 @@ public class PersonScope implements SecurityIdentityAugmentor {
 
     private final String playbooksClaim;
 
+    /**
+     * The actors of runs alerts requested ({@code alert:<source>}, io.antidote.alert.AlertDesk) and the keys of their
+     * deduplication windows: no person may act in an alert source's name.
+     */
+    static final String ALERT_PREFIX = "alert:";
+
     PersonScope(AuthConfig config) {
         this.playbooksClaim = config.playbooksClaim();
     }
@@ -37,10 +43,10 @@ public class PersonScope implements SecurityIdentityAugmentor {
         }
         String subject = jwt.getName();
         if (subject == null || subject.isBlank() || RunEvent.SYSTEM.equalsIgnoreCase(subject)
-                || subject.startsWith(ApiTokens.SUBJECT_PREFIX)) {
+                || subject.startsWith(ApiTokens.SUBJECT_PREFIX) || subject.startsWith(ALERT_PREFIX)) {
             return Uni.createFrom().failure(new AuthenticationFailedException(
                     "the token's subject is blank or reserved ('" + RunEvent.SYSTEM + "', '" + ApiTokens.SUBJECT_PREFIX
-                            + "...')"));
+                            + "...', '" + ALERT_PREFIX + "...')"));
         }
         return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity)
                 .addAttribute(Caller.PLAYBOOKS, playbooks(jwt.getClaim(playbooksClaim)))

@@ -18,10 +18,12 @@ public final class Roles {
     public static final String APPROVER = "approver";
     /** Cancels runs, releases isolated servers, reloads the inventory, manages API tokens. */
     public static final String ADMIN = "admin";
+    /** Sends alerts (an EDR's or SIEM's API token): POST /api/v1/alerts, nothing else (docs/alerts.md). */
+    public static final String ALERT_SOURCE = "alert-source";
     /** Controls the simulated lab hosts. */
     public static final String LAB_ADMIN = "lab-admin";
 
-    public static final List<String> ALL = List.of(VIEWER, AUDITOR, OPERATOR, APPROVER, ADMIN, LAB_ADMIN);
+    public static final List<String> ALL = List.of(VIEWER, AUDITOR, OPERATOR, APPROVER, ADMIN, ALERT_SOURCE, LAB_ADMIN);
 
     private Roles() {
     }

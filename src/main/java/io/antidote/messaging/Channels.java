@@ -9,6 +9,12 @@ public final class Channels {
      */
     public static final String RUN_EVENTS = "run-events";
 
+    /**
+     * Alerts in, from an EDR or SIEM (docs/alerts.md): bound to the RabbitMQ queue {@code antidote.alerts}, whose
+     * poison messages go to the dead-letter queue {@code antidote.alerts.dlq}.
+     */
+    public static final String ALERTS = "alerts";
+
     private Channels() {
     }
 }

@@ -6,12 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The content digest that names a playbook version and a library step: lowercase hex SHA-256 of the UTF-8 bytes. */
-final class Sha256 {
+public final class Sha256 {
 
     private Sha256() {
     }
 
-    static String hex(String text) {
+    public static String hex(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -374,6 +374,11 @@ public class PostgresEventStore implements EventStore {
         public Uni<Void> claim(IdempotencyClaim claim) {
             return idempotencyKeys.claim(connection, claim);
         }
+
+        @Override
+        public Uni<Void> recordAlert(AlertRecord alert) {
+            return Alerts.insert(connection, alert);
+        }
     }
 
     /** Whether the database refused the append's fencing token (trigger {@code run_event_owner_fence}). */

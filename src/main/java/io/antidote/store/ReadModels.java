@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * What a {@link Projector} may write in an append's transaction: the run list row, the servers' state, the target
- * and group leases and a run request's idempotency key. Each event store hands its own, so the engine's projection is the same whichever store it
+ * and group leases a run request's idempotency key and the alert that requested it. Each event store hands its own, so the engine's projection is the same whichever store it
  * runs on.
  */
 public interface ReadModels {
@@ -52,4 +52,7 @@ public interface ReadModels {
      * answers for another run and has not expired.
      */
     Uni<Void> claim(IdempotencyClaim claim);
+
+    /** Records the alert that requested the run (docs/alerts.md): the alert and its run commit together. */
+    Uni<Void> recordAlert(AlertRecord alert);
 }

@@ -111,6 +111,9 @@ class ServiceRoleTest {
                     "update run_checkpoint set signature = ''",
                     "delete from run_checkpoint",
                     "delete from playbook_version",
+                    "update alert set decision = 'IGNORED'",
+                    "delete from alert",
+                    "truncate alert",
                     "create table shadow_history (id int)")) {
                 assertThatThrownBy(() -> statement.execute(attempt)).as(attempt)
                         .isInstanceOfSatisfying(SQLException.class, refused -> assertThat(refused.getSQLState())

@@ -115,6 +115,8 @@ public class InMemoryEventStore implements EventStore {
         final List<RunSummary> summaries = new ArrayList<>();
         final List<Consumer<Map<String, UUID>>> leaseChanges = new ArrayList<>();
         final List<IdempotencyClaim> claims = new ArrayList<>();
+        /** The alert table is PostgreSQL's (io.antidote.store.Alerts): kept here only so that a projector may write it. */
+        final List<AlertRecord> alerts = new ArrayList<>();
 
         @Override
         public Uni<Void> upsert(RunSummary summary) {
@@ -190,6 +192,11 @@ public class InMemoryEventStore implements EventStore {
         @Override
         public Uni<Void> claim(IdempotencyClaim claim) {
             return later(() -> claims.add(claim));
+        }
+
+        @Override
+        public Uni<Void> recordAlert(AlertRecord alert) {
+            return later(() -> alerts.add(alert));
         }
 
         private static Uni<Void> later(Runnable write) {
