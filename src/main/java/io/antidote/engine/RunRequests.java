@@ -299,7 +299,7 @@ public class RunRequests {
             if (s.approval() == null) {
                 steps.set(i, new RunPlan.PlannedStep(s.id(), s.retry(), s.timeoutMillis(), FIRST_STEP_APPROVAL,
                         s.compensate(), s.keepOnFailure(), s.compensationOnly(), s.idempotent(), s.when(), s.restores(),
-                        s.verifies(), s.readOnly(), s.liftsMitigation()));
+                        s.verifies(), s.readOnly(), s.liftsMitigation(), s.holdsGroup()));
             }
             break;
         }
