@@ -1,12 +1,13 @@
 package io.antidote.alert;
 
 import io.antidote.messaging.Channels;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -30,11 +31,16 @@ public class AlertQueue {
     private final String queue;
     private final int retries;
 
-    AlertQueue(AlertDesk desk, AlertsConfig config,
-               @ConfigProperty(name = "mp.messaging.incoming." + Channels.ALERTS + ".queue.name",
-                       defaultValue = Channels.ALERTS) String queue) {
+    /** The queue the channel reads, as the connector is configured: what {@code receivedBy} names. */
+    @ConfigMapping(prefix = "mp.messaging.incoming." + Channels.ALERTS + ".queue")
+    public interface QueueName {
+        @WithDefault(Channels.ALERTS)
+        String name();
+    }
+
+    AlertQueue(AlertDesk desk, AlertsConfig config, QueueName queue) {
         this.desk = desk;
-        this.queue = queue;
+        this.queue = queue.name();
         this.retries = config.queueRetries();
     }
 
