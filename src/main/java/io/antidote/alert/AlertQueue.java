@@ -1,8 +1,6 @@
 package io.antidote.alert;
 
 import io.antidote.messaging.Channels;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,16 +29,9 @@ public class AlertQueue {
     private final String queue;
     private final int retries;
 
-    /** The queue the channel reads, as the connector is configured: what {@code receivedBy} names. */
-    @ConfigMapping(prefix = "mp.messaging.incoming." + Channels.ALERTS + ".queue")
-    public interface QueueName {
-        @WithDefault(Channels.ALERTS)
-        String name();
-    }
-
-    AlertQueue(AlertDesk desk, AlertsConfig config, QueueName queue) {
+    AlertQueue(AlertDesk desk, AlertsConfig config) {
         this.desk = desk;
-        this.queue = queue.name();
+        this.queue = config.queue();
         this.retries = config.queueRetries();
     }
 

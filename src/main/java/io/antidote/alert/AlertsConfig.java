@@ -22,6 +22,13 @@ public interface AlertsConfig {
     @WithDefault("5m")
     Duration maxClockSkew();
 
+    /**
+     * The RabbitMQ queue alerts are read from (the channel's {@code queue.name} is set from it), named in the
+     * {@code receivedBy} of every alert it delivers.
+     */
+    @WithDefault("antidote.alerts")
+    String queue();
+
     /** How many times an alert from the queue is tried again when it could not be recorded (the database away). */
     @WithDefault("5")
     int queueRetries();
