@@ -45,6 +45,12 @@ public class HttpEdge {
             "Referrer-Policy", "no-referrer",
             "Cross-Origin-Resource-Policy", "same-origin");
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+    /**
+     * The console's pages and assets: scripts, styles, fetches and event streams from this origin only, so no inline
+     * script or style runs, nothing is framed, and forms post only here (docs/security.md, "The console").
+     */
+    static final String CONSOLE_CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none';"
+            + " object-src 'none'";
     /** Only on answers sent over TLS: a browser ignores it over plain HTTP (RFC 6797), where an ingress sets it. */
     static final String HSTS = "max-age=31536000";
 
@@ -66,8 +72,9 @@ public class HttpEdge {
     }
 
     private void admit(RoutingContext ctx) {
-        boolean api = ctx.request().path() != null && (ctx.request().path().startsWith("/api/")
-                || ctx.request().path().startsWith("/lab/"));
+        String path = ctx.request().path();
+        boolean api = path != null && (path.startsWith("/api/") || path.startsWith("/lab/"));
+        boolean console = path != null && (path.equals("/console") || path.startsWith("/console/"));
         ctx.addHeadersEndHandler(ignored -> {
             MultiMap headers = ctx.response().headers();
             HEADERS.forEach(headers::set);
@@ -76,6 +83,9 @@ public class HttpEdge {
             }
             if (api) {
                 headers.set("Content-Security-Policy", API_CSP);
+                headers.set("Cache-Control", "no-store");
+            } else if (console) {
+                headers.set("Content-Security-Policy", CONSOLE_CSP);
                 headers.set("Cache-Control", "no-store");
             }
         });

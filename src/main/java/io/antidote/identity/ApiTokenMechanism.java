@@ -8,11 +8,14 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Set;
 
@@ -20,16 +23,35 @@ import java.util.Set;
  * Takes the requests that carry an API token: {@code Authorization: Bearer atk_...} or {@code X-Antidote-Token:
  * atk_...}. It runs before the OIDC mechanism and passes every other request on untouched (a null identity),
  * so a JWT is only ever verified by quarkus-oidc and an API token only ever looked up here.
+ *
+ * <p>Where the console's token login is on ({@code antidote.console.token-login}, the lab: it has no identity
+ * provider), a request without either header may carry the token in the console's session cookie
+ * ({@link #SESSION_COOKIE}, HttpOnly, SameSite=Strict, set by the login form). Headers always win over it, and
+ * the console's CSRF guard refuses a state-changing request that the cookie alone authenticates unless it proves
+ * it came from a console page (docs/security.md, "The console").
  */
 @ApplicationScoped
 public class ApiTokenMechanism implements HttpAuthenticationMechanism {
 
     public static final String TOKEN_HEADER = "X-Antidote-Token";
+    /** The console's session cookie in token-login mode: the API token the person typed at the login form. */
+    public static final String SESSION_COOKIE = "antidote_session";
+    /** Where a console page sends a person who is not (or no longer) logged in. */
+    public static final String LOGIN_PAGE = "/console/login";
     private static final String BEARER = "Bearer ";
+
+    private final boolean tokenLogin;
+
+    ApiTokenMechanism(@ConfigProperty(name = "antidote.console.token-login", defaultValue = "false") boolean tokenLogin) {
+        this.tokenLogin = tokenLogin;
+    }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String token = token(context);
+        if (token == null && tokenLogin) {
+            token = sessionToken(context);
+        }
         if (token == null) {
             return Uni.createFrom().nullItem();
         }
@@ -53,6 +75,15 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
         return null;
     }
 
+    /** The token of the console's session cookie, if it looks like one; anything else is no credential at all. */
+    private static String sessionToken(RoutingContext context) {
+        Cookie cookie = context.request().getCookie(SESSION_COOKIE);
+        if (cookie == null || !cookie.getValue().startsWith(ApiTokens.PREFIX)) {
+            return null;
+        }
+        return cookie.getValue();
+    }
+
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
@@ -66,6 +97,14 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
         HttpServerResponse response = context.response();
+        if (tokenLogin && consolePage(context) && !response.ended() && !response.headWritten()) {
+            // A person at a console page gets the login form, not a problem document; a refused cookie goes.
+            boolean refused = context.request().getCookie(SESSION_COOKIE) != null;
+            response.setStatusCode(303).putHeader("Location", refused ? LOGIN_PAGE + "?refused" : LOGIN_PAGE)
+                    .putHeader("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
+                    .end();
+            return Uni.createFrom().item(true);
+        }
         if (!response.ended() && !response.headWritten()) {
             response.setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
                     .putHeader("Content-Type", "application/problem+json")
@@ -75,6 +114,13 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
                             .put("errors", new JsonArray()).encode());
         }
         return Uni.createFrom().item(true);
+    }
+
+    /** A page of the console a browser navigates to (its assets and the API answer like the API). */
+    private static boolean consolePage(RoutingContext context) {
+        String path = context.request().path();
+        return context.request().method() == HttpMethod.GET && path != null
+                && (path.equals("/console") || path.startsWith("/console/"));
     }
 
     @Override
