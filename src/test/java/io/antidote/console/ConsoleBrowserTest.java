@@ -1,0 +1,261 @@
+package io.antidote.console;
+
+import io.antidote.identity.Roles;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+
+import static io.antidote.console.ConsolePagesTest.token;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 17, point 2: the console in a real browser (Debian's chromium, driven through chromedriver by Selenium)
+ * against the service with the lab, one session walking the whole story: log in, request a run after its dry-run
+ * preview, watch it live until it waits for approval, be refused approving one's own run, approve as another
+ * person, see it succeed, open the server's verdict and verify the run's audit chain. The lab host's own state shows
+ * the run really patched it. A screenshot of each page goes to target/console-screenshots (docs/screenshots holds a
+ * committed set). Without chromium the test is skipped, saying so; .ci/run installs it.
+ */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ConsoleBrowserTest {
+
+    static final Path CHROMIUM = Path.of(System.getProperty("antidote.test.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("antidote.test.chromedriver", "/usr/bin/chromedriver"));
+    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+    private static final Duration LIVE = Duration.ofSeconds(120);
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private WebDriver browser;
+    private Path profile;
+    private int shots;
+
+    @BeforeEach
+    void open() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "no browser to drive: " + CHROMIUM + " and " + CHROMEDRIVER + " must exist"
+                        + " (apt-get install chromium chromium-driver; .ci/run does)");
+        profile = Files.createTempDirectory("antidote-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (browser != null) {
+            // The page as the test left it: what a failure looked like.
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOTS.resolve("last.png"), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(SCREENSHOTS.resolve("last.html"), browser.getPageSource());
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void an_operator_requests_a_run_an_approver_approves_it_and_an_auditor_verifies_its_chain() {
+        String host = "ui-" + UUID.randomUUID().toString().substring(0, 6);
+        given().contentType(ContentType.JSON).body(Map.of("name", host, "version", "2016", "cu", "CU19"))
+                .when().post("/lab/hosts").then().statusCode(201);
+        String operator = token(Roles.OPERATOR, Roles.VIEWER, Roles.AUDITOR, Roles.APPROVER);
+        String approver = token(Roles.APPROVER, Roles.VIEWER);
+        String ticket = "INC-UI-" + host;
+
+        // Log in: the console sends a stranger to the login form.
+        go("/console/runs");
+        waitFor(d -> d.getCurrentUrl().contains("/console/login"));
+        shot("login");
+        logIn(operator);
+        waitFor(d -> !d.findElements(By.cssSelector("#runs tbody")).isEmpty()
+                && d.findElement(By.id("live")).getText().startsWith("Live"));
+        shot("runs");
+
+        // New run: the parameter form comes from the playbook, the preview shows each target's exact scripts.
+        go("/console/runs/new");
+        waitFor(d -> d.findElements(By.cssSelector("#playbook option")).size() > 1);
+        new Select(browser.findElement(By.id("playbook"))).selectByValue("proxylogon-remediation");
+        waitFor(d -> !d.findElements(By.id("param-patchShare")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("label[for=param-patchShare]")).getText()).isEqualTo("patchShare");
+        click(By.cssSelector("#target-names input[value='" + host + "']"));
+        browser.findElement(By.id("ticket")).sendKeys(ticket);
+        assertThat(browser.findElement(By.id("send")).isEnabled()).as("requesting before a preview").isFalse();
+        click(By.id("preview"));
+        waitFor(d -> d.findElement(By.id("preview-result")).isDisplayed());
+        WebElement lane = browser.findElement(By.cssSelector("#preview-targets section[data-target='" + host + "']"));
+        List<String> steps = lane.findElements(By.cssSelector("details summary")).stream().map(WebElement::getText).toList();
+        assertThat(steps).anyMatch(s -> s.startsWith("isolate")).anyMatch(s -> s.startsWith("patch"));
+        click(By.cssSelector("#preview-targets section[data-target='" + host + "'] details"));
+        String script = lane.findElement(By.cssSelector("details pre")).getText();
+        assertThat(script).as("the preview shows the script itself").isNotBlank();
+        assertThat(browser.findElement(By.id("preview-digest")).getText()).matches("[0-9a-f]{64}");
+        shot("new-run");
+        click(By.id("send"));
+        waitFor(d -> d.getCurrentUrl().matches(".*/console/runs/[0-9a-f-]{36}$"));
+        String runId = browser.getCurrentUrl().replaceAll(".*/console/runs/", "");
+
+        // Run: the page follows the run live (no reload) until the patch waits for an approval.
+        waitFor(LIVE, d -> "WAITING_APPROVAL".equals(d.findElement(By.tagName("body")).getAttribute("data-status")));
+        assertThat(browser.findElement(By.cssSelector("section[data-target='" + host + "'] tr[data-step=isolate] .step-status"))
+                .getText()).isEqualTo("SUCCEEDED");
+        assertThat(browser.findElement(By.cssSelector("tr[data-step=patch] .step-status")).getText())
+                .isEqualTo("WAITING_APPROVAL");
+        shot("run-waiting");
+
+        // Approvals: the requester is offered the decision but the service refuses it, and the page says so.
+        go("/console/approvals");
+        By mine = By.cssSelector(".approve[data-run='" + runId + "']");
+        waitFor(d -> !d.findElements(mine).isEmpty());
+        browser.findElement(mine).findElement(By.cssSelector(".approve-button")).click();
+        waitFor(d -> !d.findElement(mine).findElement(By.className("answer")).getText().isEmpty());
+        assertThat(browser.findElement(mine).findElement(By.className("answer")).getText()).containsIgnoringCase("request");
+        logOut();
+
+        // Another person approves, with a comment; the plan digest is the one the preview showed.
+        logIn(approver);
+        go("/console/approvals");
+        waitFor(d -> !d.findElements(mine).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("section[data-run='" + runId + "'] .digest")).getText())
+                .matches("[0-9a-f]{64}");
+        browser.findElement(mine).findElement(By.name("comment")).sendKeys("CHG-UI approved in the console");
+        shot("approvals");
+        browser.findElement(mine).findElement(By.cssSelector(".approve-button")).click();
+        waitFor(d -> d.findElement(By.id("status")).getText().startsWith("Approved patch"));
+
+        // The run goes on and succeeds, live, with the server's verdict on its lane.
+        go("/console/runs/" + runId);
+        waitFor(LIVE, d -> "SUCCEEDED".equals(d.findElement(By.tagName("body")).getAttribute("data-status")));
+        waitFor(d -> !d.findElements(By.cssSelector("section[data-target='" + host + "'] .verdict")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("section[data-target='" + host + "'] .verdict"))
+                .getAttribute("data-verdict")).isEqualTo("PATCHED CLEAN IN_SERVICE");
+        shot("run-succeeded");
+
+        // Servers: the verdict, its evidence and the history, from the run's lane.
+        click(By.linkText(host));
+        waitFor(d -> d.getCurrentUrl().endsWith("/console/servers/" + host)
+                && !d.findElements(By.cssSelector("#evidence li")).isEmpty());
+        assertThat(browser.findElement(By.id("verdict")).getText()).contains("PATCHED").contains("CLEAN")
+                .contains("IN_SERVICE");
+        assertThat(browser.findElement(By.cssSelector("#history tbody")).getText()).contains(runId.substring(0, 8));
+        shot("server");
+        go("/console/servers");
+        waitFor(d -> !d.findElements(By.cssSelector("tr[data-server='" + host + "']")).isEmpty());
+        shot("servers");
+        logOut();
+
+        // Audit: an auditor verifies the run's chain and can download its export.
+        logIn(operator);
+        go("/console/audit?run=" + runId);
+        waitFor(d -> "true".equals(d.findElement(By.id("verdict")).getAttribute("data-verified")));
+        assertThat(browser.findElement(By.id("verdict")).getText()).startsWith("Verified");
+        assertThat(browser.findElements(By.cssSelector("#chain tbody tr"))).hasSizeGreaterThan(5);
+        assertThat(browser.findElement(By.id("export")).getAttribute("href")).endsWith("/api/v1/runs/" + runId + "/export");
+        shot("audit");
+        go("/console/runs?ticket=" + ticket);
+        waitFor(d -> d.findElements(By.cssSelector("#runs tr[data-run='" + runId + "'] .run-status")).stream()
+                .anyMatch(e -> e.getText().equals("SUCCEEDED")));
+
+        // What the browser did, the lab host shows: patched and back in service.
+        Map<String, Object> model = given().when().get("/lab/hosts/{name}", host).then().statusCode(200)
+                .extract().jsonPath().getMap("");
+        assertThat(model).containsEntry("patched", true).containsEntry("isolated", false);
+        assertThat(violations()).as("Content-Security-Policy violations in the browser console").isEmpty();
+    }
+
+    private void go(String path) {
+        browser.get(base.toString().replaceAll("/$", "") + path);
+    }
+
+    private void logIn(String token) {
+        go("/console/login");
+        browser.findElement(By.id("token")).sendKeys(token);
+        click(By.id("login"));
+        waitFor(d -> d.getCurrentUrl().endsWith("/console/runs"));
+    }
+
+    private void logOut() {
+        click(By.cssSelector("form[action='/console/logout'] button"));
+        waitFor(d -> d.getCurrentUrl().contains("/console/login"));
+    }
+
+    private void click(By by) {
+        waitFor(d -> d.findElement(by).isDisplayed() && d.findElement(by).isEnabled());
+        browser.findElement(by).click();
+    }
+
+    private void waitFor(java.util.function.Function<WebDriver, Boolean> condition) {
+        waitFor(Duration.ofSeconds(30), condition);
+    }
+
+    private void waitFor(Duration atMost, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, atMost, Duration.ofMillis(200)).until(condition::apply);
+    }
+
+    private void shot(String page) {
+        try {
+            Path file = SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, page));
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> violations() {
+        List<String> found = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getMessage().contains("Content Security Policy")) {
+                found.add(entry.getMessage());
+            }
+        }
+        return found;
+    }
+}
