@@ -1,5 +1,6 @@
 package io.antidote.console;
 
+import io.antidote.identity.ConsoleLoginConfig;
 import io.antidote.identity.ApiTokenMechanism;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.qute.Location;
@@ -10,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,9 +35,9 @@ public class ConsoleLogin {
     private final boolean tokenLogin;
     private final Template login;
 
-    ConsoleLogin(@ConfigProperty(name = "antidote.console.token-login", defaultValue = "false") boolean tokenLogin,
+    ConsoleLogin(ConsoleLoginConfig consoleLogin,
                  @Location("console/login.html") Template login) {
-        this.tokenLogin = tokenLogin;
+        this.tokenLogin = consoleLogin.tokenLogin();
         this.login = login;
     }
 

@@ -1,5 +1,6 @@
 package io.antidote.console;
 
+import io.antidote.identity.ConsoleLoginConfig;
 import io.antidote.identity.Roles;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.util.Set;
@@ -54,10 +54,10 @@ public class ConsolePages {
     private final boolean tokenLogin;
 
     ConsolePages(SecurityIdentity identity, RoutingContext request,
-                 @ConfigProperty(name = "antidote.console.token-login", defaultValue = "false") boolean tokenLogin) {
+                 ConsoleLoginConfig consoleLogin) {
         this.identity = identity;
         this.request = request;
-        this.tokenLogin = tokenLogin;
+        this.tokenLogin = consoleLogin.tokenLogin();
     }
 
     @GET

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Set;
 
@@ -42,8 +41,8 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
 
     private final boolean tokenLogin;
 
-    ApiTokenMechanism(@ConfigProperty(name = "antidote.console.token-login", defaultValue = "false") boolean tokenLogin) {
-        this.tokenLogin = tokenLogin;
+    ApiTokenMechanism(ConsoleLoginConfig consoleLogin) {
+        this.tokenLogin = consoleLogin.tokenLogin();
     }
 
     @Override
