@@ -25,6 +25,7 @@ import io.antidote.workflow.RunCommand;
 import io.antidote.workflow.RunState;
 import io.antidote.engine.RunRequests;
 import io.antidote.engine.RunRetries;
+import io.antidote.engine.StepScripts;
 import io.antidote.store.StoredEvent;
 import io.antidote.store.EventStore;
 import io.antidote.store.ChainAlarms;
@@ -85,10 +86,12 @@ public class RunResource {
     private final RunQueries queries;
 
     private final RunRetries retries;
+    private final StepScripts scripts;
 
     RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
                 ChainAlarms alarms, RunVerifier verifier, Exports exports, SecurityIdentity identity,
-                Refusals refusals, LiveStreams live, RunQueries queries, RunRetries retries) {
+                Refusals refusals, LiveStreams live, RunQueries queries, RunRetries retries, StepScripts scripts) {
+        this.scripts = scripts;
         this.retries = retries;
         this.live = live;
         this.queries = queries;
@@ -377,6 +380,18 @@ public class RunResource {
         }
         throw new InvalidRequestException("Last-Event-ID", "must be the seq of an event of the run, a whole number"
                 + " from 0");
+    }
+
+    /**
+     * What waits for approval in the run, each with the exact script its next attempt will send and that script's
+     * digest, rendered by the engine's own code: what an approver reads is what runs. Whoever may read the run.
+     */
+    @GET
+    @Path("{id}/approvals")
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
+    public Uni<List<WaitingApprovalView>> waiting(@PathParam("id") String id) {
+        return existing(runId(id)).chain(scripts::waitingIn)
+                .map(waiting -> waiting.stream().map(WaitingApprovalView::of).toList());
     }
 
     /**

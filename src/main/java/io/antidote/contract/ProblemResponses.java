@@ -47,6 +47,8 @@ public class ProblemResponses implements OASFilter {
         OPERATIONS.put("GET /api/v1/runs/{id}", new Doc("Runs", "A run with its targets and steps", 404));
         OPERATIONS.put("GET /api/v1/runs/{id}/events", new Doc("Runs", "A run's hash-chained events in order;"
                 + " with Accept: text/event-stream, live as server-sent events (Last-Event-ID resumes)", 404, 422));
+        OPERATIONS.put("GET /api/v1/runs/{id}/approvals", new Doc("Runs", "The steps waiting for approval, each with"
+                + " the exact script its next attempt will send and that script's SHA-256", 404));
         OPERATIONS.put("POST /api/v1/runs/{id}/approvals", new Doc("Runs", "Approve or reject a step waiting for approval",
                 400, 403, 404, 409, 422).withRequest("""
                 {"step": "patch", "target": "exch-01", "decision": "APPROVE", "comment": "maintenance window CHG-1042"}"""));

@@ -63,7 +63,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * The imperative shell around {@link RunDecider}: loads a run's events, asks the decider what follows a
@@ -882,12 +881,8 @@ public class RunEngine {
                 new TransportFailure.NotInInventory()));
         // Earlier outputs come from the recorded events (the folded state), so a run resumed after a restart
         // renders the same values; they are data in the param block, never part of the script text.
-        // A step that changes the server runs inside its marker, keyed by run, step and attempt, so that a lost
-        // outcome can be found on the host later; a read-only step runs as written.
-        UnaryOperator<String> around = step.policy().readOnly() ? UnaryOperator.identity()
-                : StepMarker.of(state.runId(), started.step(), started.attempt())::around;
-        String script = ScriptRenderer.renderWithOutputs(step, params, playbook.params(),
-                StepOutputs.visibleTo(playbook, step, state.target(started.target()).orElseThrow().outputs()), around);
+        String script = StepScripts.render(state.runId(), playbook, step, started.attempt(), params,
+                state.target(started.target()).orElseThrow().outputs());
         // Secrets go as the script's standard input, never in its text. The transport gives up at the same
         // deadline, so a host that never answers frees this worker too.
         String stdin = ScriptRenderer.secretInput(step, params, playbook.params());

@@ -151,6 +151,31 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
                     token: { equals: nothing }
             """;
 
+    /**
+     * Captures an output, then waits for an approval before a step that changes the server and gets a secret, a
+     * string and that output: what the approver is shown must be the very script the host then receives.
+     */
+    static final String APPROVAL_SCRIPT_PROBE = """
+            name: approval-script-probe
+            description: Test only. Waits for an approval before a step that gets a secret and an earlier output.
+            params:
+              token:
+                type: secret
+              note:
+                type: string
+            steps:
+              - id: look
+                readOnly: true
+                powershell: |
+                  [pscustomobject]@{ seen = 'seen it' } | ConvertTo-Json -Compress
+                outputs: { seen: seen }
+              - id: apply
+                approval:
+                  role: approver
+                powershell: |
+                  [pscustomobject]@{ applied = "$note, $steps_look_seen"; token = "token=$token" } | ConvertTo-Json -Compress
+            """;
+
     public static final Path DIR = create();
 
     private static Path create() {
@@ -166,6 +191,7 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
             Files.writeString(dir.resolve("default-targets-probe.yaml"), DEFAULT_TARGETS_PROBE);
             Files.writeString(dir.resolve("outputs-probe.yaml"), OUTPUTS_PROBE);
             Files.writeString(dir.resolve("secret-echo-probe.yaml"), SECRET_ECHO_PROBE);
+            Files.writeString(dir.resolve("approval-script-probe.yaml"), APPROVAL_SCRIPT_PROBE);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
