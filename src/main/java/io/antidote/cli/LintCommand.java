@@ -7,6 +7,7 @@ import io.antidote.playbook.AlertRuleParser;
 import io.antidote.playbook.ParseResult;
 import io.antidote.playbook.PlaybookError;
 import io.antidote.playbook.PlaybookFiles;
+import io.antidote.playbook.PlaybookNames;
 import io.antidote.playbook.PlaybookParser;
 import io.antidote.playbook.StepLibrary;
 import java.io.IOException;
@@ -47,16 +48,25 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<PlaybookError> errors = new ArrayList<>();
+        // Playbook files named one by one, by the directory the service would load them from together.
+        Map<Path, Map<String, ParseResult>> byDirectory = new java.util.LinkedHashMap<>();
         int files = 0;
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 StepLibrary library = library(path.resolve(LIBRARY_DIR), errors);
                 files += library.steps().size() + library.invalid().size();
-                java.util.Set<String> names = new java.util.HashSet<>();
+                Map<String, ParseResult> results = new java.util.LinkedHashMap<>();
                 for (Path file : playbooks(path)) {
-                    errors.addAll(playbook(file, library, names));
+                    results.put(file.toString(), playbook(file, library));
                     files++;
                 }
+                java.util.Set<String> names = new java.util.HashSet<>();
+                PlaybookNames.declaredOnce(results).values().forEach(result -> {
+                    if (result instanceof ParseResult.Valid valid) {
+                        names.add(valid.playbook().name());
+                    }
+                    errors.addAll(errors(result));
+                });
                 files += AlertRuleFiles.files(path.resolve(RULES_DIR)).size();
                 errors.addAll(rules(path.resolve(RULES_DIR), names));
             } else if (Files.isRegularFile(path)) {
@@ -66,14 +76,16 @@ final class LintCommand implements Callable<Integer> {
                 } else if (parent.getFileName() != null && parent.getFileName().toString().equals(RULES_DIR)) {
                     errors.addAll(rule(path));
                 } else {
-                    errors.addAll(playbook(path, library(parent.resolve(LIBRARY_DIR), new ArrayList<>()),
-                            new java.util.HashSet<>()));
+                    byDirectory.computeIfAbsent(parent.normalize(), dir -> new java.util.LinkedHashMap<>())
+                            .put(path.toString(), playbook(path, library(parent.resolve(LIBRARY_DIR), new ArrayList<>())));
                 }
                 files++;
             } else {
                 throw new CommandFailed(Exit.USAGE, path + ": no such file or directory");
             }
         }
+        byDirectory.values().forEach(results -> PlaybookNames.declaredOnce(results).values()
+                .forEach(result -> errors.addAll(errors(result))));
         if (printer.json) {
             ArrayNode list = Api.JSON.createArrayNode();
             errors.forEach(e -> list.addObject().put("file", e.file()).put("line", e.line()).put("column", e.column())
@@ -87,14 +99,12 @@ final class LintCommand implements Callable<Integer> {
         return errors.isEmpty() ? Exit.OK : Exit.FAILED;
     }
 
-    /** The playbook's errors; its name is added to {@code names} when it is valid. */
-    private static List<PlaybookError> playbook(Path file, StepLibrary library, java.util.Set<String> names) {
+    private static ParseResult playbook(Path file, StepLibrary library) {
         Object read = PlaybookFiles.read(file.toAbsolutePath().getParent(), file, file.toString());
-        ParseResult result = read instanceof String text ? PlaybookParser.parse(file.toString(), text, library)
-                : (ParseResult) read;
-        if (result instanceof ParseResult.Valid valid) {
-            names.add(valid.playbook().name());
-        }
+        return read instanceof String text ? PlaybookParser.parse(file.toString(), text, library) : (ParseResult) read;
+    }
+
+    private static List<PlaybookError> errors(ParseResult result) {
         return result instanceof ParseResult.Invalid invalid ? invalid.errors() : List.of();
     }
 

@@ -132,25 +132,14 @@ public class PlaybookCatalog {
             results.put(file, read instanceof String text ? PlaybookParser.parse(file, text, library)
                     : (ParseResult.Invalid) read);
         }
-        Map<String, List<String>> filesByName = new HashMap<>();
-        results.forEach((file, result) -> {
-            if (result instanceof ParseResult.Valid valid) {
-                filesByName.computeIfAbsent(valid.playbook().name(), name -> new ArrayList<>()).add(file);
-            }
-        });
+        Map<String, ParseResult> checked = PlaybookNames.declaredOnce(results);
         Map<String, Playbook> byName = new LinkedHashMap<>();
         Map<String, Playbook> keptByName = new LinkedHashMap<>();
-        results.forEach((file, result) -> {
-            if (result instanceof ParseResult.Valid valid && filesByName.get(valid.playbook().name()).size() > 1) {
-                Playbook playbook = valid.playbook();
-                List<String> others = filesByName.get(playbook.name()).stream().filter(f -> !f.equals(file)).toList();
-                int[] position = YamlDocument.positionOfTopLevelValue(playbook.source(), "name");
-                result = new ParseResult.Invalid(file, List.of(new PlaybookError(file, position[0], position[1],
-                        "playbook name '" + playbook.name() + "' is also declared by " + String.join(", ", others)
-                                + "; none of these files is loaded until the name is declared once")));
-                Playbook inForce = before.get(playbook.name());
+        checked.forEach((file, result) -> {
+            if (results.get(file) instanceof ParseResult.Valid declaredTwice && result instanceof ParseResult.Invalid) {
+                Playbook inForce = before.get(declaredTwice.playbook().name());
                 if (inForce != null) {
-                    keptByName.putIfAbsent(playbook.name(), inForce);
+                    keptByName.putIfAbsent(declaredTwice.playbook().name(), inForce);
                 }
             } else if (result instanceof ParseResult.Invalid) {
                 Playbook previous = lastValidByFile.get(file);

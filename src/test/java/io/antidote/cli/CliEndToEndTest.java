@@ -331,6 +331,29 @@ class CliEndToEndTest {
     }
 
     @Test
+    void a_requester_who_is_also_an_approver_cannot_approve_or_reject_their_own_run_and_is_told_why() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String host = labHost("2016", "CU19");
+        Path requester = login("self-approver", token("cli-self-" + suffix, "operator", "approver", "viewer"));
+        Result requested = cli(requester, "", "run", "approval-script-probe", "-t", host, "-p", "token=T0k-" + suffix,
+                "-p", "note=self", "-y", "--json");
+        assertThat(requested.exit()).as("the request: %s", requested).isZero();
+        String run = requested.json().path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "WAITING_APPROVAL".equals(as(requester, "runs", "show", run, "--json").json().path("status").asText()));
+
+        for (String decision : List.of("approve", "reject")) {
+            Result own = as(requester, decision, run, "-m", "my own");
+            assertThat(own.exit()).as("%s of one's own run: %s", decision, own).isEqualTo(Exit.DENIED);
+            assertThat(own.err()).contains("'token:cli-self-" + suffix + "' requested this run and the playbook does not"
+                    + " let the requester approve step 'apply'");
+        }
+        assertThat(as(requester, "runs", "show", run, "--json").json().path("status").asText())
+                .as("nothing was decided").isEqualTo("WAITING_APPROVAL");
+        assertThat(as(requester, "cancel", run).exit()).as("the requester cancels it").isZero();
+    }
+
+    @Test
     void a_usage_error_exits_2_and_an_unknown_run_exits_3() throws IOException {
         Path auditor = login("usage", token("cli-usage-" + UUID.randomUUID().toString().substring(0, 6), "auditor", "viewer"));
         assertThat(as(auditor, "runs", "show").exit()).as("a missing run id").isEqualTo(Exit.USAGE);

@@ -46,11 +46,15 @@ class LintRulesTest {
         assertThat(single[0]).contains(":4:11: 'approval' must be required").contains("1 file checked, 1 error");
     }
 
-    private static String[] lint(String path) {
+    /** Runs {@code antidote lint PATHS} in-process: what it printed (both streams) and its exit code. */
+    static String[] lint(String... paths) {
         StringWriter out = new StringWriter();
         Console console = new Console(new BufferedReader(new StringReader("")), new PrintWriter(out, true),
                 new PrintWriter(out, true), Map.of("HOME", System.getProperty("java.io.tmpdir")), null);
-        int exit = Antidote.run(new String[] {"lint", path}, console);
+        String[] args = new String[paths.length + 1];
+        args[0] = "lint";
+        System.arraycopy(paths, 0, args, 1, paths.length);
+        int exit = Antidote.run(args, console);
         return new String[] {out.toString(), String.valueOf(exit)};
     }
 }
