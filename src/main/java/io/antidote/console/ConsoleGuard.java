@@ -2,12 +2,14 @@ package io.antidote.console;
 
 import io.antidote.contract.ProblemType;
 import io.antidote.identity.ApiTokenMechanism;
+import io.antidote.identity.ConsoleTenant;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -18,7 +20,7 @@ import java.util.Set;
  * OPTIONS) that a browser session alone authenticates (the console's cookie or quarkus-oidc's, no Authorization or
  * API token header) must carry the CSRF cookie's value in {@link ConsoleCookies#CSRF_HEADER}, else 403. A request
  * with a bearer token is not a browser's ambient credential and passes as before. Console pages get the CSRF cookie
- * on their first visit.
+ * on their first visit. A logout (either kind of session) must send the token as a form field.
  */
 @ApplicationScoped
 public class ConsoleGuard {
@@ -30,6 +32,15 @@ public class ConsoleGuard {
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::guard);
+        // Every logout, the token login's and the provider's (which quarkus-oidc performs while authenticating, so
+        // before any route of ours), is a form posted with the CSRF token as a field: another site cannot log a
+        // person out. Read here, before the security layer; the body stays parsed for the routes after.
+        router.post(ConsoleLogin.LOGOUT).order(ORDER).handler(BodyHandler.create().setBodyLimit(ConsoleLogin.MAX_FORM_BYTES))
+                .handler(ctx -> {
+                    if (ConsoleLogin.csrfHolds(ctx, ConsoleLogin.fields(ctx))) {
+                        ctx.next();
+                    }
+                });
     }
 
     private void guard(RoutingContext ctx) {
@@ -63,8 +74,7 @@ public class ConsoleGuard {
 
     /** No bearer or API token header, but a session cookie: the credential a browser sends on its own. */
     private static boolean sessionOnly(RoutingContext ctx) {
-        if (ctx.request().getHeader("Authorization") != null
-                || ctx.request().getHeader(ApiTokenMechanism.TOKEN_HEADER) != null) {
+        if (ConsoleTenant.tokenHeader(ctx)) {
             return false;
         }
         for (Cookie cookie : ctx.request().cookies()) {

@@ -20,8 +20,10 @@ import java.util.Map;
  * The console's login where there is no identity provider (the lab, {@code antidote.console.token-login}): a form
  * that takes an API token and keeps it in an HttpOnly, SameSite=Strict session cookie, which the API token mechanism
  * reads when a request has no token header. The token is checked by the security layer on the next page, like any
- * token; one it refuses sends the browser back here. Where an identity provider is configured the console logs in
- * through it instead (docs/security.md, "The console") and none of these routes exist.
+ * token; one it refuses sends the browser back here. Where people log in through the identity provider
+ * ({@code antidote.console.oidc}), quarkus-oidc's console tenant does the login and the logout, and this page is
+ * where the provider sends the browser back after a logout: it offers to log in again (and the form too, if token
+ * login is also on).
  */
 @ApplicationScoped
 public class ConsoleLogin {
@@ -30,26 +32,29 @@ public class ConsoleLogin {
     static final String LOGOUT = "/console/logout";
     static final String HOME = "/console/runs";
     /** An API token is 48 characters; a form field longer than this is not one. */
-    private static final int MAX_FORM_BYTES = 4096;
+    static final int MAX_FORM_BYTES = 4096;
 
     private final boolean tokenLogin;
+    private final boolean oidc;
     private final Template login;
 
     ConsoleLogin(ConsoleLoginConfig consoleLogin,
                  @Location("console/login.html") Template login) {
         this.tokenLogin = consoleLogin.tokenLogin();
+        this.oidc = consoleLogin.oidc();
         this.login = login;
     }
 
     void install(@Observes Router router) {
+        if (tokenLogin || oidc) {
+            router.get(LOGIN).handler(this::loginPage);
+        }
         if (!tokenLogin) {
             return;
         }
-        router.get(LOGIN).handler(this::loginPage);
         router.post(LOGIN).handler(BodyHandler.create().setBodyLimit(MAX_FORM_BYTES))
                 .handler(ctx -> logIn(ctx, fields(ctx)));
-        router.post(LOGOUT).handler(BodyHandler.create().setBodyLimit(MAX_FORM_BYTES))
-                .handler(ctx -> logOut(ctx, fields(ctx)));
+        router.post(LOGOUT).handler(this::logOut);
     }
 
     private void loginPage(RoutingContext ctx) {
@@ -60,7 +65,8 @@ public class ConsoleLogin {
 
     private void page(RoutingContext ctx, int status, String message) {
         String csrf = ctx.get(ConsoleCookies.CSRF_KEY);
-        String html = login.data("csrf", csrf == null ? "" : csrf).data("message", message).render();
+        String html = login.data("csrf", csrf == null ? "" : csrf).data("message", message)
+                .data("tokenLogin", tokenLogin).data("oidc", oidc).render();
         ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(html);
     }
 
@@ -78,16 +84,14 @@ public class ConsoleLogin {
         ctx.response().setStatusCode(303).putHeader("Location", HOME).end();
     }
 
-    private void logOut(RoutingContext ctx, Map<String, List<String>> form) {
-        if (!csrfHolds(ctx, form)) {
-            return;
-        }
+    /** The CSRF field was checked by {@link ConsoleGuard}, before the security layer. */
+    private void logOut(RoutingContext ctx) {
         ctx.response().addCookie(ConsoleCookies.expired(ApiTokenMechanism.SESSION_COOKIE));
         ctx.response().setStatusCode(303).putHeader("Location", LOGIN).end();
     }
 
     /** A login or logout posted from another site's page (it cannot know the cookie's value) is refused. */
-    private static boolean csrfHolds(RoutingContext ctx, Map<String, List<String>> form) {
+    static boolean csrfHolds(RoutingContext ctx, Map<String, List<String>> form) {
         if (ConsoleCookies.matches(ConsoleCookies.csrfCookie(ctx), first(form, ConsoleCookies.CSRF_FIELD))) {
             return true;
         }
@@ -101,7 +105,7 @@ public class ConsoleLogin {
         return values == null || values.isEmpty() ? "" : values.get(0);
     }
 
-    private static Map<String, List<String>> fields(RoutingContext ctx) {
+    static Map<String, List<String>> fields(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
         return body == null ? Map.of() : decode(body);
     }

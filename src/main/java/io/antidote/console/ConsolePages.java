@@ -51,13 +51,13 @@ public class ConsolePages {
 
     private final SecurityIdentity identity;
     private final RoutingContext request;
-    private final boolean tokenLogin;
+    private final boolean sessions;
 
     ConsolePages(SecurityIdentity identity, RoutingContext request,
                  ConsoleLoginConfig consoleLogin) {
         this.identity = identity;
         this.request = request;
-        this.tokenLogin = consoleLogin.tokenLogin();
+        this.sessions = consoleLogin.tokenLogin() || consoleLogin.oidc();
     }
 
     @GET
@@ -121,7 +121,7 @@ public class ConsolePages {
     private Page page(String title, String section, String resource) {
         String csrf = request.get(ConsoleCookies.CSRF_KEY);
         return new Page(title, section, identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()),
-                csrf == null ? "" : csrf, tokenLogin, resource);
+                csrf == null ? "" : csrf, sessions, resource);
     }
 
     private static String runId(String id) {

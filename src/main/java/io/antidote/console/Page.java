@@ -7,9 +7,10 @@ import java.util.Set;
  * and with which roles (the navigation offers only what they may open, the API decides the rest), and the CSRF token
  * its forms and scripts send back.
  *
+ * @param logout whether the page offers Log out: people log in to the console (token login or the provider)
  * @param resource the run or server the page is about, or null
  */
-public record Page(String title, String section, String subject, Set<String> roles, String csrf, boolean tokenLogin,
+public record Page(String title, String section, String subject, Set<String> roles, String csrf, boolean logout,
                    String resource) {
 
     public boolean holds(String role) {

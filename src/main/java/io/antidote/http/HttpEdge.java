@@ -2,6 +2,7 @@ package io.antidote.http;
 
 import io.antidote.contract.ProblemType;
 import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.MultiMap;
@@ -167,6 +168,13 @@ public class HttpEdge {
         // The security layer fails a request whose credential does not verify, or whose caller a path permission
         // refuses, with these; they are refusals, not faults (docs/security.md). Refusals logs them.
         Throwable failure = ctx.failure();
+        if (failure instanceof AuthenticationRedirectException redirect) {
+            // No refusal: the console's login (quarkus-oidc's code flow) sending the browser on, e.g. back to the
+            // page it asked for once the code is exchanged. Its cookies are already on the response.
+            ctx.response().setStatusCode(redirect.getCode()).putHeader("Location", redirect.getRedirectUri())
+                    .putHeader("Cache-Control", "no-store").end();
+            return;
+        }
         if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             problem(ctx, ProblemType.NOT_AUTHENTICATED,

@@ -27,7 +27,9 @@ import java.util.Set;
  * provider), a request without either header may carry the token in the console's session cookie
  * ({@link #SESSION_COOKIE}, HttpOnly, SameSite=Strict, set by the login form). Headers always win over it, and
  * the console's CSRF guard refuses a state-changing request that the cookie alone authenticates unless it proves
- * it came from a console page (docs/security.md, "The console").
+ * it came from a console page (docs/security.md, "The console"). Where people log in to the console through the
+ * provider ({@code antidote.console.oidc}), a console page without a session is left to the console's OIDC tenant,
+ * whose challenge is the redirect to the provider.
  */
 @ApplicationScoped
 public class ApiTokenMechanism implements HttpAuthenticationMechanism {
@@ -40,9 +42,11 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
     private static final String BEARER = "Bearer ";
 
     private final boolean tokenLogin;
+    private final boolean consoleOidc;
 
     ApiTokenMechanism(ConsoleLoginConfig consoleLogin) {
         this.tokenLogin = consoleLogin.tokenLogin();
+        this.consoleOidc = consoleLogin.oidc();
     }
 
     @Override
@@ -96,6 +100,10 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
         HttpServerResponse response = context.response();
+        if (consoleOidc && consolePage(context) && !ConsoleTenant.tokenHeader(context)) {
+            // The console's tenant answers: a redirect to the provider's login (authorization-code flow).
+            return Uni.createFrom().item(false);
+        }
         if (tokenLogin && consolePage(context) && !response.ended() && !response.headWritten()) {
             // A person at a console page gets the login form, not a problem document; a refused cookie goes.
             boolean refused = context.request().getCookie(SESSION_COOKIE) != null;

@@ -1,5 +1,6 @@
 package io.antidote.identity;
 
+import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
@@ -42,6 +43,9 @@ public class Refusals {
     }
 
     void authenticationFailed(@Observes AuthenticationFailureEvent event) {
+        if (event.getAuthenticationFailure() instanceof AuthenticationRedirectException) {
+            return;  // the console's login on its way (quarkus-oidc's code flow), not a refusal
+        }
         LOG.warnf("refused (401) %s %s: %s", who(event.getSecurityIdentity()), what(event.getEventProperties()),
                 reason(event.getAuthenticationFailure()));
     }
