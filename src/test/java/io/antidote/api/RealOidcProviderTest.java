@@ -1,11 +1,11 @@
 package io.antidote.api;
 
+import io.antidote.identity.AgainstKeycloak;
 import io.antidote.identity.Keycloak;
 import io.antidote.identity.TestIdentity;
 import io.antidote.identity.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -38,17 +38,9 @@ import static org.hamcrest.Matchers.containsString;
  * credentials), or a forgery of one. The test key the other tests sign with is not trusted here.
  */
 @QuarkusTest
-@TestProfile(RealOidcProviderTest.AgainstKeycloak.class)
+@TestProfile(AgainstKeycloak.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RealOidcProviderTest {
-
-    /** Its own profile, so that Keycloak starts for this class only and the other classes keep the offline key. */
-    public static class AgainstKeycloak implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Keycloak.class));
-        }
-    }
 
     private final List<String> hosts = new ArrayList<>();
 

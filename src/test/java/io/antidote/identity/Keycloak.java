@@ -40,6 +40,8 @@ import java.util.stream.Stream;
 public class Keycloak implements QuarkusTestResourceLifecycleManager {
 
     public static final String REALM = "antidote";
+    /** The realm's client of the console's login (authorization-code flow). */
+    public static final String CONSOLE_CLIENT = "antidote-console";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,6 +79,11 @@ public class Keycloak implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.oidc.token.issuer", "");
             config.put("quarkus.oidc.token.audience", TestTokens.AUDIENCE);
             config.put("quarkus.oidc.roles.role-claim-path", "realm_access/roles");
+            // The console logs people in through the same realm (its client: the authorization-code flow, PKCE
+            // required). The console tenant follows the bearer tenant's provider, principal claim and role path.
+            config.put("antidote.console.oidc", "true");
+            config.put("quarkus.oidc.console.client-id", CONSOLE_CLIENT);
+            config.put("quarkus.oidc.console.credentials.secret", CONSOLE_CLIENT + "-secret-of-at-least-32-characters");
             return config;
         } catch (IOException e) {
             stop();
