@@ -70,6 +70,10 @@ quarkus.oidc.client-id={{ .Values.oidc.clientId }}
 {{- if .Values.oidc.audience }}
 quarkus.oidc.token.audience={{ .Values.oidc.audience }}
 {{- end }}
+{{- if .Values.oidc.console.enabled }}
+antidote.console.oidc=true
+quarkus.oidc.console.client-id={{ .Values.oidc.console.clientId }}
+{{- end }}
 {{- else }}
 quarkus.oidc.tenant-enabled=false
 {{- end }}

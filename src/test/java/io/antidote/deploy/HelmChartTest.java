@@ -166,6 +166,13 @@ class HelmChartTest {
         assertThat(properties.getProperty("antidote.winrm.max-sessions")).isEqualTo("64");
         assertThat(properties.getProperty("rabbitmq-host")).isEqualTo("mq.internal");
         assertThat(properties.getProperty("quarkus.oidc.auth-server-url")).isEqualTo("https://sso.example/realms/ops");
+        // The console's login through the provider: its client's secret and session key from secrets, not the file.
+        assertThat(properties.getProperty("antidote.console.oidc")).isEqualTo("true");
+        assertThat(properties.getProperty("quarkus.oidc.console.client-id")).isEqualTo("antidote-console");
+        assertThat(map(env(container).get("QUARKUS_OIDC_CONSOLE_CREDENTIALS_SECRET"), "valueFrom", "secretKeyRef"))
+                .containsEntry("name", "console-oidc").containsEntry("key", "secret");
+        assertThat(map(env(container).get("QUARKUS_OIDC_CONSOLE_TOKEN_STATE_MANAGER_ENCRYPTION_SECRET"), "valueFrom",
+                "secretKeyRef")).containsEntry("name", "antidote-console-oidc").containsEntry("key", "session-key");
         assertThat(String.join("\n", properties.stringPropertyNames())).doesNotContainIgnoringCase("password");
     }
 
@@ -287,7 +294,8 @@ class HelmChartTest {
                 "publicKey", "MCowBQYDK2VwAyEAexample"));
         values.put("idempotency", Map.of("fingerprintKeySecret", Map.of("name", "antidote-fingerprint", "key", "k")));
         values.put("rabbitmq", Map.of("enabled", true, "host", "mq.internal"));
-        values.put("oidc", Map.of("enabled", true, "authServerUrl", "https://sso.example/realms/ops"));
+        values.put("oidc", Map.of("enabled", true, "authServerUrl", "https://sso.example/realms/ops",
+                "console", Map.of("enabled", true, "clientSecret", Map.of("name", "console-oidc", "key", "secret"))));
         values.put("config", Map.of("antidote.winrm.max-sessions", "64"));
         Map<String, String> files = new LinkedHashMap<>();
         for (Path file : yamlFiles(PLAYBOOKS)) {
