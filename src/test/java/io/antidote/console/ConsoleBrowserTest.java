@@ -10,6 +10,8 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -165,6 +167,14 @@ class ConsoleBrowserTest {
         waitFor(d -> !d.findElements(mine).isEmpty());
         assertThat(browser.findElement(By.cssSelector("section[data-run='" + runId + "'] .digest")).getText())
                 .matches("[0-9a-f]{64}");
+        // The script of the step to approve, whole, and its digest: the digest of exactly the text shown.
+        By patchScript = By.cssSelector("section[data-run='" + runId + "'] .script[data-step=patch]");
+        String shownScript = browser.findElement(patchScript).findElement(By.className("script-text"))
+                .getDomProperty("textContent");
+        assertThat(shownScript).contains("msiexec /update").contains("$steps_precheck_package");
+        assertThat(browser.findElement(patchScript).findElement(By.className("script-digest")).getText())
+                .isEqualTo(io.antidote.playbook.Sha256.hex(shownScript));
+        keyboard("approvals");
         browser.findElement(mine).findElement(By.name("comment")).sendKeys("CHG-UI approved in the console");
         shot("approvals");
         browser.findElement(mine).findElement(By.cssSelector(".approve-button")).click();
@@ -177,6 +187,7 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("section[data-target='" + host + "'] .verdict"))
                 .getAttribute("data-verdict")).isEqualTo("PATCHED CLEAN IN_SERVICE");
         shot("run-succeeded");
+        keyboard("run");
 
         // Servers: the verdict, its evidence and the history, from the run's lane.
         click(By.linkText(host));
@@ -208,6 +219,156 @@ class ConsoleBrowserTest {
                 .extract().jsonPath().getMap("");
         assertThat(model).containsEntry("patched", true).containsEntry("isolated", false);
         assertThat(violations()).as("Content-Security-Policy violations in the browser console").isEmpty();
+    }
+
+    @Test
+    void a_failed_run_is_retried_from_its_page_the_retry_is_cancelled_from_its_page_and_the_two_link_each_other() {
+        String host = "ui-" + UUID.randomUUID().toString().substring(0, 6);
+        given().contentType(ContentType.JSON).body(Map.of("name", host, "version", "2016", "cu", "CU19"))
+                .when().post("/lab/hosts").then().statusCode(201);
+        // Every request to the host answers 500: the run fails at its first step, at once.
+        given().contentType(ContentType.JSON).body(Map.of("kind", "http-status", "status", 500))
+                .when().post("/lab/hosts/{name}/faults", host).then().statusCode(201);
+        String operator = token(Roles.OPERATOR, Roles.VIEWER, Roles.AUDITOR);
+        String failed = given().auth().oauth2(operator).contentType(ContentType.JSON)
+                .body(Map.of("playbook", "proxylogon-remediation", "targets", List.of(host)))
+                .when().post("/api/v1/runs").then().statusCode(202).extract().path("id");
+
+        go("/console/runs/new");
+        waitFor(d -> d.getCurrentUrl().contains("/console/login"));
+        logIn(operator);
+        go("/console/runs/" + failed);
+        waitFor(LIVE, d -> "FAILED".equals(d.findElement(By.tagName("body")).getAttribute("data-status")));
+        assertThat(browser.findElement(By.id("cancel")).isDisplayed()).as("cancel on an ended run").isFalse();
+        given().when().delete("/lab/hosts/{name}/faults", host).then().statusCode(204);
+
+        click(By.id("retry"));
+        waitFor(d -> d.getCurrentUrl().matches(".*/console/runs/[0-9a-f-]{36}$") && !d.getCurrentUrl().endsWith(failed));
+        String retry = browser.getCurrentUrl().replaceAll(".*/console/runs/", "");
+        // Read in one go: a live update may rebuild the summary between finding a link and reading it.
+        waitFor(d -> href(d, "retry-of").endsWith("/console/runs/" + failed));
+        click(By.id("cancel"));
+        waitFor(d -> d.findElement(By.id("status")).getText().startsWith("Cancellation requested"));
+        waitFor(LIVE, d -> "CANCELLED".equals(d.findElement(By.tagName("body")).getAttribute("data-status")));
+        assertThat(given().auth().oauth2(operator).when().get("/api/v1/runs/{id}", retry).then().statusCode(200)
+                .extract().jsonPath().getString("status")).as("the service's word on the retry").isEqualTo("CANCELLED");
+        waitFor(d -> d.findElement(By.id("retry")).isDisplayed());
+        keyboard("run-cancelled");
+
+        click(By.id("retry-of"));
+        waitFor(d -> d.getCurrentUrl().endsWith("/console/runs/" + failed)
+                && href(d, "retried-as").endsWith("/console/runs/" + retry));
+        assertThat(browser.findElement(By.id("retry")).isDisplayed()).as("retry of a run already retried").isFalse();
+        shot("run-retried");
+    }
+
+    @Test
+    void every_page_is_usable_with_the_keyboard_alone_with_a_visible_focus_and_labelled_fields() {
+        logIn(token(Roles.OPERATOR, Roles.VIEWER, Roles.AUDITOR, Roles.APPROVER));
+        waitFor(d -> !d.findElement(By.id("total")).getText().isEmpty());
+        keyboard("runs");
+        go("/console/runs/new");
+        waitFor(d -> d.findElements(By.cssSelector("#playbook option")).size() > 1);
+        new Select(browser.findElement(By.id("playbook"))).selectByValue("proxylogon-remediation");
+        waitFor(d -> !d.findElements(By.id("param-patchShare")).isEmpty());
+        click(By.cssSelector("#target-names input[value='lab-ex01']"));
+        click(By.id("preview"));
+        waitFor(d -> d.findElement(By.id("preview-result")).isDisplayed());
+        keyboard("new-run");
+        go("/console/servers");
+        waitFor(d -> !d.findElements(By.cssSelector("#servers tbody tr")).isEmpty());
+        keyboard("servers");
+        go("/console/servers/lab-ex01");
+        waitFor(d -> !d.findElement(By.id("verdict")).getText().isEmpty());
+        keyboard("server");
+        go("/console/audit");
+        keyboard("audit");
+        go("/console/approvals");
+        waitFor(d -> !d.findElements(By.cssSelector("#waiting > *")).isEmpty());
+        keyboard("approvals-empty");
+    }
+
+    private static String href(WebDriver browser, String id) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "return document.getElementById(arguments[0])?.getAttribute('href') ?? '';", id);
+    }
+
+    /**
+     * Keyboard use of the page as it is now: pressing Tab from the top reaches every visible link, button, field and
+     * scrollable block in turn, each drawn with a focus outline of at least 2px; no positive tabindex reorders
+     * them; every field has a label.
+     */
+    private void keyboard(String page) {
+        // A live update may rebuild part of the page while Tab walks it; a walk over a page that changed is redone.
+        int walk = 1;
+        while (!keyboardWalk(page, walk == 3)) {
+            walk++;
+        }
+    }
+
+    /** @return false when the page changed during the walk (and {@code last} is false): the walk proves nothing */
+    @SuppressWarnings("unchecked")
+    private boolean keyboardWalk(String page, boolean last) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        List<String> interactive = (List<String>) js.executeScript("""
+                const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea,'
+                  + ' summary, [tabindex]:not([tabindex="-1"])')]
+                  // Shown: not hidden, not disabled, not in the folded part of a <details> (which Tab skips).
+                  .filter(e => !e.disabled && e.getClientRects().length > 0 && !e.closest('[hidden]')
+                    && e.checkVisibility() && !(e.closest('details') && !e.closest('details').open && !e.closest('summary')));
+                all.forEach((e, i) => e.dataset.kb = String(i));
+                return all.map(e => e.outerHTML.slice(0, 120));""");
+        List<String> unlabelled = (List<String>) js.executeScript("""
+                return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                  .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+                  .map(e => e.outerHTML.slice(0, 120));""");
+        List<String> reordered = (List<String>) js.executeScript("""
+                return [...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0)
+                  .map(e => e.outerHTML.slice(0, 120));""");
+        assertThat(unlabelled).as("fields without a label on %s", page).isEmpty();
+        assertThat(reordered).as("positive tabindex on %s", page).isEmpty();
+        // Tab goes on from the last element focused or clicked, blurred or not: start from the top of the page.
+        js.executeScript("""
+                const start = document.createElement('span');
+                start.id = 'kb-start';
+                start.tabIndex = -1;
+                document.body.prepend(start);
+                start.focus();""");
+        java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+        List<String> unmarked = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (int press = 0; press < interactive.size() + 5 && reached.size() < interactive.size(); press++) {
+            // A fresh sequence each time: one Actions object would replay all the Tabs it was given so far.
+            new org.openqa.selenium.interactions.Actions(browser).sendKeys(Keys.TAB).perform();
+            Map<String, Object> focused = (Map<String, Object>) js.executeScript("""
+                    const e = document.activeElement;
+                    const style = getComputedStyle(e);
+                    return { kb: e.dataset.kb ?? null, style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                      html: e.outerHTML.slice(0, 120) };""");
+            if (focused.get("kb") == null) {
+                continue; // the page itself, between the last element and the first
+            }
+            reached.add((String) focused.get("kb"));
+            order.add((String) focused.get("kb"));
+            if ("none".equals(focused.get("style")) || ((Number) focused.get("width")).doubleValue() < 2) {
+                unmarked.add(focused.get("html") + " outline " + focused.get("style") + " " + focused.get("width"));
+            }
+        }
+        js.executeScript("document.getElementById('kb-start')?.remove();");
+        long stillMarked = (Long) js.executeScript("return document.querySelectorAll('[data-kb]').length;");
+        if (stillMarked != interactive.size() && !last) {
+            return false;
+        }
+        List<String> missed = new ArrayList<>();
+        for (int i = 0; i < interactive.size(); i++) {
+            if (!reached.contains(String.valueOf(i))) {
+                missed.add(interactive.get(i));
+            }
+        }
+        assertThat(interactive).as("interactive elements on %s", page).isNotEmpty();
+        assertThat(missed).as("elements Tab never reached on %s (reached in order: %s)", page, order).isEmpty();
+        assertThat(unmarked).as("focused elements without a visible outline on %s", page).isEmpty();
+        return true;
     }
 
     private void go(String path) {

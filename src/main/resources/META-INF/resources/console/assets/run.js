@@ -75,11 +75,15 @@ function render() {
     ['Created', when(run.createdAt)],
     ['Finished', when(run.finishedAt)],
     ['Parameters', outputs(run.params)],
+    // The links between runs: the run this one goes on from, and the run that went on from it.
+    ['Retry of', run.retryOf ? el('a', { id: 'retry-of', href: `/console/runs/${run.retryOf}` }, run.retryOf) : null],
+    ['Retried as', run.retriedAs ? el('a', { id: 'retried-as', href: `/console/runs/${run.retriedAs}` }, run.retriedAs) : null],
   ]);
   document.body.dataset.status = run.status;
   lanes.replaceChildren(...run.targets.map(lane));
   cancel.hidden = ENDED.has(run.status) || !(roles.has('admin') || (roles.has('operator') && run.requestedBy === subject));
-  retry.hidden = !(run.status === 'FAILED' || run.status === 'CANCELLED') || !roles.has('operator');
+  retry.hidden = !(run.status === 'FAILED' || run.status === 'CANCELLED') || Boolean(run.retriedAs)
+    || !(roles.has('operator') || roles.has('admin'));
 }
 
 async function load() {
