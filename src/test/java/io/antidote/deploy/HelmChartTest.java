@@ -3,7 +3,11 @@ package io.antidote.deploy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.antidote.alert.AlertsConfig;
+import io.antidote.playbook.AlertRule;
+import io.antidote.playbook.AlertRuleFiles;
 import io.antidote.winrm.CredentialsConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,10 +108,7 @@ class HelmChartTest {
     @Test
     void an_estate_values_file_keeps_every_target_field_any_name_and_mounts_the_step_library(@TempDir Path dir)
             throws IOException {
-        Path values = dir.resolve("estate.yaml");
-        Files.writeString(values, yaml(estate()));
-
-        Manifests rendered = render(new Helm(CHART).template().withValuesFile(values));
+        Manifests rendered = renderEstate(dir);
 
         Map<String, Object> inventory = new Yaml(new SafeConstructor(new LoaderOptions())).load(
                 (String) map(rendered.one("ConfigMap", "r-antidote-inventory"), "data").get("inventory.yaml"));
@@ -174,6 +176,49 @@ class HelmChartTest {
         assertThat(map(env(container).get("QUARKUS_OIDC_CONSOLE_TOKEN_STATE_MANAGER_ENCRYPTION_SECRET"), "valueFrom",
                 "secretKeyRef")).containsEntry("name", "antidote-console-oidc").containsEntry("key", "session-key");
         assertThat(String.join("\n", properties.stringPropertyNames())).doesNotContainIgnoringCase("password");
+    }
+
+    /**
+     * The pod as the kubelet writes the projected playbooks volume: its files in a hidden {@code ..<timestamp>}
+     * directory, {@code ..data} linked to it and each top-level name ({@code rules} among them) linked into
+     * {@code ..data}. The directory the service's own configuration resolves for the rules, read with the service's
+     * own reader, holds every rule of the repository; none is left among the playbooks.
+     */
+    @Test
+    void the_alert_rules_reach_the_directory_the_service_reads_them_from_in_the_pod(@TempDir Path dir)
+            throws IOException {
+        Manifests rendered = renderEstate(dir);
+        Map<String, Object> deployment = rendered.one("Deployment", "r-antidote");
+        String mountPath = mounts(container(deployment)).get("playbooks");
+
+        Path volume = Files.createDirectory(dir.resolve("playbooks-volume"));
+        kubeletWrites(rendered, volume(map(deployment, "spec", "template", "spec"), "playbooks"), volume);
+
+        AlertsConfig alerts = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(rendered.properties(), "config/application.properties", 260))
+                .addDefaultInterceptors()  // ${...} expressions, as Quarkus expands them
+                // Quarkus reads "10s" as its settings are written; plain SmallRye does not.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(AlertsConfig.class).build().getConfigMapping(AlertsConfig.class);
+        assertThat(alerts.rulesDirs()).as("where the service reads rules in the pod")
+                .containsExactly(mountPath + "/rules");
+        List<Path> inPod = alerts.rulesDirs().stream()
+                .map(path -> volume.resolve(Path.of(mountPath).relativize(Path.of(path)).toString())).toList();
+        assertThat(Files.isSymbolicLink(inPod.get(0))).as("rules/ is the kubelet's link into ..data").isTrue();
+
+        AlertRuleFiles.Loaded loaded = AlertRuleFiles.read(inPod);
+        AlertRuleFiles.Loaded shipped = AlertRuleFiles.read(List.of(PLAYBOOKS.resolve("rules")));
+        assertThat(loaded.invalid()).as("rule files refused in the pod").isEmpty();
+        assertThat(shipped.rules()).as("the repository's rules").isNotEmpty();
+        assertThat(loaded.rules()).extracting(AlertRule::name)
+                .containsExactlyElementsOf(shipped.rules().stream().map(AlertRule::name).toList());
+        assertThat(loaded.rules()).extracting(AlertRule::playbook).contains("proxylogon-remediation");
+        assertThat(loaded.rules()).allSatisfy(rule -> assertThat(rule.file()).startsWith(inPod.get(0).toString()));
+        assertThat(map(rendered.one("ConfigMap", "r-antidote-playbooks"), "data"))
+                .as("rules are no playbooks").doesNotContainKeys(fileNames(PLAYBOOKS.resolve("rules")).toArray(String[]::new));
+
+        Map<String, Object> none = map(render(new Helm(CHART).template()).one("ConfigMap", "r-antidote-rules"), "data");
+        assertThat(none == null ? Map.of() : none).as("no rule unless given").isEmpty();
     }
 
     @Test
@@ -273,6 +318,12 @@ class HelmChartTest {
         assertThatThrownBy(template::call).hasMessageContaining("schema").hasMessageContaining(named);
     }
 
+    private static Manifests renderEstate(Path dir) throws IOException {
+        Path values = dir.resolve("estate.yaml");
+        Files.writeString(values, yaml(estate()));
+        return render(new Helm(CHART).template().withValuesFile(values));
+    }
+
     /** Values an operator of a real estate would write: odd target names, every field, Secrets by name. */
     private static Map<String, Object> estate() throws IOException {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -305,7 +356,11 @@ class HelmChartTest {
         for (Path file : yamlFiles(PLAYBOOKS.resolve("steps"))) {
             steps.put(file.getFileName().toString(), Files.readString(file));
         }
-        values.put("playbooks", Map.of("files", files, "steps", steps));
+        Map<String, String> rules = new LinkedHashMap<>();
+        for (Path file : yamlFiles(PLAYBOOKS.resolve("rules"))) {
+            rules.put(file.getFileName().toString(), Files.readString(file));
+        }
+        values.put("playbooks", Map.of("files", files, "steps", steps, "rules", rules));
         return values;
     }
 
@@ -403,6 +458,36 @@ class HelmChartTest {
     private static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        return yamlFiles(dir).stream().map(f -> f.getFileName().toString()).toList();
+    }
+
+    /** Writes a projected volume of ConfigMaps under {@code root} the way the kubelet does (atomic writer layout). */
+    private static void kubeletWrites(Manifests rendered, Map<String, Object> volume, Path root) throws IOException {
+        Path data = Files.createDirectory(root.resolve("..2026_12_07_15_00_00.000000001"));
+        for (Map<String, Object> source : list(map(volume, "projected"), "sources")) {
+            Map<String, Object> configMap = map(source, "configMap");
+            Map<String, Object> content = map(rendered.one("ConfigMap", (String) configMap.get("name")), "data");
+            Map<String, String> paths = new LinkedHashMap<>();
+            if (configMap.containsKey("items")) {
+                list(configMap, "items").forEach(item -> paths.put((String) item.get("key"), (String) item.get("path")));
+            } else if (content != null) {
+                content.keySet().forEach(key -> paths.put(key, key));
+            }
+            for (Map.Entry<String, String> path : paths.entrySet()) {
+                Path file = data.resolve(path.getValue());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, (String) content.get(path.getKey()));
+            }
+        }
+        Files.createSymbolicLink(root.resolve("..data"), data.getFileName());
+        try (Stream<Path> top = Files.list(data)) {
+            for (Path name : top.toList()) {
+                Files.createSymbolicLink(root.resolve(name.getFileName()), Path.of("..data").resolve(name.getFileName()));
+            }
         }
     }
 
