@@ -56,11 +56,12 @@ public class AlertDesk {
      * Reads, decides and records one alert. Fails with {@link AlertRefused} (recorded first) for a malformed or
      * hostile alert; any other failure (the database away) records nothing, so that the sender may send it again.
      *
-     * @param channel    {@code api} or {@code queue}
-     * @param receivedBy the API caller's subject, or the queue's name
+     * @param sender who handed it in, and the source it may claim
      */
-    public Uni<AlertRecord> receive(String text, String channel, String receivedBy) {
-        AlertForm.Read read = AlertForm.read(text, now(), config.maxClockSkew());
+    public Uni<AlertRecord> receive(String text, AlertSender sender) {
+        String channel = sender.channel();
+        String receivedBy = sender.receivedBy();
+        AlertForm.Read read = AlertForm.read(text, now(), config.maxClockSkew(), sender.mayClaim());
         UUID id = UUID.randomUUID();
         if (read.alert() == null) {
             AlertForm.Seen seen = read.seen();

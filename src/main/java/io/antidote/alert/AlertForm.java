@@ -46,7 +46,8 @@ final class AlertForm {
     private AlertForm() {
     }
 
-    static Read read(String text, OffsetDateTime now, Duration maxClockSkew) {
+    /** @param mayClaim the only source the sender may name ({@link AlertSender#mayClaim()}), or null for any */
+    static Read read(String text, OffsetDateTime now, Duration maxClockSkew, String mayClaim) {
         JsonNode body;
         try {
             body = text == null || text.isBlank() ? null : JSON.readTree(text);
@@ -67,6 +68,11 @@ final class AlertForm {
             }
         }
         String source = word(object, "source", violations);
+        if (source != null && mayClaim != null && !source.equals(mayClaim)) {
+            violations.add(new Violation("source", "'" + clean(source, 80) + "' is not this caller's source: alerts sent"
+                    + " with its credential name the source '" + clean(mayClaim, 80) + "' (the API token's name, or the"
+                    + " OIDC subject), so that no sender speaks for another"));
+        }
         String externalId = text(object, "externalId", true, violations);
         if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
             violations.add(new Violation("externalId", "must be 1 to 200 visible ASCII characters (the source's id"

@@ -38,7 +38,7 @@ public class AlertQueue {
     @Incoming(Channels.ALERTS)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> receive(Message<?> message) {
-        return Uni.createFrom().deferred(() -> desk.receive(text(message.getPayload()), "queue", "queue:" + queue))
+        return Uni.createFrom().deferred(() -> desk.receive(text(message.getPayload()), AlertSender.queue(queue)))
                 .onFailure(failure -> !(failure instanceof AlertRefused)).retry()
                 .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).atMost(retries)
                 .onItemOrFailure().transformToUni((record, failure) -> {

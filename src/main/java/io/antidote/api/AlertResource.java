@@ -1,6 +1,7 @@
 package io.antidote.api;
 
 import io.antidote.alert.AlertDesk;
+import io.antidote.alert.AlertSender;
 import io.antidote.contract.ProblemType;
 import io.antidote.engine.RequestText;
 import io.antidote.identity.Caller;
@@ -54,6 +55,7 @@ public class AlertResource {
     /**
      * Receives one alert and answers what was decided: a run requested, folded into a run already requested, or
      * ignored. The body is read by the service itself, so that even a body that is not JSON is recorded as refused.
+     * Its {@code source} must be the caller's own name ({@link Caller#name()}): a source speaks only for itself.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -65,7 +67,8 @@ public class AlertResource {
             + " DEDUPLICATED (runId: the run already requested), or IGNORED (no rule matches, or no such server)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertView.class)))
     public Uni<Response> receive(String body, @Context UriInfo uri) {
-        return desk.receive(body, "api", Caller.of(identity).subject())
+        Caller caller = Caller.of(identity);
+        return desk.receive(body, AlertSender.api(caller.subject(), caller.name()))
                 .map(record -> Response.accepted(AlertView.of(record))
                         .location(uri.getBaseUriBuilder().path("api/v1/alerts").path(record.id().toString()).build())
                         .build());

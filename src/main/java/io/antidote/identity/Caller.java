@@ -30,6 +30,12 @@ public record Caller(String subject, Set<String> roles, Set<String> playbooks) {
                 playbooks instanceof Set<?> set ? (Set<String>) set : Set.of());
     }
 
+    /** The name the caller goes by: an API token's name (its subject without {@code token:}), else the subject. */
+    public String name() {
+        return subject.startsWith(ApiTokens.SUBJECT_PREFIX) ? subject.substring(ApiTokens.SUBJECT_PREFIX.length())
+                : subject;
+    }
+
     public boolean holds(String role) {
         return roles.contains(role);
     }

@@ -184,7 +184,7 @@ class AccessControlTest {
                 new Boundary("GET", "/api/v1/webhooks/" + UNKNOWN_RUN + "/deliveries", null, Roles.OPERATOR,
                         Roles.AUDITOR, 404),
                 new Boundary("DELETE", "/api/v1/webhooks/" + UNKNOWN_RUN, null, Roles.AUDITOR, Roles.ADMIN, 404),
-                new Boundary("POST", "/api/v1/alerts", Map.of("source", "edr", "externalId", "A-1", "server",
+                new Boundary("POST", "/api/v1/alerts", Map.of("source", "someone", "externalId", "A-1", "server",
                         "no-such-server", "type", "webshell", "severity", "high", "occurredAt", Instant.now().toString()),
                         Roles.OPERATOR, Roles.ALERT_SOURCE, 202),
                 new Boundary("GET", "/api/v1/alerts", null, Roles.ALERT_SOURCE, Roles.AUDITOR, 200),

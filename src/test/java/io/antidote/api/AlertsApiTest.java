@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,13 +52,12 @@ import org.junit.jupiter.api.Test;
 class AlertsApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String EDR_SUBJECT = "edr-integration";
-
     @Inject
     Pool pool;
 
-    static String edr() {
-        return TestTokens.person(EDR_SUBJECT, Roles.ALERT_SOURCE);
+    /** A credential of the source itself: an alert may only name its sender as its source. */
+    static String sourceToken(String source) {
+        return TestTokens.person(source, Roles.ALERT_SOURCE);
     }
 
     static Map<String, Object> alert(String source, String externalId, String server, String type, String severity) {
@@ -72,8 +72,9 @@ class AlertsApiTest {
         return alert;
     }
 
-    static ValidatableResponse send(Object body) {
-        return bearer(edr()).contentType(ContentType.JSON).body(body).when().post("/api/v1/alerts").then();
+    static ValidatableResponse send(Map<String, Object> body) {
+        return bearer(sourceToken((String) body.getOrDefault("source", "edr"))).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/alerts").then();
     }
 
     @Test
@@ -86,7 +87,7 @@ class AlertsApiTest {
             assertThat(matched.getString("decision")).isEqualTo("MATCHED");
             assertThat(matched.getString("rule")).isEqualTo("proxylogon-webshell");
             assertThat(matched.getString("reason")).contains("proxylogon-remediation").contains("approves");
-            assertThat(matched.getString("receivedBy")).isEqualTo(EDR_SUBJECT);
+            assertThat(matched.getString("receivedBy")).isEqualTo("defender");
             String runId = matched.getString("runId");
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
@@ -127,7 +128,7 @@ class AlertsApiTest {
     @Test
     void malformed_and_hostile_alerts_are_refused_naming_each_field_recorded_and_start_nothing() throws Exception {
         long refusedBefore = count("select count(*) from alert where decision = 'REFUSED'");
-        bearer(edr()).contentType(ContentType.JSON).body("<alert>webshell</alert>").when().post("/api/v1/alerts")
+        bearer(sourceToken("edr")).contentType(ContentType.JSON).body("<alert>webshell</alert>").when().post("/api/v1/alerts")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("body"));
 
@@ -139,7 +140,7 @@ class AlertsApiTest {
                 .extract().jsonPath().getList("errors.field", String.class);
         assertThat(fields).containsExactlyInAnyOrder("playbook", "server", "type", "severity", "occurredAt");
 
-        assertThat(send(Map.of("type", "webshell")).statusCode(422).extract().jsonPath()
+        assertThat(send(new HashMap<>(Map.of("type", "webshell"))).statusCode(422).extract().jsonPath()
                 .getList("errors.field", String.class))
                 .containsExactlyInAnyOrder("source", "externalId", "server", "severity", "occurredAt");
 
@@ -150,10 +151,37 @@ class AlertsApiTest {
 
         assertThat(count("select count(*) from alert where decision = 'REFUSED'") - refusedBefore)
                 .as("refused alerts recorded").isEqualTo(4);
-        assertThat(count("select count(*) from alert where decision = 'REFUSED' and received_by = '" + EDR_SUBJECT
-                + "' and external_id = 'HOSTILE-1' and reason like '%server%'")).isEqualTo(1);
+        assertThat(count("select count(*) from alert where decision = 'REFUSED' and received_by = 'edr'"
+                + " and external_id = 'HOSTILE-1' and reason like '%server%'")).isEqualTo(1);
         assertThat(RestAssured.given().queryParam("ticket", "HOSTILE-1").get("/api/v1/runs").then().statusCode(200)
                 .extract().jsonPath().getList("items")).as("runs of refused alerts").isEmpty();
+    }
+
+    @Test
+    void an_api_token_sends_alerts_only_in_its_own_name_and_the_record_shows_who_sent_each() {
+        String name = "defender-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = as("root", Roles.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "roles", List.of(Roles.ALERT_SOURCE), "playbooks", List.of(),
+                        "expiresAt", Instant.now().plusSeconds(600).toString()))
+                .when().post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+
+        JsonPath own = bearer(token).contentType(ContentType.JSON).body(alert(name, "OWN-" + name, "not-in-inventory",
+                "webshell", "high")).when().post("/api/v1/alerts").then().statusCode(202).extract().jsonPath();
+        assertThat(own.getString("source")).isEqualTo(name);
+        assertThat(own.getString("receivedBy")).as("the token that sent it").isEqualTo("token:" + name);
+
+        JsonPath posing = bearer(token).contentType(ContentType.JSON).body(alert("sentinel", "POSE-" + name,
+                "not-in-inventory", "webshell", "high")).when().post("/api/v1/alerts").then().statusCode(422)
+                .contentType("application/problem+json").extract().jsonPath();
+        assertThat(posing.getList("errors.field", String.class)).containsExactly("source");
+        assertThat(posing.getString("errors[0].message")).contains("'sentinel'").contains("'" + name + "'");
+        List<Map<String, Object>> recorded = as("audrey", Roles.AUDITOR).queryParam("source", "sentinel")
+                .queryParam("decision", "REFUSED").when().get("/api/v1/alerts").then().statusCode(200)
+                .extract().jsonPath().getList("");
+        assertThat(recorded).as("the refused alert, its claimed source beside the token that sent it")
+                .filteredOn(a -> ("POSE-" + name).equals(a.get("externalId"))).singleElement()
+                .satisfies(a -> assertThat(a).containsEntry("receivedBy", "token:" + name)
+                        .containsEntry("source", "sentinel").containsEntry("runId", null));
     }
 
     @Test
@@ -182,7 +210,7 @@ class AlertsApiTest {
         String host = LabHosts.create("2016", "CU19", List.of(), List.of());
         try {
             String body = JSON.writeValueAsString(alert("test-edr", "FLOOD-" + host, host, "ioc-found", "critical"));
-            String token = edr();
+            String token = sourceToken("test-edr");
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             URI uri = URI.create("http://localhost:" + RestAssured.port + "/api/v1/alerts");
             ExecutorService senders = Executors.newFixedThreadPool(64);
