@@ -1,6 +1,7 @@
 package io.antidote.http;
 
 import io.antidote.contract.ProblemType;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.security.ForbiddenException;
@@ -29,7 +30,8 @@ import java.util.Map;
  *       414), the header fields together ({@code antidote.http.max-header-bytes}, 431) and a declared body
  *       ({@code antidote.http.max-body-size}, 413). Netty's own limits are set far above these
  *       (application.properties): only a request beyond those gets Vert.x's bare 414/431, with no body.</li>
- *   <li>The rate limit per caller on {@code /api/}: 429 with {@code Retry-After}.</li>
+ *   <li>The rate limit per caller on {@code /api/}: 429 with {@code Retry-After}, counted and logged
+ *       ({@link RateLimitRefusals}).</li>
  *   <li>Failures of the HTTP layer itself (a body that turns out too large while read, a malformed request)
  *       become problem documents instead of empty answers.</li>
  * </ul>
@@ -60,12 +62,14 @@ public class HttpEdge {
     private final int maxHeaderBytes;
     private final long maxBodyBytes;
     private final RateLimiter limiter;
+    private final RateLimitRefusals refusals;
 
-    HttpEdge(HttpConfig http, RateLimitConfig rateLimit) {
+    HttpEdge(HttpConfig http, RateLimitConfig rateLimit, MeterRegistry registry) {
         this.maxUriLength = http.maxUriLength();
         this.maxHeaderBytes = http.maxHeaderBytes();
         this.maxBodyBytes = http.maxBodySize().asLongValue();
         this.limiter = rateLimit.enabled() ? new RateLimiter(rateLimit.perSecond(), rateLimit.burst()) : null;
+        this.refusals = new RateLimitRefusals(registry);
     }
 
     void install(@Observes Router router) {
@@ -119,8 +123,11 @@ public class HttpEdge {
             return;
         }
         if (limiter != null && ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
-            long wait = limiter.take(caller(ctx), System.nanoTime());
+            String caller = caller(ctx);
+            long now = System.nanoTime();
+            long wait = limiter.take(caller, now);
             if (wait > 0) {
+                refusals.refused(caller, address(ctx), ctx.request().method().name(), ctx.request().path(), now);
                 ctx.response().putHeader("Retry-After", Long.toString(wait));
                 problem(ctx, ProblemType.TOO_MANY_REQUESTS, "too many requests from this caller; try again in "
                         + wait + " s");
@@ -156,7 +163,11 @@ public class HttpEdge {
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
         }
-        return "address:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
+        return "address:" + address(ctx);
+    }
+
+    private static String address(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     }
 
     /** What the HTTP layer failed with before a resource answered, as a problem document. */
