@@ -3,6 +3,8 @@ package io.antidote.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.antidote.store.PostgresEventStore;
 import io.antidote.store.RunSummary;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Vertx;
@@ -25,15 +27,18 @@ public class LiveStreams {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final LiveConfig config;
+    private final Counter dropped;
 
     LiveStreams(PostgresEventStore store, AppendSignals signals, RunListFeed runList, ObjectMapper json, Vertx vertx,
-                LiveConfig config) {
+                LiveConfig config, MeterRegistry metrics) {
         this.store = store;
         this.signals = signals;
         this.runList = runList;
         this.json = json;
         this.vertx = vertx;
         this.config = config;
+        this.dropped = Counter.builder("antidote.live.subscribers.dropped")
+                .description("live stream subscribers dropped for not keeping up").register(metrics);
     }
 
     /**
@@ -54,14 +59,25 @@ public class LiveStreams {
     }
 
     /**
-     * Bounds what the kernel holds for this subscriber, and returns what closes its connection. The socket's
-     * send buffer is the one setting that does: Vert.x's own queue only fills once the kernel's is full.
+     * Bounds what the kernel holds for this subscriber, and returns what drops it. The socket's send buffer is
+     * the one setting that does: Vert.x's own queue only fills once the kernel's is full. The channel is closed
+     * outright, what is queued for it let go: {@link HttpConnection#close()} would first wait until the
+     * client took what is queued, which a stalled client never does, so the connection would stay open.
      */
     private Runnable connection(HttpServerRequest request) {
         HttpConnection connection = request.connection();
-        if (config.socketSendBuffer() > 0 && connection instanceof ConnectionBase base) {
-            base.channel().config().setOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer());
+        if (connection instanceof ConnectionBase base) {
+            if (config.socketSendBuffer() > 0) {
+                base.channel().config().setOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer());
+            }
+            return () -> {
+                dropped.increment();
+                base.channel().close();
+            };
         }
-        return () -> connection.close();
+        return () -> {
+            dropped.increment();
+            connection.close();
+        };
     }
 }
