@@ -756,8 +756,17 @@ public final class RunDecider {
     public static RunState evolve(RunState state, RunEvent event) {
         RunState next = event.accept(new Evolution(state));
         if (next.status() == RunStatus.RUNNING || next.status() == RunStatus.WAITING_APPROVAL) {
-            boolean waiting = next.targets().stream().anyMatch(TargetState::waitingApproval);
-            next = next.withStatus(waiting ? RunStatus.WAITING_APPROVAL : RunStatus.RUNNING, null);
+            boolean waiting = false;
+            for (TargetState target : next.targets()) {
+                if (target.waitingApproval()) {
+                    waiting = true;
+                    break;
+                }
+            }
+            RunStatus status = waiting ? RunStatus.WAITING_APPROVAL : RunStatus.RUNNING;
+            if (status != next.status() || next.finishedAt() != null) {
+                next = next.withStatus(status, null);
+            }
         }
         return next.nextVersion();
     }

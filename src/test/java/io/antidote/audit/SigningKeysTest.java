@@ -42,6 +42,32 @@ class SigningKeysTest {
     }
 
     @Test
+    void a_checkpoint_verified_once_is_remembered_but_any_change_to_it_is_verified_afresh() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        SigningKeys keys = keys(pair, List.of());
+        Checkpoint good = signed(keys);
+        assertThat(keys.verifies(good)).isTrue();
+        assertThat(keys.verifies(good)).isTrue();
+        assertThat(keys.rememberedVerifications()).as("one checkpoint remembered once").isEqualTo(1);
+
+        Checkpoint otherHash = new Checkpoint(good.runId(), good.lastSeq(), "f" + good.lastHash().substring(1),
+                good.signedAt(), good.keyId(), good.signature());
+        Checkpoint otherTime = new Checkpoint(good.runId(), good.lastSeq(), good.lastHash(),
+                good.signedAt().plusMillis(1), good.keyId(), good.signature());
+        Checkpoint otherRun = new Checkpoint(UUID.randomUUID(), good.lastSeq(), good.lastHash(), good.signedAt(),
+                good.keyId(), good.signature());
+        byte[] flipped = Base64.getDecoder().decode(good.signature());
+        flipped[0] ^= 1;
+        Checkpoint otherSignature = new Checkpoint(good.runId(), good.lastSeq(), good.lastHash(), good.signedAt(),
+                good.keyId(), Base64.getEncoder().encodeToString(flipped));
+        for (Checkpoint changed : List.of(otherHash, otherTime, otherRun, otherSignature)) {
+            assertThat(keys.verifies(changed)).as("changed after it verified: %s", changed).isFalse();
+        }
+        assertThat(keys.rememberedVerifications()).as("failures are never remembered").isEqualTo(1);
+        assertThat(keys.verifies(good)).isTrue();
+    }
+
+    @Test
     void a_public_key_that_is_not_the_signing_keys_half_is_refused_at_start() throws Exception {
         KeyPair a = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         KeyPair b = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
