@@ -29,7 +29,7 @@ begin
     -- Projections and coordination rows, which the service keeps up to date.
     execute format('grant select, insert, update, delete on run_summary, outbox_cursor, target_lease, '
                    'idempotency_key, api_token, engine_replica, run_owner, playbook_in_force, group_lease, server_state, '
-                   'webhook_subscription, webhook_delivery '
+                   'webhook_subscription, webhook_delivery, run_command '
                    'to %I', service);
     -- The run list is rebuilt from the history in one transaction (ProjectionRebuilder).
     execute format('grant truncate on run_summary to %I', service);

@@ -1,14 +1,13 @@
 package io.antidote.live;
 
+import io.antidote.store.ListeningDatasource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,26 +29,18 @@ public class AppendSignals {
     private static final long RECONNECT_DELAY_MS = 1000;
 
     private final Vertx vertx;
-    private final String url;
-    private final Optional<String> user;
-    private final Optional<String> password;
+    private final ListeningDatasource datasource;
     private final Map<UUID, Set<Runnable>> runWatchers = new ConcurrentHashMap<>();
     private final Set<Consumer<String>> listWatchers = ConcurrentHashMap.newKeySet();
     private volatile PgSubscriber subscriber;
 
     AppendSignals(Vertx vertx, ListeningDatasource datasource) {
         this.vertx = vertx;
-        this.url = datasource.reactive().url();
-        this.user = datasource.username();
-        this.password = datasource.password();
+        this.datasource = datasource;
     }
 
     void start(@Observes StartupEvent start) {
-        String uri = url.startsWith("vertx-reactive:") ? url.substring("vertx-reactive:".length()) : url;
-        PgConnectOptions options = PgConnectOptions.fromUri(uri);
-        user.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        PgSubscriber listening = PgSubscriber.subscriber(vertx, options)
+        PgSubscriber listening = PgSubscriber.subscriber(vertx, ListeningDatasource.connectOptions(datasource))
                 // Always again: a database away for a while must not leave the streams deaf once it is back.
                 .reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         listening.channel(RUN_EVENT)

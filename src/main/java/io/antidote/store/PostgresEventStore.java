@@ -379,6 +379,11 @@ public class PostgresEventStore implements EventStore {
         public Uni<Void> recordAlert(AlertRecord alert) {
             return Alerts.insert(connection, alert);
         }
+
+        @Override
+        public Uni<Void> consumeCommand(UUID commandId, String decidedBy) {
+            return RunCommandInbox.consume(connection, commandId, decidedBy);
+        }
     }
 
     /** Whether the database refused the append's fencing token (trigger {@code run_event_owner_fence}). */

@@ -55,4 +55,10 @@ public interface ReadModels {
 
     /** Records the alert that requested the run (docs/alerts.md): the alert and its run commit together. */
     Uni<Void> recordAlert(AlertRecord alert);
+
+    /**
+     * Marks a person's command written to {@link RunCommandInbox} as applied by the events of this append; the
+     * append fails with {@link CommandDecidedException} if it was decided already.
+     */
+    Uni<Void> consumeCommand(UUID commandId, String decidedBy);
 }

@@ -199,6 +199,12 @@ public class InMemoryEventStore implements EventStore {
             return later(() -> alerts.add(alert));
         }
 
+        /** The command inbox is PostgreSQL's (RunCommandInbox): no test of this store posts commands. */
+        @Override
+        public Uni<Void> consumeCommand(UUID commandId, String decidedBy) {
+            return Uni.createFrom().failure(new UnsupportedOperationException("no command inbox in memory"));
+        }
+
         private static Uni<Void> later(Runnable write) {
             return Uni.createFrom().item(() -> {
                 write.run();

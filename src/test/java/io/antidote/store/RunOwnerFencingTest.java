@@ -67,6 +67,9 @@ class RunOwnerFencingTest {
     ChainAlarms alarms;
 
     @Inject
+    RunCommandInbox inbox;
+
+    @Inject
     Event<AppendedHead> appended;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
@@ -164,6 +167,50 @@ class RunOwnerFencingTest {
                 .containsEntry(running, 2L);
         assertThatThrownBy(() -> await(() -> leavingStore.append(running, 1, events("TargetStarted"))))
                 .as("an append of the replica that let the run go").isInstanceOf(StaleOwnerException.class);
+    }
+
+    /**
+     * A person's command another replica received (the command inbox): written only while the run has an owner,
+     * and applied once, in the transaction of the events that decide it; an append that would apply it again is
+     * rolled back whole, and a refusal never overwrites the decision.
+     */
+    @Test
+    void a_command_written_for_an_owned_run_is_applied_once_with_the_events_that_decide_it() throws Exception {
+        RunOwners owner = new RunOwners(pool, "owner-" + UUID.randomUUID(), Duration.ofSeconds(60));
+        PostgresEventStore store = storeOf(owner);
+        await(owner::heartbeat);
+        UUID run = UUID.randomUUID();
+        UUID nobodys = UUID.randomUUID();
+        assertThat(await(() -> inbox.post(posted(UUID.randomUUID(), nobodys)))).as("written for a run nobody carries")
+                .isFalse();
+        owner.willOwn(run);
+        await(() -> store.append(run, 0, events("RunRequested", "TargetStarted")));
+
+        UUID command = UUID.randomUUID();
+        assertThat(await(() -> inbox.post(posted(command, run)))).as("written for a run its owner carries").isTrue();
+        assertThat(await(() -> inbox.pendingFor(List.of(run)))).extracting(RunCommandInbox.Pending::commandId)
+                .containsExactly(command);
+        assertThat(await(() -> inbox.pendingFor(List.of()))).as("pending commands another replica may decide")
+                .extracting(RunCommandInbox.Pending::commandId).doesNotContain(command);
+
+        await(() -> store.append(run, 2, events("CancelRequested"), models -> models.consumeCommand(command,
+                owner.replicaId())));
+        assertThatThrownBy(() -> await(() -> store.append(run, 3, events("CancelRequested"),
+                models -> models.consumeCommand(command, owner.replicaId()))))
+                .as("an append applying the command a second time").isInstanceOf(CommandDecidedException.class);
+        assertThat(await(() -> store.load(run))).as("the run after the second try").hasSize(3);
+        await(() -> inbox.refuse(command, "late", "state-conflict", "too late"));
+        RunCommandInbox.Status status = await(() -> inbox.find(run, command)).orElseThrow();
+        assertThat(status.status()).isEqualTo("APPLIED");
+        assertThat(status.actor()).isEqualTo("alice");
+        assertThat(status.refusal()).isEmpty();
+        assertThat(await(() -> inbox.pendingFor(List.of(run)))).isEmpty();
+    }
+
+    private static RunCommandInbox.Posted posted(UUID command, UUID run) {
+        return new RunCommandInbox.Posted(command, run, "Cancel",
+                new io.vertx.core.json.JsonObject().put("mode", "FINISH_STEP").put("actor", "alice"), "alice",
+                "receiver-" + UUID.randomUUID());
     }
 
     private PostgresEventStore storeOf(RunOwners owners) {
