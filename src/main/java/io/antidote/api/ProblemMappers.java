@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.antidote.contract.ProblemType;
 import io.antidote.engine.IdempotencyKeyReused;
 import io.antidote.engine.InvalidRequestException;
+import io.antidote.engine.PersonCommands;
 import io.antidote.store.ChainBrokenException;
 import io.antidote.store.StaleOwnerException;
 import io.antidote.store.StoreUnavailable;
@@ -99,6 +100,12 @@ public class ProblemMappers {
         return Problem.response(ProblemType.RUN_OWNED_ELSEWHERE, "run " + e.runId()
                 + " is carried by another replica of the service; nothing was recorded, send the command again",
                 List.of());
+    }
+
+    /** The run's owner refused a command another replica received: the refusal the owner would have answered. */
+    @ServerExceptionMapper
+    public Response refusedByOwner(PersonCommands.RefusedByOwner e) {
+        return Problem.response(RunCommandView.problemOf(e.refusal()), e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper

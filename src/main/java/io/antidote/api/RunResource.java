@@ -7,6 +7,7 @@ import io.antidote.contract.ProblemType;
 import io.antidote.engine.Clock;
 import io.antidote.engine.InvalidRequestException;
 import io.antidote.engine.RequestText;
+import io.antidote.engine.PersonCommands;
 import io.antidote.engine.RunEngine;
 import io.antidote.identity.Caller;
 import io.antidote.identity.Refusals;
@@ -87,11 +88,14 @@ public class RunResource {
 
     private final RunRetries retries;
     private final StepScripts scripts;
+    private final PersonCommands commands;
 
     RunResource(RunRequests requests, RunEngine engine, EventStore store, Clock clock, RunSummaries runList,
                 ChainAlarms alarms, RunVerifier verifier, Exports exports, SecurityIdentity identity,
-                Refusals refusals, LiveStreams live, RunQueries queries, RunRetries retries, StepScripts scripts) {
+                Refusals refusals, LiveStreams live, RunQueries queries, RunRetries retries, StepScripts scripts,
+                PersonCommands commands) {
         this.scripts = scripts;
+        this.commands = commands;
         this.retries = retries;
         this.live = live;
         this.queries = queries;
@@ -403,7 +407,12 @@ public class RunResource {
     @Path("{id}/approvals")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.APPROVER)
-    public Uni<RunView> approve(@PathParam("id") String id, ApprovalBody body) {
+    @APIResponse(responseCode = "200", description = "Decided and recorded: the run as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "202", description = "Accepted for the replica that carries the run, which has not"
+            + " decided it yet: its outcome is at the Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunCommandView.class)))
+    public Uni<Response> approve(@PathParam("id") String id, ApprovalBody body, @Context UriInfo uri) {
         UUID runId = runId(id);
         if (body == null || body.step() == null || body.step().isBlank()) {
             throw new InvalidRequestException("step", "is required");
@@ -436,8 +445,8 @@ public class RunResource {
                         + "' does not hold role '" + role + "', which playbook '" + plan.playbook()
                         + "' requires to decide step '" + body.step() + "'");
             }
-        }).chain(() -> engine.command(runId, new RunCommand.DecideApproval(body.target(),
-                body.step(), approve, comment, caller.subject(), clock.now()))).map(RunView::of);
+        }).chain(() -> commands.send(runId, new RunCommand.DecideApproval(body.target(),
+                body.step(), approve, comment, caller.subject(), clock.now()))).map(answer -> answered(answer, uri));
     }
 
     /**
@@ -448,7 +457,12 @@ public class RunResource {
     @Path("{id}/cancel")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public Uni<RunView> cancel(@PathParam("id") String id, CancelBody body) {
+    @APIResponse(responseCode = "200", description = "Decided and recorded: the run as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "202", description = "Accepted for the replica that carries the run, which has not"
+            + " decided it yet: its outcome is at the Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunCommandView.class)))
+    public Uni<Response> cancel(@PathParam("id") String id, CancelBody body, @Context UriInfo uri) {
         UUID runId = runId(id);
         RunCommand.CancelMode mode;
         try {
@@ -463,8 +477,8 @@ public class RunResource {
                 throw refusals.forbidden(caller, "POST /api/v1/runs/" + runId + "/cancel", "'" + caller.subject()
                         + "' is neither an admin nor the requester of the run");
             }
-        }).chain(() -> engine.command(runId, new RunCommand.Cancel(mode, caller.subject(),
-                clock.now()))).map(RunView::of);
+        }).chain(() -> commands.send(runId, new RunCommand.Cancel(mode, caller.subject(),
+                clock.now()))).map(answer -> answered(answer, uri));
     }
 
     /**
@@ -476,7 +490,13 @@ public class RunResource {
     @Path("{id}/targets/{target}/release")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Uni<RunView> release(@PathParam("id") String id, @PathParam("target") String target, ReleaseBody body) {
+    @APIResponse(responseCode = "200", description = "Decided and recorded: the run as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "202", description = "Accepted for the replica that carries the run, which has not"
+            + " decided it yet: its outcome is at the Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunCommandView.class)))
+    public Uni<Response> release(@PathParam("id") String id, @PathParam("target") String target, ReleaseBody body,
+                                 @Context UriInfo uri) {
         UUID runId = runId(id);
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             throw new InvalidRequestException("reason", "is required: why the server may return to service unverified");
@@ -485,8 +505,39 @@ public class RunResource {
         if (problem != null) {
             throw new InvalidRequestException("reason", problem);
         }
-        return existing(runId).chain(() -> engine.command(runId, new RunCommand.ReleaseTarget(target,
-                body.reason(), Caller.of(identity).subject(), clock.now()))).map(RunView::of);
+        return existing(runId).chain(() -> commands.send(runId, new RunCommand.ReleaseTarget(target,
+                body.reason(), Caller.of(identity).subject(), clock.now()))).map(answer -> answered(answer, uri));
+    }
+
+    /**
+     * A person's command sent to a replica that does not carry the run (approve, reject, cancel, release):
+     * {@code PENDING} until the run's owner decides it, then {@code APPLIED} or {@code REFUSED} with the problem
+     * the caller would have been answered. The {@code 202} of such a command points here.
+     */
+    @GET
+    @Path("{id}/commands/{commandId}")
+    @RolesAllowed({Roles.VIEWER, Roles.AUDITOR, Roles.OPERATOR, Roles.APPROVER, Roles.ADMIN})
+    public Uni<RunCommandView> command(@PathParam("id") String id, @PathParam("commandId") String commandId) {
+        UUID runId = runId(id);
+        UUID command;
+        try {
+            command = UUID.fromString(commandId);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no command '" + (commandId.length() > 40 ? commandId.substring(0, 40)
+                    : commandId) + "': command ids are UUIDs");
+        }
+        return commands.find(runId, command).map(found -> found.map(RunCommandView::of)
+                .orElseThrow(() -> new NotFoundException("no command " + command + " for run " + runId)));
+    }
+
+    /** 200 with the run once decided; 202 with the command and its Location while the run's owner has not. */
+    private static Response answered(PersonCommands.Answer answer, UriInfo uri) {
+        if (answer instanceof PersonCommands.Answer.Decided decided) {
+            return Response.ok(RunView.of(decided.run())).build();
+        }
+        RunCommandView command = RunCommandView.of(((PersonCommands.Answer.Accepted) answer).command());
+        return Response.accepted(command).location(uri.getBaseUriBuilder().path("api/v1/runs")
+                .path(command.runId().toString()).path("commands").path(command.id().toString()).build()).build();
     }
 
     private Uni<RunState> existing(UUID runId) {

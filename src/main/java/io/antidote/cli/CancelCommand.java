@@ -14,10 +14,13 @@ final class CancelCommand extends OnRun {
 
     @Override
     public Integer call() {
-        JsonNode view = connection.api().post(runPath() + "/cancel",
-                Api.fields("mode", interrupt ? "INTERRUPT" : "FINISH_STEP"));
+        Api.Answer answer = connection.api().post(runPath() + "/cancel",
+                Api.fields("mode", interrupt ? "INTERRUPT" : "FINISH_STEP"), java.util.Map.of());
+        JsonNode view = answer.body();
         if (printer.json) {
             printer.json(view);
+        } else if (answer.status() == 202) {
+            printer.line(accepted("Cancel", answer));
         } else {
             printer.line("Cancelling run " + run);
             RunsShowCommand.describe(view, printer);

@@ -27,10 +27,13 @@ abstract class Decision extends OnRun {
         Api api = connection.api();
         String path = runPath();
         String decided = step != null ? step : waitingStep(api.get(path));
-        JsonNode view = api.post(path + "/approvals", Api.fields("step", decided, "target", target,
-                "decision", decision(), "comment", comment));
+        Api.Answer answer = api.post(path + "/approvals", Api.fields("step", decided, "target", target,
+                "decision", decision(), "comment", comment), java.util.Map.of());
+        JsonNode view = answer.body();
         if (printer.json) {
             printer.json(view);
+        } else if (answer.status() == 202) {
+            printer.line(accepted(decision().equals("APPROVE") ? "Approval" : "Rejection", answer));
         } else {
             printer.line((decision().equals("APPROVE") ? "Approved" : "Rejected") + " step " + decided + " of run " + run);
             RunsShowCommand.describe(view, printer);

@@ -19,4 +19,13 @@ abstract class OnRun implements Callable<Integer> {
     String runPath() {
         return "api/v1/runs/" + Api.encode(run);
     }
+
+    /**
+     * A 202: the replica reached does not carry the run, and the one that does had not decided the command yet. It
+     * will, once; the Location shows what became of it.
+     */
+    String accepted(String what, Api.Answer answer) {
+        return what + " of run " + run + " accepted, not decided yet by the replica that carries the run; its outcome: "
+                + answer.location();
+    }
 }

@@ -41,4 +41,12 @@ public interface EngineConfig {
     @WithDefault("5m")
     @DurationMin(nanos = 0, inclusive = false, message = "must be longer than 0")
     Duration probeFor();
+
+    /**
+     * How long a person's command for a run another replica carries waits for that owner's decision before the
+     * API answers 202 with where to look it up (docs/api.md, "Several replicas").
+     */
+    @WithDefault("5s")
+    @DurationMin(nanos = 0, message = "must not be negative")
+    Duration commandWait();
 }

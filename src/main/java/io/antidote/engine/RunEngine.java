@@ -209,7 +209,15 @@ public class RunEngine {
      * {@link CommandRejected} when the run's state does not allow it.
      */
     public Uni<RunState> command(UUID runId, RunCommand command) {
-        return writers.write(runId, RunWriters.Kind.PERSON, () -> decideAndAppend(runId, state -> command)
+        return command(runId, command, Projector.NONE);
+    }
+
+    /**
+     * As {@link #command(UUID, RunCommand)}, with {@code alongside} written in the append's transaction: a
+     * command another replica received is marked applied with the events it decided ({@link PersonCommands}).
+     */
+    Uni<RunState> command(UUID runId, RunCommand command, Projector alongside) {
+        return writers.write(runId, RunWriters.Kind.PERSON, () -> decideAndAppend(runId, state -> command, alongside)
                         .call(this::carryOut))
                 .map(Decided::state);
     }
@@ -325,8 +333,16 @@ public class RunEngine {
     }
 
     private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor) {
-        return commands.decideAndAppend(runId, commandFor)
-                .onFailure(StaleOwnerException.class).invoke(stale -> letGo(runId));
+        return decideAndAppend(runId, commandFor, Projector.NONE);
+    }
+
+    private Uni<Decided> decideAndAppend(UUID runId, Function<RunState, RunCommand> commandFor, Projector alongside) {
+        return commands.decideAndAppend(runId, commandFor, alongside)
+                .onFailure(StaleOwnerException.class).invoke(stale -> {
+                    if (owners.holds(runId)) {
+                        letGo(runId);
+                    }
+                });
     }
 
     /** Starts the executions that the new events ask for, sets the run's timer, wakes runs that wait. */

@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * in a process of their own (engine off), so that an orchestrator can be killed while the hosts keep their
  * state and their command logs. Each replica knows the three lab hosts from configuration.
  *
- * <p>In order: a replica starting while another carries a run leaves that run alone; the owner killed with
+ * <p>In order: a replica starting while another carries a run leaves that run alone; an approval and a cancel
+ * sent to the replica that does not carry the run take effect on its owner; the owner killed with
  * SIGKILL in the middle of a step, a survivor adopts its run within 30 s and the run succeeds with no
  * change-making script run twice; a rolling update (a new replica up, the old one sent SIGTERM in the middle
  * of a step) drains the step, records its outcome, and the new replica finishes the run with no step run
@@ -77,6 +78,26 @@ class ReplicasIT {
                 "");
     }
 
+    /** Isolate, then a patch that waits for an approval, then restore: a command to the run lands at the gate. */
+    static final String GATED = String.join("\n",
+            "name: gated",
+            "description: Isolate, a patch an approver lets through, restore; on every host at once.",
+            "strategy:",
+            "  batchSize: 100%",
+            "steps:",
+            "  - id: isolate",
+            "    timeout: 1m",
+            "    powershell: Write-Output 'owner-drill-isolate'",
+            "  - id: patch",
+            "    timeout: 1m",
+            "    approval:",
+            "      role: approver",
+            "    powershell: Write-Output 'owner-drill-patch'",
+            "  - id: restore",
+            "    timeout: 1m",
+            "    powershell: Write-Output 'owner-drill-restore'",
+            "");
+
     private Orchestrators processes;
     private int labPort;
     private int firstHostPort;
@@ -88,6 +109,7 @@ class ReplicasIT {
         Files.writeString(dir.resolve("long-survey.yaml"), playbook("long-survey",
                 "Start-Sleep -Seconds 30\nStart-Sleep -Seconds 30"));
         Files.writeString(dir.resolve("survey.yaml"), playbook("survey", "Start-Sleep -Seconds 10"));
+        Files.writeString(dir.resolve("gated.yaml"), GATED);
         processes = Orchestrators.create("replicas", dir);
         firstHostPort = Orchestrators.freeConsecutivePorts(HOSTS.size());
         labPort = processes.startLab(firstHostPort);
@@ -135,6 +157,69 @@ class ReplicasIT {
 
     @Test
     @Order(2)
+    void approve_and_cancel_sent_to_the_replica_that_does_not_carry_the_run_take_effect_on_its_owner() {
+        int a = port("a");
+        int b = port("b");
+        Map<String, List<String>> before = scripts();
+
+        String approved = request(a, "gated");
+        awaitWaitingApproval(a, approved);
+        // The owner's decider refuses the requester's own approval; b answers its refusal, as a would have.
+        api(b).contentType(ContentType.JSON).body(Map.of("step", "patch", "decision", "APPROVE"))
+                .post("/api/v1/runs/{id}/approvals", approved)
+                .then().statusCode(403).body("type", org.hamcrest.Matchers.endsWith("not-allowed"))
+                .body("detail", org.hamcrest.Matchers.containsString("requested this run"));
+        io.antidote.identity.TestIdentity.as("approver-1", io.antidote.identity.Roles.APPROVER)
+                .baseUri("http://127.0.0.1").port(b).contentType(ContentType.JSON)
+                .body(Map.of("step", "patch", "decision", "APPROVE", "comment", "sent to b"))
+                .post("/api/v1/runs/{id}/approvals", approved)
+                .then().statusCode(200).body("id", org.hamcrest.Matchers.equalTo(approved));
+        awaitFinished(a, approved, Duration.ofSeconds(60));
+        List<Map<String, Object>> approvedEvents = events(a, approved);
+        assertThat(status(a, approved)).as("status after %s", types(approvedEvents)).isEqualTo("SUCCEEDED");
+        assertThat(approvedEvents).as("approvals recorded, with who approved")
+                .filteredOn(e -> "ApprovalGranted".equals(e.get("type"))).hasSize(HOSTS.size())
+                .allSatisfy(e -> {
+                    assertThat(e).containsEntry("actor", "approver-1");
+                    assertThat(((Map<?, ?>) e.get("data")).get("comment")).isEqualTo("sent to b");
+                });
+        assertGapFreeAndChained(approvedEvents);
+
+        String cancelled = request(a, "gated");
+        awaitWaitingApproval(a, cancelled);
+        api(b).contentType(ContentType.JSON).body(Map.of()).post("/api/v1/runs/{id}/cancel", cancelled)
+                .then().statusCode(200).body("id", org.hamcrest.Matchers.equalTo(cancelled));
+        awaitFinished(a, cancelled, Duration.ofSeconds(30));
+        List<Map<String, Object>> cancelledEvents = events(a, cancelled);
+        assertThat(status(a, cancelled)).as("status after %s", types(cancelledEvents)).isEqualTo("CANCELLED");
+        assertThat(cancelledEvents).filteredOn(e -> "CancelRequested".equals(e.get("type"))).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("actor", io.antidote.identity.TestIdentity.TESTER));
+        assertThat(types(cancelledEvents)).as("the cancelled run's events").noneMatch(t -> t.startsWith("StepStarted patch")
+                || t.startsWith("StepStarted restore"));
+
+        // The hosts' command logs: both runs isolated each host; only the approved one patched and restored it,
+        // the cancelled one left it isolated, unpatched, not returned to service.
+        Map<String, List<String>> after = scripts();
+        for (String host : HOSTS) {
+            assertThat(ran(before, after, host, "isolate")).as("times %s was isolated", host).isEqualTo(2);
+            assertThat(ran(before, after, host, "patch")).as("times %s was patched", host).isEqualTo(1);
+            assertThat(ran(before, after, host, "restore")).as("times %s was returned to service", host).isEqualTo(1);
+            List<String> since = after.get(host).subList(before.get(host).size(), after.get(host).size());
+            assertThat(since.get(since.size() - 1)).as("%s's last command: the cancelled run's isolation", host)
+                    .contains("owner-drill-isolate");
+        }
+        try {
+            assertThat(log("a")).as("a's log: it decided both commands b received")
+                    .contains("Run " + approved + ": DecideApproval of approver-1, received by another replica, applied")
+                    .contains("Run " + cancelled + ": Cancel of " + io.antidote.identity.TestIdentity.TESTER
+                            + ", received by another replica, applied");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @Order(3)
     void the_runs_of_a_killed_replica_are_adopted_within_30_s_and_succeed_with_no_change_made_twice() throws Exception {
         Map<String, List<String>> before = scripts();
         String run = request(port("a"), "survey");
@@ -181,7 +266,7 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void sigterm_in_the_middle_of_a_step_drains_it_records_its_outcome_and_a_new_replica_finishes_the_run()
             throws Exception {
         startReplica("c");
@@ -257,6 +342,12 @@ class ReplicasIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> events(port, run)
                 .stream().filter(e -> "StepStarted".equals(e.get("type")) && step.equals(e.get("step"))).count()
                 == targets);
+    }
+
+    /** Every host waits at the gate: an approval without a target then lets them all through at once. */
+    private static void awaitWaitingApproval(int port, String run) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> events(port, run)
+                .stream().filter(e -> "ApprovalRequested".equals(e.get("type"))).count() == HOSTS.size());
     }
 
     private static void awaitFinished(int port, String run, Duration within) {
