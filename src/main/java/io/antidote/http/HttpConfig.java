@@ -2,6 +2,8 @@ package io.antidote.http;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import java.net.URI;
+import java.util.Optional;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
 
@@ -22,4 +24,11 @@ public interface HttpConfig {
     /** Largest request body; larger is a 413 ({@code quarkus.http.limits.max-body-size} follows it). */
     @WithDefault("1M")
     MemorySize maxBodySize();
+
+    /**
+     * Where else the console's forms may lead, besides this origin: the OIDC provider, whose logout the console's
+     * logout form is redirected to ({@code quarkus.oidc.console.auth-server-url} by default). Only its origin
+     * (scheme, host, port) goes into the console's Content-Security-Policy {@code form-action}.
+     */
+    Optional<URI> consoleFormTarget();
 }

@@ -18,7 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.net.IDN;
+import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The first route of every request, before Quarkus's own limits and any resource.
@@ -54,6 +58,21 @@ public class HttpEdge {
      */
     static final String CONSOLE_CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none';"
             + " object-src 'none'";
+
+    /**
+     * The console's policy when its forms may also lead to {@code target}: a browser holds every hop of a form's
+     * redirects to {@code form-action}, and the logout form is redirected to the provider's end-session endpoint.
+     * Only the target's origin is written, from its parsed parts, so nothing of the setting but a scheme, a host
+     * and a port can reach the header.
+     */
+    static String consoleCsp(Optional<URI> target) {
+        return target.filter(t -> t.getHost() != null
+                        && ("https".equalsIgnoreCase(t.getScheme()) || "http".equalsIgnoreCase(t.getScheme())))
+                .map(t -> CONSOLE_CSP.replace("form-action 'self';", "form-action 'self' "
+                        + t.getScheme().toLowerCase(Locale.ROOT) + "://" + IDN.toASCII(t.getHost()).toLowerCase(Locale.ROOT)
+                        + (t.getPort() >= 0 ? ":" + t.getPort() : "") + ";"))
+                .orElse(CONSOLE_CSP);
+    }
     /** Only on answers sent over TLS: a browser ignores it over plain HTTP (RFC 6797), where an ingress sets it. */
     static final String HSTS = "max-age=31536000";
 
@@ -63,11 +82,13 @@ public class HttpEdge {
     private final long maxBodyBytes;
     private final RateLimiter limiter;
     private final RateLimitRefusals refusals;
+    private final String consoleCsp;
 
     HttpEdge(HttpConfig http, RateLimitConfig rateLimit, MeterRegistry registry) {
         this.maxUriLength = http.maxUriLength();
         this.maxHeaderBytes = http.maxHeaderBytes();
         this.maxBodyBytes = http.maxBodySize().asLongValue();
+        this.consoleCsp = consoleCsp(http.consoleFormTarget());
         this.limiter = rateLimit.enabled() ? new RateLimiter(rateLimit.perSecond(), rateLimit.burst()) : null;
         this.refusals = new RateLimitRefusals(registry);
     }
@@ -90,7 +111,7 @@ public class HttpEdge {
                 headers.set("Content-Security-Policy", API_CSP);
                 headers.set("Cache-Control", "no-store");
             } else if (console) {
-                headers.set("Content-Security-Policy", CONSOLE_CSP);
+                headers.set("Content-Security-Policy", consoleCsp);
                 headers.set("Cache-Control", "no-store");
             }
         });

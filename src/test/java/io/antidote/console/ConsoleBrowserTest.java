@@ -69,10 +69,16 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void open() throws IOException {
+        profile = Files.createTempDirectory("antidote-chromium-");
+        browser = chromium(profile);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** Headless chromium with a fresh profile, its console (CSP reports) kept; skips the test without one. */
+    static WebDriver chromium(Path profile) {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "no browser to drive: " + CHROMIUM + " and " + CHROMEDRIVER + " must exist"
                         + " (apt-get install chromium chromium-driver; .ci/run does)");
-        profile = Files.createTempDirectory("antidote-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -83,8 +89,7 @@ class ConsoleBrowserTest {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
+        return new ChromeDriver(service, options);
     }
 
     @AfterEach
@@ -411,6 +416,10 @@ class ConsoleBrowserTest {
     }
 
     private List<String> violations() {
+        return violations(browser);
+    }
+
+    static List<String> violations(WebDriver browser) {
         List<String> found = new ArrayList<>();
         for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
             if (entry.getMessage().contains("Content Security Policy")) {
