@@ -62,6 +62,9 @@ public class ProblemResponses implements OASFilter {
                 + " run for its targets that did not succeed, each from its failed step (an admin may skip steps on"
                 + " record)", 400, 404, 409, 422).withRequest("""
                 {"skip": [{"target": "exch-01", "step": "evidence", "reason": "log share full; evidence kept by DFIR, CHG-1042"}]}"""));
+        OPERATIONS.put("GET /api/v1/runs/{id}/commands/{commandId}", new Doc("Runs", "A person's command that a replica"
+                + " not carrying the run accepted (202): PENDING until the run's owner decides it, then APPLIED or"
+                + " REFUSED with the problem", 404));
         OPERATIONS.put("GET /api/v1/runs/{id}/verification", new Doc("Audit",
                 "Verify a run's hash chain and signed checkpoints", 404));
         OPERATIONS.put("GET /api/v1/runs/{id}/export", new Doc("Audit", "A run's events and checkpoints as JSON Lines", 404));
