@@ -86,18 +86,23 @@ final class RunFollower extends LiveStream<StoredEvent> {
             after = queuedUpTo;
         }
         store.page(runId, after, limit).subscribe().with(events -> {
-            boolean again;
-            boolean done;
             synchronized (this) {
-                reading = false;
                 if (!events.isEmpty()) {
                     queuedUpTo = events.get(events.size() - 1).seq();
                     runEnded |= events.stream().anyMatch(e -> RunEventTypes.ENDING_RUN.contains(e.type()));
                 }
+            }
+            // Still reading until the page is queued: a signal meanwhile only marks a read again, so no second
+            // read sizes its page by room this page is about to take (which overflowed the queue and dropped
+            // a subscriber that kept up, when appends came quickly).
+            offer(events);
+            boolean again;
+            boolean done;
+            synchronized (this) {
+                reading = false;
                 done = events.isEmpty() && runEnded && !readAgain;
                 again = !done && (readAgain || events.size() == limit || (runEnded && !events.isEmpty()));
             }
-            offer(events);
             if (done) {
                 finish();
             } else if (again) {
