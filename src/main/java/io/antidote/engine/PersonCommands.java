@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,8 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class PersonCommands {
 
     private static final Logger LOG = Logger.getLogger(PersonCommands.class);
-    /** How often the receiving replica looks whether the owner has decided. */
-    static final Duration POLL = Duration.ofMillis(50);
+    /** How long the receiving replica waits for a decision's notification before it looks all the same. */
+    static final Duration LOOK_AGAIN = Duration.ofSeconds(1);
 
     private final RunEngine engine;
     private final RunCommandInbox inbox;
@@ -55,6 +56,7 @@ public class PersonCommands {
     private final Duration lookEvery;
     /** Commands being decided here now: a second look must not take them up again meanwhile. */
     private final Set<UUID> inHand = ConcurrentHashMap.newKeySet();
+    private final DecisionWaits waits = new DecisionWaits();
     private volatile boolean stopped;
     private volatile long timer = -1;
 
@@ -145,17 +147,23 @@ public class PersonCommands {
     }
 
     private Uni<Answer> awaitDecision(UUID runId, UUID commandId, long deadline) {
+        CompletableFuture<Void> wake = waits.expect(commandId);
         return inbox.find(runId, commandId).map(Optional::orElseThrow).chain(status -> {
-            if ("APPLIED".equals(status.status())) {
-                return engine.load(runId).map(Answer.Decided::new);
+            if (!status.pending()) {
+                waits.forget(commandId, wake);
+                return "APPLIED".equals(status.status())
+                        ? engine.load(runId).map(Answer.Decided::new)
+                        : Uni.createFrom().failure(refusedBy(status));
             }
-            if ("REFUSED".equals(status.status())) {
-                return Uni.createFrom().failure(refusedBy(status));
-            }
-            if (deadline - System.nanoTime() <= 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                waits.forget(commandId, wake);
                 return Uni.createFrom().item(new Answer.Accepted(status));
             }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(POLL)
+            // Woken by the decision's notification; the look after LOOK_AGAIN covers one lost with no reconnection.
+            return Uni.createFrom().completionStage(wake)
+                    .ifNoItem().after(Duration.ofNanos(Math.min(left, LOOK_AGAIN.toNanos()))).recoverWithItem((Void) null)
+                    .eventually(() -> waits.forget(commandId, wake))
                     .chain(() -> awaitDecision(runId, commandId, deadline));
         });
     }
@@ -184,7 +192,7 @@ public class PersonCommands {
             if (runId == null || owners.holds(runId)) {
                 look();
             }
-        });
+        }, waits::decided);
         next();
     }
 

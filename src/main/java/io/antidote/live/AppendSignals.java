@@ -1,10 +1,10 @@
 package io.antidote.live;
 
+import io.antidote.store.ListeningConnection;
 import io.antidote.store.ListeningDatasource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -26,13 +26,12 @@ public class AppendSignals {
     static final String RUN_EVENT = "antidote_run_event";
     static final String RUN_LIST = "antidote_run_list";
     private static final Logger LOG = Logger.getLogger(AppendSignals.class);
-    private static final long RECONNECT_DELAY_MS = 1000;
 
     private final Vertx vertx;
     private final ListeningDatasource datasource;
     private final Map<UUID, Set<Runnable>> runWatchers = new ConcurrentHashMap<>();
     private final Set<Consumer<String>> listWatchers = ConcurrentHashMap.newKeySet();
-    private volatile PgSubscriber subscriber;
+    private volatile ListeningConnection connection;
 
     AppendSignals(Vertx vertx, ListeningDatasource datasource) {
         this.vertx = vertx;
@@ -40,31 +39,16 @@ public class AppendSignals {
     }
 
     void start(@Observes StartupEvent start) {
-        PgSubscriber listening = PgSubscriber.subscriber(vertx, ListeningDatasource.connectOptions(datasource))
-                // Always again: a database away for a while must not leave the streams deaf once it is back.
-                .reconnectPolicy(retries -> RECONNECT_DELAY_MS);
-        listening.channel(RUN_EVENT)
-                .subscribeHandler(v -> wakeEveryone())
-                .handler(this::runAppended);
-        listening.channel(RUN_LIST)
-                .subscribeHandler(v -> listWatchers.forEach(w -> w.accept(null)))
-                .handler(payload -> listWatchers.forEach(w -> w.accept(payload)));
-        subscriber = listening;
-        listening.connect().onFailure(failure -> {
-            // The reconnect policy covers a connection lost, not a first one refused: try again later.
-            LOG.warnf("live streams: listening for appends failed (%s); trying again", failure.getMessage());
-            listening.close();
-            vertx.setTimer(RECONNECT_DELAY_MS, id -> {
-                if (subscriber == listening) {
-                    start(start);
-                }
-            });
-        });
+        ListeningConnection listening = new ListeningConnection(vertx, datasource, "live streams")
+                .channel(RUN_EVENT, this::runAppended)
+                .channel(RUN_LIST, payload -> listWatchers.forEach(w -> w.accept(payload)));
+        connection = listening;
+        listening.open();
     }
 
     void stop(@Observes ShutdownEvent stop) {
-        PgSubscriber listening = subscriber;
-        subscriber = null;
+        ListeningConnection listening = connection;
+        connection = null;
         if (listening != null) {
             listening.close();
         }
@@ -88,7 +72,12 @@ public class AppendSignals {
         return () -> listWatchers.remove(changed);
     }
 
+    /** null: the connection came back and appends may have been missed, so every watcher looks. */
     private void runAppended(String payload) {
+        if (payload == null) {
+            wakeEveryone();
+            return;
+        }
         UUID runId;
         try {
             runId = UUID.fromString(payload);

@@ -7,9 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,15 +30,15 @@ import java.util.function.Consumer;
 public class RunCommandInbox {
 
     static final String CHANNEL = "antidote_run_command";
-    private static final Logger LOG = Logger.getLogger(RunCommandInbox.class);
-    private static final long RECONNECT_DELAY_MS = 1000;
+    /** A command's id once it is applied or refused (V21): the receiving replica waits for it. */
+    static final String DECIDED_CHANNEL = "antidote_run_command_decided";
     /** Pending commands taken per look; more are taken by the next look. */
     static final int BATCH = 100;
 
     private final Pool pool;
     private final Vertx vertx;
     private final ListeningDatasource datasource;
-    private volatile PgSubscriber subscriber;
+    private volatile ListeningConnection connection;
 
     RunCommandInbox(Pool pool, Vertx vertx, ListeningDatasource datasource) {
         this.pool = pool;
@@ -147,42 +145,36 @@ public class RunCommandInbox {
     }
 
     /**
-     * Tells {@code written} the run of every command written from now on, on an event loop (it must not
-     * block), after its commit, whichever replica wrote it; and null when notifications may have been missed
-     * (the listening connection came back). Until {@link #stopListening()}.
+     * Tells {@code written} the run of every command written from now on, and {@code decided} every command
+     * decided (applied or refused), whichever replica wrote or decided it, after its commit, on an event loop
+     * (they must not block); each is told null when notifications may have been missed (the listening
+     * connection came back). Until {@link #stopListening()}.
      */
-    public void listen(Consumer<UUID> written) {
-        PgSubscriber listening = PgSubscriber.subscriber(vertx, ListeningDatasource.connectOptions(datasource))
-                // Always again: a database away for a while must not leave the owner deaf once it is back.
-                .reconnectPolicy(retries -> RECONNECT_DELAY_MS);
-        listening.channel(CHANNEL)
-                .subscribeHandler(v -> written.accept(null))
-                .handler(payload -> {
-                    try {
-                        written.accept(UUID.fromString(payload));
-                    } catch (IllegalArgumentException notOurs) {
-                        // anybody may NOTIFY a channel
-                    }
-                });
-        subscriber = listening;
-        listening.connect().onFailure(failure -> {
-            // The reconnect policy covers a connection lost, not a first one refused: the heartbeat's looks
-            // decide commands meanwhile.
-            LOG.warnf("commands: listening for commands failed (%s); trying again", failure.getMessage());
-            listening.close();
-            vertx.setTimer(RECONNECT_DELAY_MS, id -> {
-                if (subscriber == listening) {
-                    listen(written);
-                }
-            });
-        });
+    public void listen(Consumer<UUID> written, Consumer<UUID> decided) {
+        ListeningConnection listening = new ListeningConnection(vertx, datasource, "commands")
+                .channel(CHANNEL, payload -> signal(payload, written))
+                .channel(DECIDED_CHANNEL, payload -> signal(payload, decided));
+        connection = listening;
+        listening.open();
     }
 
     public void stopListening() {
-        PgSubscriber listening = subscriber;
-        subscriber = null;
+        ListeningConnection listening = connection;
+        connection = null;
         if (listening != null) {
             listening.close();
+        }
+    }
+
+    private static void signal(String payload, Consumer<UUID> to) {
+        if (payload == null) {
+            to.accept(null);
+            return;
+        }
+        try {
+            to.accept(UUID.fromString(payload));
+        } catch (IllegalArgumentException notOurs) {
+            // anybody may NOTIFY a channel
         }
     }
 
