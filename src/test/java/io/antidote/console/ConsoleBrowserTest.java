@@ -191,8 +191,11 @@ class ConsoleBrowserTest {
         waitFor(d -> !d.findElements(By.cssSelector("section[data-target='" + host + "'] .verdict")).isEmpty());
         assertThat(browser.findElement(By.cssSelector("section[data-target='" + host + "'] .verdict"))
                 .getAttribute("data-verdict")).isEqualTo("PATCHED CLEAN IN_SERVICE");
+        waitFor(d -> d.findElement(By.id("live")).getText().startsWith("The run has ended"));
         shot("run-succeeded");
         keyboard("run");
+        // The service ended the run's stream; the page closed it rather than reconnecting to it again and again.
+        assertThat(browser.findElement(By.id("live")).getText()).startsWith("The run has ended");
 
         // Servers: the verdict, its evidence and the history, from the run's lane.
         click(By.linkText(host));

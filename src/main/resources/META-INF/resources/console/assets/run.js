@@ -8,6 +8,7 @@ const cancel = document.getElementById('cancel');
 const retry = document.getElementById('retry');
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 let run = null;
+let source = null;
 const EVENT_TYPES = ['RunRequested', 'RunStarted', 'TargetStarted', 'StepStarted', 'StepBegan', 'StepSucceeded',
   'StepSkipped', 'StepFailed', 'StepTimedOut', 'StepInterrupted', 'StepOutcomeUnknown', 'StepOutcomeFound',
   'StepRetryScheduled', 'ApprovalRequested', 'ApprovalGranted', 'ApprovalRejected', 'ApprovalTimedOut',
@@ -84,6 +85,12 @@ function render() {
   cancel.hidden = ENDED.has(run.status) || !(roles.has('admin') || (roles.has('operator') && run.requestedBy === subject));
   retry.hidden = !(run.status === 'FAILED' || run.status === 'CANCELLED') || Boolean(run.retriedAs)
     || !(roles.has('operator') || roles.has('admin'));
+  if (ENDED.has(run.status)) {
+    // The service ends an ended run's stream; left open, the browser would reconnect to it again and again.
+    source?.close();
+    source = null;
+    live.textContent = 'The run has ended: this is its final state.';
+  }
 }
 
 async function load() {
@@ -120,11 +127,14 @@ retry.addEventListener('click', async () => {
 });
 
 load().then(() => {
+  if (run === null || ENDED.has(run.status)) {
+    return;
+  }
   // A person who may read events follows the run's own stream; anyone else the run list's status changes.
   if (roles.has('auditor') || roles.has('admin')) {
-    follow(`/api/v1/runs/${id}/events`, ['message', ...EVENT_TYPES], soon, live);
+    source = follow(`/api/v1/runs/${id}/events`, ['message', ...EVENT_TYPES], soon, live);
   } else {
-    follow('/api/v1/runs', ['RunStatusChanged'], (name, item) => { if (item?.id === id) soon(); }, live);
+    source = follow('/api/v1/runs', ['RunStatusChanged'], (name, item) => { if (item?.id === id) soon(); }, live);
   }
 });
 
