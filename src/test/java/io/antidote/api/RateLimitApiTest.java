@@ -60,6 +60,7 @@ class RateLimitApiTest {
         ExtractableResponse<Response> refused = null;
         // A caller is its credential: one token for the whole flood, another for the calm caller.
         String flood = TestTokens.person("flood", Roles.VIEWER);
+        long began = System.nanoTime();
         for (int i = 0; i < BURST + 3; i++) {
             ExtractableResponse<Response> answer = bearer(flood)
                     .when().get("/api/v1/playbooks").then().extract();
@@ -68,8 +69,15 @@ class RateLimitApiTest {
                 refused = answer;
             }
         }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        // A token comes back every 5 s: on a loaded machine the flood may last long enough for one more to pass.
+        long refilled = (long) Math.floor(seconds * 0.2);
+        long admitted = statuses.stream().filter(status -> status == 200).count();
         assertThat(statuses.subList(0, BURST)).as("the burst").containsOnly(200);
-        assertThat(statuses.subList(BURST, statuses.size())).as("beyond the burst").containsOnly(429);
+        assertThat(statuses.subList(BURST, statuses.size())).as("beyond the burst").isSubsetOf(200, 429);
+        assertThat(admitted).as("answered in %s over %.1f s: the burst and at most one per 5 s", statuses, seconds)
+                .isBetween((long) BURST, BURST + refilled);
+        assertThat(refused).as("a refusal in %s over %.1f s", statuses, seconds).isNotNull();
         assertThat(refused.contentType()).isEqualTo("application/problem+json");
         assertThat(refused.jsonPath().getString("type")).isEqualTo("urn:antidote:problem:too-many-requests");
         assertThat(Integer.parseInt(refused.header("Retry-After"))).as("Retry-After seconds").isBetween(1, 5);
