@@ -4,6 +4,9 @@ import io.antidote.identity.Roles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -41,6 +44,7 @@ import java.util.logging.Level;
 import static io.antidote.console.ConsolePagesTest.token;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -62,6 +66,9 @@ class ConsoleBrowserTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    Pool pool;
 
     private WebDriver browser;
     private Path profile;
@@ -268,6 +275,59 @@ class ConsoleBrowserTest {
                 && href(d, "retried-as").endsWith("/console/runs/" + retry));
         assertThat(browser.findElement(By.id("retry")).isDisplayed()).as("retry of a run already retried").isFalse();
         shot("run-retried");
+    }
+
+    /**
+     * A cancel that the replica carrying the run has not decided within the service's wait is answered 202: the page
+     * says it is waiting for that replica rather than that the cancel took effect, and shows the owner's refusal in
+     * the owner's words once it comes. The other replica is a ghost row holding the run's lease; this test writes its
+     * refusal into the command inbox as an owner does (CommandInboxApiTest does the same through the API alone).
+     */
+    @Test
+    void a_cancel_another_replica_has_yet_to_decide_is_shown_waiting_and_then_as_that_replica_refused_it() {
+        String host = "ui-" + UUID.randomUUID().toString().substring(0, 6);
+        given().contentType(ContentType.JSON).body(Map.of("name", host, "version", "2016", "cu", "CU19"))
+                .when().post("/lab/hosts").then().statusCode(201);
+        String operator = token(Roles.OPERATOR, Roles.VIEWER, Roles.AUDITOR);
+        String runId = given().auth().oauth2(operator).contentType(ContentType.JSON)
+                .body(Map.of("playbook", "proxylogon-remediation", "targets", List.of(host)))
+                .when().post("/api/v1/runs").then().statusCode(202).extract().path("id");
+        await().atMost(LIVE).pollInterval(Duration.ofMillis(200)).until(() -> "WAITING_APPROVAL"
+                .equals(given().auth().oauth2(operator).when().get("/api/v1/runs/{id}", runId).then().extract().path("status")));
+        UUID run = UUID.fromString(runId);
+        String ghost = "ghost-" + UUID.randomUUID();
+        sql("insert into engine_replica (replica_id, expires_at) values ($1, now() + interval '10 minutes')", ghost);
+        sql("update run_owner set replica_id = $2, token = token + 1, owned_since = now() where run_id = $1", run, ghost);
+        try {
+            go("/console/runs/new");
+            waitFor(d -> d.getCurrentUrl().contains("/console/login"));
+            logIn(operator);
+            go("/console/runs/" + runId);
+            waitFor(d -> "WAITING_APPROVAL".equals(d.findElement(By.tagName("body")).getAttribute("data-status")));
+            click(By.id("cancel"));
+            waitFor(d -> d.findElement(By.id("status")).getText().startsWith("Sent to the replica that carries this run"));
+            assertThat(browser.findElement(By.id("status")).getText()).doesNotContain("Cancellation requested");
+
+            sql("""
+                    update run_command set status = 'REFUSED', decided_by = $2, decided_at = now(),
+                           refusal = 'state-conflict', detail = 'the ghost says no'
+                     where run_id = $1 and status = 'PENDING'""", run, ghost);
+            waitFor(d -> d.findElement(By.id("status")).getText().contains("the ghost says no"));
+            assertThat(browser.findElement(By.id("status")).getText()).startsWith("Refused by the replica that carries the run");
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-status")).isEqualTo("WAITING_APPROVAL");
+        } finally {
+            sql("update engine_replica set expires_at = now() - interval '1 second' where replica_id = $1", ghost);
+        }
+        // Given back: this replica adopts the run once the ghost's lease has ended, and cancels it itself.
+        await().atMost(LIVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().auth().oauth2(operator).contentType(ContentType.JSON).body(Map.of())
+                        .when().post("/api/v1/runs/{id}/cancel", runId).then().extract().statusCode() == 200);
+        sql("delete from engine_replica where replica_id = $1", ghost);
+    }
+
+    private void sql(String statement, Object... values) {
+        pool.preparedQuery(statement).execute(Tuple.from(values))
+                .await().atMost(Duration.ofSeconds(10));
     }
 
     @Test

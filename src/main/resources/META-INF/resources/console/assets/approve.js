@@ -1,4 +1,4 @@
-import { api, el, subject, status, showProblem } from './lib.js';
+import { api, decided, el, subject, status, showProblem, PENDING_TEXT, UNDECIDED_TEXT } from './lib.js';
 
 /**
  * Approve or reject one waiting step, with a comment. The service decides who may (never the requester of the run,
@@ -10,8 +10,10 @@ export function decisionForm(run, target, step, done) {
   const answer = el('p', { class: 'answer', role: 'status' });
   const decide = verb => async () => {
     try {
-      await api(`/api/v1/runs/${run.id}/approvals`, { method: 'POST', body: { step, target, decision: verb, comment: comment.value } });
-      status(`${verb === 'APPROVE' ? 'Approved' : 'Rejected'} ${step} on ${target} of run ${run.id.slice(0, 8)}.`);
+      const answer = await decided(await api(`/api/v1/runs/${run.id}/approvals`,
+        { method: 'POST', body: { step, target, decision: verb, comment: comment.value } }), () => status(PENDING_TEXT));
+      status(answer === null ? UNDECIDED_TEXT
+        : `${verb === 'APPROVE' ? 'Approved' : 'Rejected'} ${step} on ${target} of run ${run.id.slice(0, 8)}.`);
       done();
     } catch (e) {
       answer.textContent = e.message;

@@ -35,6 +35,30 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   return doc;
 }
 
+/**
+ * A person's command (approve, reject, cancel) for a run that another replica carries is answered 202 with the
+ * command, not the run, when that replica has not decided it within the service's wait. This follows the command
+ * until it is decided: the run once applied, the owner's refusal thrown as a Problem, or null if it is still
+ * undecided after a minute. Any other answer is returned as it is. onPending is told at once.
+ */
+export async function decided(answer, onPending) {
+  if (!answer || answer.kind === undefined || answer.status !== 'PENDING') return answer;
+  onPending?.(answer);
+  for (let look = 0; look < 60; look++) {
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    const command = await api(`/api/v1/runs/${answer.runId}/commands/${answer.id}`);
+    if (command.status === 'APPLIED') return api(`/api/v1/runs/${answer.runId}`);
+    if (command.status === 'REFUSED') {
+      throw new Problem(command.refusal?.status ?? 409, { title: 'Refused by the replica that carries the run',
+        detail: command.refusal?.detail });
+    }
+  }
+  return null;
+}
+
+export const PENDING_TEXT = 'Sent to the replica that carries this run; waiting for its decision…';
+export const UNDECIDED_TEXT = 'Sent to the replica that carries this run, which has not decided it yet: reload later.';
+
 /** An element with attributes and children (strings become text nodes). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

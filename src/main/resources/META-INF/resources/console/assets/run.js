@@ -1,4 +1,5 @@
-import { api, el, badge, when, duration, facts, follow, link, roles, subject, resource, status, showProblem } from './lib.js';
+import { api, decided, el, badge, when, duration, facts, follow, link, roles, subject, resource, status, showProblem,
+  PENDING_TEXT, UNDECIDED_TEXT } from './lib.js';
 import { decisionForm } from './approve.js';
 
 const id = resource;
@@ -110,8 +111,9 @@ function soon() {
 
 cancel.addEventListener('click', async () => {
   try {
-    await api(`/api/v1/runs/${id}/cancel`, { method: 'POST', body: {} });
-    status('Cancellation requested: running steps finish, then undo steps run.');
+    const answer = await decided(await api(`/api/v1/runs/${id}/cancel`, { method: 'POST', body: {} }),
+      () => status(PENDING_TEXT));
+    status(answer === null ? UNDECIDED_TEXT : 'Cancellation requested: running steps finish, then undo steps run.');
     load();
   } catch (e) {
     showProblem(e);
