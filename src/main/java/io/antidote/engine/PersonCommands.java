@@ -148,24 +148,29 @@ public class PersonCommands {
 
     private Uni<Answer> awaitDecision(UUID runId, UUID commandId, long deadline) {
         CompletableFuture<Void> wake = waits.expect(commandId);
-        return inbox.find(runId, commandId).map(Optional::orElseThrow).chain(status -> {
-            if (!status.pending()) {
-                waits.forget(commandId, wake);
-                return "APPLIED".equals(status.status())
-                        ? engine.load(runId).map(Answer.Decided::new)
-                        : Uni.createFrom().failure(refusedBy(status));
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                waits.forget(commandId, wake);
-                return Uni.createFrom().item(new Answer.Accepted(status));
-            }
-            // Woken by the decision's notification; the look after LOOK_AGAIN covers one lost with no reconnection.
-            return Uni.createFrom().completionStage(wake)
-                    .ifNoItem().after(Duration.ofNanos(Math.min(left, LOOK_AGAIN.toNanos()))).recoverWithItem((Void) null)
-                    .eventually(() -> waits.forget(commandId, wake))
-                    .chain(() -> awaitDecision(runId, commandId, deadline));
-        });
+        return inbox.find(runId, commandId).map(Optional::orElseThrow)
+                .onFailure().invoke(failure -> waits.forget(commandId, wake))
+                .chain(status -> answerOrWait(status, wake, deadline));
+    }
+
+    private Uni<Answer> answerOrWait(RunCommandInbox.Status status, CompletableFuture<Void> wake, long deadline) {
+        UUID commandId = status.commandId();
+        if (!status.pending()) {
+            waits.forget(commandId, wake);
+            return "APPLIED".equals(status.status())
+                    ? engine.load(status.runId()).map(Answer.Decided::new)
+                    : Uni.createFrom().failure(refusedBy(status));
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            waits.forget(commandId, wake);
+            return Uni.createFrom().item(new Answer.Accepted(status));
+        }
+        // Woken by the decision's notification; the look after LOOK_AGAIN covers one lost with no reconnection.
+        return Uni.createFrom().completionStage(wake)
+                .ifNoItem().after(Duration.ofNanos(Math.min(left, LOOK_AGAIN.toNanos()))).recoverWithItem((Void) null)
+                .eventually(() -> waits.forget(commandId, wake))
+                .chain(() -> awaitDecision(status.runId(), commandId, deadline));
     }
 
     /** The owner's refusal as the caller would have had it, had the owner received the command. */
