@@ -14,6 +14,7 @@ import io.cloudsoft.winrm4j.client.wsman.OptionType;
 import io.cloudsoft.winrm4j.client.wsman.SelectorSetType;
 import io.cloudsoft.winrm4j.client.wsman.Signal;
 
+import javax.xml.ws.Binding;
 import javax.xml.ws.BindingProvider;
 import javax.xml.ws.handler.Handler;
 import javax.xml.ws.soap.SOAPFaultException;
@@ -37,7 +38,8 @@ import java.util.function.Predicate;
  * code is {@link #SEND_MARKER}, and {@link SendOverSignal}, a handler on the port, rewrites that message into a
  * Send carrying the input (and the host's SendResponse back into a SignalResponse). The input itself travels
  * in the request context, never in the Signal: without the handler the host would get an unknown signal code
- * and refuse it, and nothing of the input.
+ * and refuse it, and nothing of the input. The handler is on the port for that one request only: any SOAP
+ * handler makes CXF build a SAAJ DOM of every message in and out ({@link ShellHandlerChain}).
  */
 final class StandardInput {
 
@@ -74,15 +76,6 @@ final class StandardInput {
         this.receiveAgain = again == null ? code -> true : again;
     }
 
-    /** Puts {@link SendOverSignal} on the shell's port; once per WinRM4j client. */
-    static void install(ShellCommand command) {
-        BindingProvider port = (BindingProvider) field(command, "winrm", WinRm.class);
-        @SuppressWarnings("rawtypes")
-        List<Handler> chain = new ArrayList<>(port.getBinding().getHandlerChain());
-        chain.add(new SendOverSignal());
-        port.getBinding().setHandlerChain(chain);
-    }
-
     /** Runs {@code commandLine} in the shell with {@code stdin} as its whole standard input; the exit code. */
     static int execute(ShellCommand command, String commandLine, byte[] stdin, Writer out, Writer err) {
         return new StandardInput(command).run(commandLine, stdin, out, err);
@@ -115,9 +108,16 @@ final class StandardInput {
         context.put(CHUNK, new Chunk(commandId, stdin));
         context.put(BindingProvider.SOAPACTION_USE_PROPERTY, Boolean.TRUE);
         context.put(BindingProvider.SOAPACTION_URI_PROPERTY, SEND_ACTION);
+        Binding binding = ((BindingProvider) port).getBinding();
+        @SuppressWarnings("rawtypes")
+        List<Handler> chain = new ArrayList<>(binding.getHandlerChain());
+        chain.add(new SendOverSignal());
+        binding.setHandlerChain(chain);
         try {
             signal(commandId, SEND_MARKER);
         } finally {
+            chain.removeIf(handler -> handler instanceof SendOverSignal);
+            binding.setHandlerChain(chain);
             context.remove(CHUNK);
             context.remove(BindingProvider.SOAPACTION_USE_PROPERTY);
             context.remove(BindingProvider.SOAPACTION_URI_PROPERTY);

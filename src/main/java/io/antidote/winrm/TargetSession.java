@@ -79,7 +79,7 @@ final class TargetSession {
         try {
             OneConnection.limit(builder);
             ShellCommand shell = client.createShell();
-            StandardInput.install(shell);
+            ShellHandlerChain.dropAfterCreate(client);
             return new TargetSession(target, credential, client, shell, deadline);
         } catch (RuntimeException e) {
             closeQuietly(client);

@@ -50,6 +50,12 @@ final class LabTargets implements AutoCloseable {
         return new Started(new Target(name, "127.0.0.1", port, scheme, auth, "lab", Map.of()), faults, null);
     }
 
+    /** HTTP requests the target's lab host has received (NTLM handshakes included). */
+    long requests(Target target) {
+        return servers.stream().filter(s -> s.hostName().equals(target.name())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no lab host " + target.name())).requests();
+    }
+
     static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -55,6 +55,28 @@ class WinRm4jInternalsTest {
     }
 
     @Test
+    void a_client_comes_with_one_soap_handler_that_ShellHandlerChain_removes_with_cxfs_handler_interceptors() {
+        WinRmClientContext context = WinRmClientContext.newInstance();
+        try {
+            WinRmClient client = WinRmClient.builder("http://127.0.0.1:1/wsman")
+                    .authenticationScheme("NTLM").credentials("u", "p").context(context).build();
+            try {
+                assertThat(ShellHandlerChain.handlers(client))
+                        .as("WinRM4j's StripShellResponseHandler, which only the reply to Create needs").isEqualTo(1);
+                ShellHandlerChain.dropAfterCreate(client);
+                assertThat(ShellHandlerChain.handlers(client)).isZero();
+                assertThat(ShellHandlerChain.interceptors(client))
+                        .as("with no handler CXF drops its SOAP handler interceptors, and with them the SAAJ DOM")
+                        .noneMatch(i -> i.getClass().getName().contains("HandlerInterceptor"));
+            } finally {
+                client.close();
+            }
+        } finally {
+            context.shutdown();
+        }
+    }
+
+    @Test
     void the_client_context_hands_out_its_cxf_bus_to_WsManCalls() throws Exception {
         Method getBus = WinRmClientContext.class.getDeclaredMethod("getBus");
         assertThat(getBus.getParameterCount()).as("WinRmClientContext.getBus() takes no argument").isZero();

@@ -352,4 +352,29 @@ class WinRm4jShellTest {
             return false;
         }
     }
+
+    @Test
+    void a_step_on_a_kept_session_costs_the_host_three_requests_and_a_step_with_input_four() {
+        Target target = lab.exchange("ex-cost").target();
+        WinRm4jShell transport = shell(WinRmSettings.defaults());
+        assertThat(transport.runPowerShell(target, "Write-Output warm").stdout()).isEqualTo("warm\r\n");
+
+        // Command, Receive, Signal: no handshake, no Create, no extra request per step once the session is kept.
+        long before = lab.requests(target);
+        for (int i = 0; i < 5; i++) {
+            assertThat(transport.runPowerShell(target, "Write-Output " + i).stdout()).isEqualTo(i + "\r\n");
+        }
+        assertThat(lab.requests(target) - before).as("requests for 5 steps").isEqualTo(15);
+
+        // The Send's handler is on the port for the Send alone: the input still arrives, steps either side run.
+        before = lab.requests(target);
+        assertThat(transport.runPowerShell(target, "@($input)[1]", "one\ntwo\n", Duration.ofSeconds(30)).stdout())
+                .isEqualTo("two\r\n");
+        assertThat(transport.runPowerShell(target, "Write-Output after").stdout()).isEqualTo("after\r\n");
+        assertThat(transport.runPowerShell(target, "@($input)[0]", "three\n", Duration.ofSeconds(30)).stdout())
+                .isEqualTo("three\r\n");
+        assertThat(lab.requests(target) - before).as("requests for two steps with input and one without")
+                .isEqualTo(4 + 3 + 4);
+        assertThat(transport.clientsOpened()).isEqualTo(1);
+    }
 }

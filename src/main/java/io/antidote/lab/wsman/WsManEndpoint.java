@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP side of one lab host: a verticle, so that everything it holds lives on one event loop
@@ -35,6 +36,7 @@ final class WsManEndpoint extends AbstractVerticle {
     private final WsManOptions options;
     private final WsManLimits limits;
     private final Runnable refusalListener = this::refusalChanged;
+    private final AtomicLong requests = new AtomicLong();
 
     private String bindHost;
     private int requestedPort;
@@ -65,6 +67,11 @@ final class WsManEndpoint extends AbstractVerticle {
     }
 
     /** How many shells are open, read on the event loop that owns them. */
+    /** HTTP requests this host has received, handshakes and refused ones included: what a client's work cost it. */
+    long requests() {
+        return requests.get();
+    }
+
     Future<Integer> openShells() {
         if (context == null) {
             return Future.succeededFuture(0);
@@ -154,6 +161,7 @@ final class WsManEndpoint extends AbstractVerticle {
     }
 
     private void handle(HttpServerRequest request) {
+        requests.incrementAndGet();
         if (faults.frozen()) {
             // Held, body and all, until the host thaws; then served as if it had just come.
             request.pause();

@@ -88,6 +88,11 @@ public final class WsManServer {
         return endpoint.port();
     }
 
+    /** HTTP requests received so far (NTLM handshakes included), for tests and benchmarks that count a step's cost. */
+    public long requests() {
+        return endpoint.requests();
+    }
+
     /** Open shells, for tests and a future lab status view. */
     Future<Integer> openShells() {
         return endpoint.openShells();
