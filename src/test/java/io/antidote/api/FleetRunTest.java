@@ -1,7 +1,6 @@
 package io.antidote.api;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -29,19 +28,12 @@ import static org.awaitility.Awaitility.await;
  * command log is the witness that every step ran exactly once where the events say it did.
  */
 @QuarkusTest
-@TestProfile(FleetRunTest.FleetPlaybooks.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class FleetRunTest {
 
     static final int HOSTS = 200;
     static final int STEPS = 8;
-
-    public static class FleetPlaybooks implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("antidote.playbooks.dir", "src/test/resources/playbooks-fleet");
-        }
-    }
 
     private final List<String> hosts = new ArrayList<>();
 

@@ -10,13 +10,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -30,44 +25,15 @@ import org.junit.jupiter.api.Test;
  * wait-for-services retry policy, or failed clearly when it outlasts it, the server left isolated).
  *
  * <p>The remediation is the real one, with the wait-for-services retry delays cut to 1s and the circuit
- * breaker's open time to 0.5s, so that ten attempts take seconds instead of twelve minutes.
+ * breaker's open time to 0.5s ({@link FleetAndFaultsProfile}), so that ten attempts take seconds instead of
+ * twelve minutes.
  */
 @QuarkusTest
-@TestProfile(HostFaultsApiTest.ShortWaits.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class HostFaultsApiTest {
 
-    static final int WAIT_ATTEMPTS = 10;
-
-    public static class ShortWaits implements QuarkusTestProfile {
-
-        static final Path DIR = create();
-
-        private static Path create() {
-            try {
-                Path dir = Files.createTempDirectory("antidote-playbooks-short-waits");
-                String remediation = Files.readString(Path.of("playbooks/proxylogon-remediation.yaml"));
-                String waitPolicy = "      attempts: " + WAIT_ATTEMPTS + "\n      backoff: exponential\n"
-                        + "      delay: 10s\n      maxDelay: 2m\n      retryOn: [connection]\n";
-                String shortened = waitPolicy.replace("delay: 10s", "delay: 1s").replace("maxDelay: 2m", "maxDelay: 1s");
-                if (remediation.indexOf(waitPolicy) < 0 || remediation.indexOf(waitPolicy) != remediation.lastIndexOf(waitPolicy)
-                        || remediation.indexOf(waitPolicy) < remediation.indexOf("id: wait-for-services")) {
-                    throw new IllegalStateException("the wait-for-services retry policy changed: update this test");
-                }
-                Files.writeString(dir.resolve("proxylogon-remediation.yaml"), remediation.replace(waitPolicy, shortened));
-                TempPlaybooksProfile.copyStepLibrary(dir);
-                return dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("antidote.playbooks.dir", DIR.toString(),
-                    "antidote.winrm.breaker.open-for", "PT0.5S");
-        }
-    }
+    static final int WAIT_ATTEMPTS = FleetAndFaultsProfile.WAIT_ATTEMPTS;
 
     private static List<Map<String, Object>> ofType(List<Map<String, Object>> events, String type, String step) {
         return events.stream().filter(e -> type.equals(e.get("type")) && step.equals(e.get("step"))).toList();

@@ -45,7 +45,7 @@ import static org.hamcrest.Matchers.hasItem;
  * lab hosts, whose command logs witness that a duplicated request ran each script once.
  */
 @QuarkusTest
-@TestProfile(FleetRunTest.FleetPlaybooks.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class IdempotencyKeyApiTest {
 

@@ -13,7 +13,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.antidote.identity.Roles;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -32,20 +31,9 @@ import org.junit.jupiter.api.Test;
  * the pattern, or only inside the window. Through HTTP, the engine, WinRM4j and the lab.
  */
 @QuarkusTest
-@TestProfile(LabFaultsMidRunTest.FaultProbes.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LabFaultsMidRunTest {
-
-    public static class FaultProbes implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // A circuit opened by the window's refusals must not outlast the window by much. A marker that cannot
-            // be read is probed for 10 s (5 min by default) before its target fails.
-            return Map.of("antidote.playbooks.dir", "src/test/resources/playbooks-faults",
-                    "antidote.winrm.breaker.open-for", "PT0.5S",
-                    "antidote.engine.probe-for", "10s");
-        }
-    }
 
     private static void awaitApprovalOf(String runId, String step) {
         awaitApprovalOf(runId, step, Duration.ofSeconds(60));
@@ -126,7 +114,8 @@ class LabFaultsMidRunTest {
         assertThat(found).as("the probe's finding").hasSize(1);
         assertThat(data(found.get(0))).containsEntry("marker", "UNREADABLE");
         assertThat((String) data(found.get(0)).get("detail")).as("the finding names the host and what it answered")
-                .contains("'" + host + "'", "after 10s of probes").containsPattern(hostSaid);
+                .contains("'" + host + "'", "after " + FleetAndFaultsProfile.PROBE_FOR + " of probes")
+                .containsPattern(hostSaid);
         assertThat(ofStep(events, "StepSucceeded", "step-4")).as("step-4 succeeded").isEmpty();
         assertThat(ofStep(events, "StepFailed", "step-4")).as("step-4 recorded as failed on a guess").isEmpty();
         List<Map<String, Object>> failed = ofStep(events, "TargetFailed", "step-4");

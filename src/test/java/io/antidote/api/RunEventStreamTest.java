@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * event of a set of runs, in order, as the same JSON the API serves, plus each run's signed end checkpoint.
  */
 @QuarkusTest
-@TestProfile(FleetRunTest.FleetPlaybooks.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RunEventStreamTest {
 

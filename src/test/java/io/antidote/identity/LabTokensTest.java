@@ -1,7 +1,7 @@
 package io.antidote.identity;
 
+import io.antidote.api.FleetAndFaultsProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -23,18 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lab, the approver approves, the admin manages tokens), and no more.
  */
 @QuarkusTest
-@TestProfile(LabTokensTest.WithLabTokens.class)
+@TestProfile(FleetAndFaultsProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LabTokensTest {
 
-    static final Path FILE = Path.of("target/lab-tokens-test/lab-tokens.env");
-
-    public static class WithLabTokens implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("antidote.auth.lab-tokens-file", FILE.toString());
-        }
-    }
+    static final Path FILE = FleetAndFaultsProfile.LAB_TOKENS;
 
     private static Map<String, String> variables() throws IOException {
         Map<String, String> out = new HashMap<>();
