@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every span the application ends, kept in memory: Quarkus adds each CDI {@link SpanProcessor} to its tracer
- * provider. Only where a test profile turns the SDK on ({@link RunTracesTest}); elsewhere nothing reaches it.
+ * provider. Only where a test profile turns the SDK on ({@link TempPlaybooksProfile}, for {@link RunTracesTest});
+ * elsewhere nothing reaches it.
  */
 @Singleton
 public class CapturedSpans implements SpanProcessor {

@@ -13,7 +13,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,20 +30,9 @@ import org.junit.jupiter.api.Test;
  * span per WinRM call under it, and nothing secret in any attribute.
  */
 @QuarkusTest
-@TestProfile(RunTracesTest.Traced.class)
+@TestProfile(TempPlaybooksProfile.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RunTracesTest {
-
-    /** The playbooks under test, with the SDK on and no exporter: spans go to {@link CapturedSpans} only. */
-    public static class Traced extends TempPlaybooksProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("quarkus.otel.sdk.disabled", "false");
-            config.put("quarkus.otel.exporter.otlp.enabled", "false");
-            return config;
-        }
-    }
 
     @Inject
     CapturedSpans spans;

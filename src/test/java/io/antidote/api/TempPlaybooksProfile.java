@@ -208,8 +208,15 @@ public class TempPlaybooksProfile implements QuarkusTestProfile {
         }
     }
 
+    /**
+     * The OpenTelemetry SDK is on, with no exporter: spans go to {@link CapturedSpans} only, for
+     * {@link RunTracesTest}. It shares this application rather than boot one of its own (some 20 s of the suite),
+     * and the other tests here see nothing of the SDK but their requests' spans kept in memory.
+     */
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("antidote.playbooks.dir", DIR.toString(), "antidote.playbooks.reload-interval", "200ms");
+        return Map.of("antidote.playbooks.dir", DIR.toString(), "antidote.playbooks.reload-interval", "200ms",
+                "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.enabled", "false");
     }
 }
