@@ -16,9 +16,12 @@
 #   FLEET_HOSTS=50        lab hosts (also Ansible's forks and Antidote's engine.max-concurrent-steps)
 #   FLEET_ANSIBLE=1       0 skips the Ansible phase (e.g. for FLEET_HOSTS=1000)
 #   FLEET_SINGLE=1        0 skips the one-run-per-host phase
-#   FLEET_SLEEP_MS=0      each step first sleeps this long on the host (Start-Sleep, for real): a command's latency
+#   FLEET_SLEEP_MS=0      each step first sleeps this long on the host (Start-Sleep, for real): a command's latency;
+#                         then the critical path is measured too: one run of one more host, alone (after one warm-up)
 #   FLEET_JFR=0           1 profiles one more all-hosts run with JDK Flight Recorder and prints where the time goes
 #   FLEET_WAIT_LOAD=2     before measuring, wait (at most FLEET_WAIT_SECONDS=300) for the 1-minute load to drop below it
+#   FLEET_HEAP=0          1 also runs InFlightHeapBenchmark (10,000 one-target runs in flight, -Xmx512m; database
+#                         FLEET_HEAP_DB=antidote_fleetbench_heap, cleaned by the test profile) once the services are stopped
 #   FLEET_SKIP_BUILD=0    1 uses target/quarkus-app as it is
 #   FLEET_SERVICE_OPTS    more JVM options for the Antidote service (e.g. -Xmx512m)
 # Results: target/benchmarks/fleet.txt (and target/fleetbench/: logs, inventories, the JFR recording).
@@ -45,6 +48,14 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 now_ms() { date +%s%3N; }
 # utime + stime of a process (all its threads), in ms
 cpu_ms() { awk -v t="$TICK" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / t }' "/proc/$1/stat"; }
+# utime + stime of the PostgreSQL backends serving database $1, in ms (those connected at both ends of a window count)
+db_cpu_ms() {
+  local total=0 pid
+  for pid in $(pgrep -f "^postgres: [^ ]+: [^ ]+ $1 "); do
+    total=$(awk -v t="$total" '{ print t + $0 }' <<< "$(cpu_ms "$pid" 2>/dev/null || echo 0)")
+  done
+  echo "$total"
+}
 free_port() { $PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 iso_ms() { date -d "$1" +%s%3N; }
 
@@ -81,32 +92,54 @@ await_ready() {
   echo "process on port $1 never became ready" >&2
   exit 1
 }
+# Starts the packaged service as "$1" on port $2 with database $3 and the options after them, and waits until it
+# is ready; STARTED_PID is its process. The lab profile for its API tokens ($WORK/<name>-tokens.env) and the lab's
+# rehearsal credential: there is no identity provider here.
+start_service() {
+  local name=$1 port=$2 db=$3
+  shift 3
+  # shellcheck disable=SC2046
+  java -Dquarkus.profile=lab -Dquarkus.http.port="$port" -Dantidote.auth.lab-tokens-file="$WORK/$name-tokens.env" \
+    $(database_options "$db") "$@" -jar "$JAR" > "$WORK/$name.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  await_ready "$port"
+}
+operator_token() { (. "$WORK/$1-tokens.env" && echo "$OPERATOR"); }
+
 LAB_PORT=$(free_port)
-# shellcheck disable=SC2046
-java -Dquarkus.profile=lab -Dquarkus.http.port="$LAB_PORT" -Dantidote.engine.enabled=false \
+# Sleeping commands hold a lab worker thread each: enough of them that no host waits for another's sleep.
+start_service lab "$LAB_PORT" "$LAB_DB" -Dantidote.engine.enabled=false \
   -Dantidote.lab.first-port=0 -Dantidote.lab.real-time-sleep=true \
-  -Dantidote.auth.lab-tokens-file="$WORK/lab-tokens.env" $(database_options "$LAB_DB") \
-  -jar "$JAR" > "$WORK/lab.log" 2>&1 &
-LAB_PID=$!
-PIDS+=("$LAB_PID")
-await_ready "$LAB_PORT"
-LAB_TOKEN=$(. "$WORK/lab-tokens.env" && echo "$OPERATOR")
+  -Dquarkus.thread-pool.max-threads=$((HOSTS + 200)) -Dquarkus.vertx.worker-pool-size=$((HOSTS + 20))
+LAB_PID=$STARTED_PID
+LAB_TOKEN=$(operator_token lab)
 LAB="http://127.0.0.1:$LAB_PORT"
 
 NAMES=()
 : > "$WORK/ports"
+create_host() {
+  local port
+  port=$(curl -sf -X POST "$LAB/lab/hosts" -H "Authorization: Bearer $LAB_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"version\":\"2016\",\"cu\":\"CU20\"}" | jq -r .port)
+  echo "$1 $port" >> "$WORK/ports"
+}
 for i in $(seq 1 "$HOSTS"); do
   name=$(printf 'fleet-%04d' "$i")
-  port=$(curl -sf -X POST "$LAB/lab/hosts" -H "Authorization: Bearer $LAB_TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$name\",\"version\":\"2016\",\"cu\":\"CU20\"}" | jq -r .port)
+  create_host "$name"
   NAMES+=("$name")
-  echo "$name $port" >> "$WORK/ports"
 done
+# The host that measures the critical path: Antidote only, never in the fleet's runs.
+PATH_HOST=fleet-path
+[ "$SLEEP_MS" = 0 ] || create_host "$PATH_HOST"
 
 # Every step's marker, counted in each host's command log; expected: $1 of each on every host.
-verify_commands() {
+verify_commands() { # expected phase [hosts...] (default: the fleet)
   local expected=$1 phase=$2 bad=0 total=0
-  for name in "${NAMES[@]}"; do
+  shift 2
+  local hosts=("$@")
+  [ ${#hosts[@]} -gt 0 ] || hosts=("${NAMES[@]}")
+  for name in "${hosts[@]}"; do
     counts=$(curl -sf "$LAB/lab/hosts/$name/commands" -H "Authorization: Bearer $LAB_TOKEN" \
       | jq -c --argjson steps "$STEPS" '[.dropped, (.commands | length),
           (.commands as $c | [range(1; $steps + 1) | . as $n | [$c[] | select(.script | contains("fleet step \($n)'"'"'"))] | length])]')
@@ -117,7 +150,7 @@ verify_commands() {
     fi
     total=$((total + $(jq '.[1]' <<< "$counts")))
   done
-  report "  verified $phase: $((HOSTS - bad)) of $HOSTS hosts show each step $expected time(s) in all; $total commands on the hosts so far"
+  report "  verified $phase: $((${#hosts[@]} - bad)) of ${#hosts[@]} hosts show each step $expected time(s) in all; $total commands on the hosts so far"
   [ "$bad" = 0 ] || { report "  LOST OR REPEATED WORK: the numbers of $phase are not valid"; exit 1; }
 }
 
@@ -143,13 +176,15 @@ await_load() {
 
 # phase results: name wall_ms client_cpu_ms lab_cpu_ms
 declare -A WALL CPU LABCPU
-record() {
-  local phase=$1 wall=$2 cpu=$3 labcpu=$4 before=$5
+record() { # phase wall_ms client_cpu_ms lab_cpu_ms load_before [database_cpu_ms]
+  local phase=$1 wall=$2 cpu=$3 labcpu=$4 before=$5 dbcpu=${6:-}
   local tasks=$((HOSTS * STEPS))
   WALL[$phase]=$wall; CPU[$phase]=$cpu; LABCPU[$phase]=$labcpu
   report "$(awk -v p="$phase" -v w="$wall" -v c="$cpu" -v l="$labcpu" -v t="$tasks" -v b="$before" -v a="$(load)" 'BEGIN {
     printf "%s: host-tasks=%d wall=%.2f s host-tasks/s=%.1f client-cpu=%.1f s (%.1f ms per host-task) lab-cpu=%.1f s (%.1f ms per host-task) load before=%s after=%s",
       p, t, w / 1000, t * 1000 / w, c / 1000, c / t, l / 1000, l / t, b, a }')"
+  [ -z "$dbcpu" ] || report "$(awk -v d="$dbcpu" -v t="$tasks" 'BEGIN {
+    printf "  its database backends: cpu=%.1f s (%.1f ms per host-task)", d / 1000, d / t }')"
 }
 
 STEP_COUNT=0
@@ -158,7 +193,7 @@ STEP_COUNT=0
 if [ "${FLEET_ANSIBLE:-1}" = 1 ]; then
   {
     echo "[fleet]"
-    while read -r name port; do echo "$name ansible_host=127.0.0.1 ansible_port=$port"; done < "$WORK/ports"
+    grep -v "^$PATH_HOST " "$WORK/ports" | while read -r name port; do echo "$name ansible_host=127.0.0.1 ansible_port=$port"; done
     echo "[fleet:vars]"
     echo "ansible_connection=winrm"
     echo "ansible_winrm_transport=ntlm"
@@ -219,19 +254,15 @@ fi
 cp bench/fleet/fleet-eight-steps.yaml "$WORK/playbooks/"
 sed_steps "$WORK/playbooks/fleet-eight-steps.yaml"
 SVC_PORT=$(free_port)
-# The lab profile for its tokens and rehearsal credential (no identity provider here), with the lab off:
-# otherwise the production settings. max-concurrent-steps as Ansible's forks: one WinRM call per host at once.
-# shellcheck disable=SC2046,SC2086
-java -Dquarkus.profile=lab -Dquarkus.http.port="$SVC_PORT" -Dantidote.lab.enabled=false \
+# The lab off, otherwise the production settings. max-concurrent-steps as Ansible's forks: one WinRM call per host
+# at once. The rate limit's burst above what the one-run-per-host phase asks at once.
+# shellcheck disable=SC2086
+start_service service "$SVC_PORT" "$DB" -Dantidote.lab.enabled=false \
   -Dantidote.inventory.file="$WORK/inventory.yaml" -Dantidote.playbooks.dir="$WORK/playbooks" \
   -Dantidote.engine.max-concurrent-steps="$HOSTS" -Dantidote.rate-limit.burst=$((HOSTS * 2 + 200)) \
-  -Dantidote.auth.lab-tokens-file="$WORK/service-tokens.env" $(database_options "$DB") \
-  -Xlog:gc:file="$WORK/service-gc.log" ${FLEET_SERVICE_OPTS:-} \
-  -jar "$JAR" > "$WORK/service.log" 2>&1 &
-SVC_PID=$!
-PIDS+=("$SVC_PID")
-await_ready "$SVC_PORT"
-TOKEN=$(. "$WORK/service-tokens.env" && echo "$OPERATOR")
+  -Xlog:gc:file="$WORK/service-gc.log" ${FLEET_SERVICE_OPTS:-}
+SVC_PID=$STARTED_PID
+TOKEN=$(operator_token service)
 API="http://127.0.0.1:$SVC_PORT/api/v1"
 
 request_run() { # ticket targets-json [key] -> run id
@@ -251,7 +282,8 @@ await_ticket() {
     if [ "$(jq --argjson n "$runs" '.total == $n and ([.items[] | select(.finishedAt == null)] | length == 0)' <<< "$page")" = true ]; then
       break
     fi
-    sleep 0.05
+    # Not often: each look costs the service CPU inside the window measured. The wall time is the runs' own finishedAt.
+    sleep 0.5
   done
   local failed
   failed=$(jq '[.items[] | select(.status != "SUCCEEDED")] | length' <<< "$page")
@@ -266,19 +298,35 @@ await_ticket fleet-warmup 1 > /dev/null
 STEP_COUNT=$((STEP_COUNT + 1))
 verify_commands "$STEP_COUNT" "antidote warm-up"
 
+if [ "$SLEEP_MS" != 0 ]; then
+  # The critical path: what one host's run takes alone, its own per-step overhead included; the second of two.
+  for attempt in warm measured; do
+    t0=$(now_ms)
+    request_run "fleet-path-$attempt" "[\"$PATH_HOST\"]" > /dev/null
+    finished=$(await_ticket "fleet-path-$attempt" 1)
+  done
+  CRITICAL=$((finished - t0))
+  report "critical path: one run of $STEPS steps on one host alone, $((CRITICAL)) ms (${SLEEP_MS} ms sleep per step); load $(load)"
+  verify_commands 2 "critical path" "$PATH_HOST"
+fi
+
 await_load
-before=$(load); lab0=$(cpu_ms "$LAB_PID"); cpu0=$(cpu_ms "$SVC_PID"); t0=$(now_ms)
+before=$(load); lab0=$(cpu_ms "$LAB_PID"); cpu0=$(cpu_ms "$SVC_PID"); db0=$(db_cpu_ms "$DB"); t0=$(now_ms)
 request_run fleet-all "$ALL_TARGETS" > /dev/null
 finished=$(await_ticket fleet-all 1)
-cpu1=$(cpu_ms "$SVC_PID"); lab1=$(cpu_ms "$LAB_PID")
+cpu1=$(cpu_ms "$SVC_PID"); lab1=$(cpu_ms "$LAB_PID"); db1=$(db_cpu_ms "$DB")
 record "antidote (one run over all hosts)" $((finished - t0)) "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" \
-  "$(awk -v a="$lab0" -v b="$lab1" 'BEGIN { print b - a }')" "$before"
+  "$(awk -v a="$lab0" -v b="$lab1" 'BEGIN { print b - a }')" "$before" "$(awk -v a="$db0" -v b="$db1" 'BEGIN { print b - a }')"
 STEP_COUNT=$((STEP_COUNT + 1))
 verify_commands "$STEP_COUNT" "antidote, one run over all hosts"
+if [ "$SLEEP_MS" != 0 ]; then
+  report "$(awk -v w="${WALL["antidote (one run over all hosts)"]}" -v c="$CRITICAL" -v h="$HOSTS" 'BEGIN {
+    printf "one run over all %d hosts took %.2fx the critical path", h, w / c }')"
+fi
 
 if [ "${FLEET_SINGLE:-1}" = 1 ]; then
   await_load
-  before=$(load); lab0=$(cpu_ms "$LAB_PID"); cpu0=$(cpu_ms "$SVC_PID"); t0=$(now_ms)
+  before=$(load); lab0=$(cpu_ms "$LAB_PID"); cpu0=$(cpu_ms "$SVC_PID"); db0=$(db_cpu_ms "$DB"); t0=$(now_ms)
   requests=()
   for name in "${NAMES[@]}"; do
     request_run fleet-single "[\"$name\"]" "$name" > /dev/null &
@@ -286,9 +334,10 @@ if [ "${FLEET_SINGLE:-1}" = 1 ]; then
   done
   for p in "${requests[@]}"; do wait "$p"; done
   finished=$(await_ticket fleet-single "$HOSTS")
-  cpu1=$(cpu_ms "$SVC_PID"); lab1=$(cpu_ms "$LAB_PID")
+  cpu1=$(cpu_ms "$SVC_PID"); lab1=$(cpu_ms "$LAB_PID"); db1=$(db_cpu_ms "$DB")
   record "antidote (one run per host, $HOSTS requested together)" $((finished - t0)) \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$(awk -v a="$lab0" -v b="$lab1" 'BEGIN { print b - a }')" "$before"
+    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$(awk -v a="$lab0" -v b="$lab1" 'BEGIN { print b - a }')" \
+    "$before" "$(awk -v a="$db0" -v b="$db1" 'BEGIN { print b - a }')"
   STEP_COUNT=$((STEP_COUNT + 1))
   verify_commands "$STEP_COUNT" "antidote, one run per host"
 fi
@@ -311,4 +360,19 @@ if [ "${FLEET_JFR:-0}" = 1 ]; then
 fi
 
 report "service heap after the runs: $(jcmd "$SVC_PID" GC.heap_info | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
+
+if [ "${FLEET_HEAP:-0}" = 1 ]; then
+  cleanup
+  PIDS=()
+  HEAP_DB=${FLEET_HEAP_DB:-antidote_fleetbench_heap}
+  createdb $PG "$HEAP_DB" 2>/dev/null || true
+  rm -f target/benchmarks/results.txt
+  report "in-flight heap (InFlightHeapBenchmark, -Xmx512m, GC log $WORK/inflight-gc.log), load before $(load):"
+  _TEST_QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$HEAP_DB" \
+  _TEST_QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$HEAP_DB" \
+    ${MVN:-./mvnw} -B -q -o test-compile surefire:test@default-test -Dtest=InFlightHeapBenchmark \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.test.redirectTestOutputToFile=true \
+    "-DargLine=-Xmx512m -Xlog:gc:file=$WORK/inflight-gc.log"
+  sed 's/^/  /' target/benchmarks/results.txt | tee -a "$OUT"
+fi
 report "done: $(date -u +%H:%MZ), load $(load)"

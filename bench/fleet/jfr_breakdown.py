@@ -59,7 +59,7 @@ def class_name(frame):
 def main():
     events = json.load(sys.stdin)["recording"]["events"]
     self_counts, owner_counts, inclusive = collections.Counter(), collections.Counter(), collections.Counter()
-    threads, methods = collections.Counter(), collections.Counter()
+    threads, methods, others = collections.Counter(), collections.Counter(), collections.Counter()
     total = 0
     for event in events:
         values = event["values"]
@@ -71,6 +71,8 @@ def main():
         self_counts[category(classes[0])] += 1
         owner = next((c for c in classes if not c.startswith(JDK) or category(c) == CRYPTO), classes[-1])
         owner_counts[category(owner)] += 1
+        if category(owner) == "other libraries":
+            others[".".join(owner.split(".")[:3])] += 1
         for c in set(category(c) for c in classes):
             inclusive[c] += 1
         leaf = frames[0].get("method", {})
@@ -86,6 +88,7 @@ def main():
     for name in names:
         print(f"  {name:44} {100 * self_counts[name] / total:5.1f}% {100 * owner_counts[name] / total:5.1f}%"
               f" {100 * inclusive[name] / total:5.1f}%")
+    print("  other libraries (owner): " + ", ".join(f"{p} {100 * n / total:.1f}%" for p, n in others.most_common(6)))
     print("  hottest methods (self):")
     for method, n in methods.most_common(12):
         print(f"    {100 * n / total:5.1f}% {method}")
