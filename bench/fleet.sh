@@ -77,7 +77,7 @@ done
 
 report "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -h | awk '/^Mem:/ {print $2}') RAM"
 report "date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
-report "ansible: $(/usr/bin/ansible-playbook --version | head -1), pywinrm $($PYTHON -c 'import winrm, importlib.metadata as m; print(m.version("pywinrm"))' 2>/dev/null || echo '?')"
+report "ansible: $(/usr/bin/ansible-playbook --version | sed -n 1p), pywinrm $($PYTHON -c 'import winrm, importlib.metadata as m; print(m.version("pywinrm"))' 2>/dev/null || echo '?')"
 report "hosts: $HOSTS, steps: $STEPS, sleep per step on the host: ${SLEEP_MS} ms"
 
 # --- the lab: its own process and database, engine off ---

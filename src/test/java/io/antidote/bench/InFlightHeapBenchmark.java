@@ -27,15 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
  * The heap with 10,000 target runs in flight (issue 11, point 8: at or under 512 MiB), through the real engine
- * and store: 10,000 one-target runs of bench/playbooks/bench-six-steps.yaml requested one after the other, every
+ * and store: 10,000 one-target runs of bench/playbooks/bench-six-steps.yaml requested by 16 callers, every
  * script held by {@link HeldShell} until all of them are requested and unfinished; then the heap after a full GC;
- * then the scripts are let go and every run goes through its six steps, while every collection's heap after GC
- * is watched for the peak. Run with the heap limit under test: {@code -DargLine=-Xmx512m} (bench/fleet.sh's
- * heap part does). Measures and prints; asserts nothing about memory.
+ * then the scripts are let go and the runs go through their six steps (for at most
+ * {@code bench.inflight.drain-minutes}, 10), while every collection's heap after GC is watched for the peak.
+ * Run with the heap limit under test, {@code -DargLine=-Xmx512m}, as {@code FLEET_HEAP=1 bench/fleet.sh} does.
+ * Measures and prints; asserts nothing about memory.
  */
 @QuarkusTest
 @TestProfile(InFlightHeapBenchmark.HeldShellProfile.class)
@@ -43,6 +45,7 @@ class InFlightHeapBenchmark {
 
     private static final int RUNS = Integer.getInteger("bench.inflight.runs", 10_000);
     private static final int CALLERS = 16;
+    private static final int DRAIN_MINUTES = Integer.getInteger("bench.inflight.drain-minutes", 10);
     private static final String PLAYBOOK = OrchestrationRounds.PLAYBOOK;
     private static final double MIB = 1024 * 1024;
 
@@ -111,14 +114,21 @@ class InFlightHeapBenchmark {
                 inFlight.getCommitted() / MIB, inFlight.getMax() / MIB));
         shell.release();
         long releasedAt = System.nanoTime();
-        // The look may time out waiting for a connection while 10,000 runs take the pool: look again.
-        Awaitility.await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(() -> unfinishedRuns() == 0);
+        // The look may time out waiting for a connection while 10,000 runs take the pool: look again. A drain that
+        // does not end in time is reported as it stands, since its heap is what this benchmark is about.
+        boolean drained = true;
+        try {
+            Awaitility.await().atMost(Duration.ofMinutes(DRAIN_MINUTES)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().until(() -> unfinishedRuns() == 0);
+        } catch (ConditionTimeoutException notDrained) {
+            drained = false;
+        }
         double draining = (System.nanoTime() - releasedAt) / 1e9;
         BenchReport.line(String.format(Locale.ROOT,
-                "in-flight heap: all %d runs finished %.0f s after release (SUCCEEDED=%d), %d scripts;"
+                "in-flight heap: %s %.0f s after release (SUCCEEDED=%d of %d), %d scripts;"
                         + " peak heap after any GC since the first request=%.0f MiB",
-                RUNS, draining, count("SUCCEEDED"), shell.scripts(), peakAfterGc.get() / MIB));
+                drained ? "all runs finished" : "runs still unfinished", draining, count("SUCCEEDED"), RUNS,
+                shell.scripts(), peakAfterGc.get() / MIB));
     }
 
     private long unfinishedRuns() throws Exception {
