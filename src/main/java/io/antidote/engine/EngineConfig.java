@@ -16,6 +16,15 @@ public interface EngineConfig {
     @Min(1)
     int maxConcurrentSteps();
 
+    /**
+     * Runs' writes (decide and append) carried out at once across runs; more wait in line for one, a person's
+     * command first. A few per database connection: enough to keep the pool busy, not so many that a fleet's
+     * outcomes, arriving together, queue tens of thousands of queries behind it.
+     */
+    @WithDefault("32")
+    @Min(1)
+    int maxConcurrentWrites();
+
     /** Off, the process carries no runs: it neither heartbeats nor adopts (a lab process). */
     @WithDefault("true")
     boolean enabled();

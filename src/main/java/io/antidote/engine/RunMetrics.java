@@ -56,6 +56,9 @@ public class RunMetrics {
         Gauge.builder("antidote.decisions.waiting", writers, RunWriters::waitingOther)
                 .description("Engine decisions (advances, recoveries) waiting for the store")
                 .register(registry);
+        Gauge.builder("antidote.writes.waiting.slot", writers, RunWriters::waitingForSlot)
+                .description("Runs whose next write waits for a write slot (antidote.engine.max-concurrent-writes)")
+                .register(registry);
         Gauge.builder("antidote.steps.waiting.worker", workers, StepWorkers::queued)
                 .description("Steps started by their run and waiting for a free step worker")
                 .register(registry);

@@ -41,6 +41,13 @@ import java.util.function.Supplier;
  * <p>That is also the back-pressure: new steps only start from stored decisions, so a run whose outcomes
  * cannot be stored starts nothing new, and the outcomes in memory are bounded by the steps in flight.
  * Readiness is down while any outcome waits ({@link #waitingOutcomes()}).
+ *
+ * <p>Across runs, at most {@code antidote.engine.max-concurrent-writes} pieces are carried out at once; the
+ * runs whose turn it is wait, in order, for one of these write slots, a person's command ahead of the engine's
+ * work. Without it, 10,000 runs whose steps ended together put all their appends to the pool at once: tens of
+ * thousands of queries queued behind 8 connections filled a 512 MiB heap, timed out waiting for a connection,
+ * were tried again into the same queue, and progress stalled (docs/benchmarks.md, "Heap with 10,000 target runs
+ * in flight"). Waiting for a slot holds nothing but the run's place in line.
  */
 @ApplicationScoped
 public class RunWriters {
@@ -73,15 +80,32 @@ public class RunWriters {
     private final Map<UUID, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicInteger waitingOutcomes = new AtomicInteger();
     private final AtomicInteger waitingOther = new AtomicInteger();
+    private final WriteSlots slots;
 
     RunWriters(Vertx vertx) {
-        this(vertx, RunMetrics.unregistered());
+        this(vertx, RunMetrics.unregistered(), DEFAULT_SLOTS);
+    }
+
+    RunWriters(Vertx vertx, int maxConcurrentWrites) {
+        this(vertx, RunMetrics.unregistered(), maxConcurrentWrites);
     }
 
     @Inject
-    RunWriters(Vertx vertx, RunMetrics metrics) {
+    RunWriters(Vertx vertx, RunMetrics metrics, EngineConfig config) {
+        this(vertx, metrics, config.maxConcurrentWrites());
+    }
+
+    private RunWriters(Vertx vertx, RunMetrics metrics, int maxConcurrentWrites) {
         this.vertx = vertx;
         this.metrics = metrics;
+        this.slots = new WriteSlots(maxConcurrentWrites);
+    }
+
+    static final int DEFAULT_SLOTS = 32;
+
+    /** Runs whose next piece of work waits for a write slot. */
+    public int waitingForSlot() {
+        return slots.waiting();
     }
 
     /**
@@ -146,18 +170,22 @@ public class RunWriters {
             return box;
         });
         if (next[0] != null) {
-            carryOut(runId, next[0]);
+            Work<?> work = next[0];
+            slots.take(work.kind == Kind.PERSON, () -> carryOut(runId, work));
         }
     }
 
+    /** Holds a write slot from its start until its result or failure is known. */
     private <T> void carryOut(UUID runId, Work<T> work) {
         VertxContexts.onNewContext(vertx, work.work).subscribe().with(
                 result -> {
+                    slots.release();
                     work.stored();
                     work.waiters.forEach(w -> w.complete(result));
                     takeNext(runId);
                 },
                 failure -> {
+                    slots.release();
                     // Refused for good: by the decider, by the database because another replica owns the run, or
                     // because the run's history fails verification: no retry makes a tampered chain whole, and
                     // retrying would only hold readiness down (StoreBacklogCheck). The run stays as it is; the

@@ -91,7 +91,8 @@ class MetricsTest {
         assertThat(after.delta(before, "antidote_outbox_published_total", Map.of())).isPositive();
         assertThat(after.sum("antidote_approvals_waiting")).isEqualTo(before.sum("antidote_approvals_waiting"));
         for (String gauge : List.of("antidote_outcomes_waiting", "antidote_decisions_waiting",
-                "antidote_steps_waiting_worker", "antidote_steps_running", "antidote_winrm_circuits_open",
+                "antidote_steps_waiting_worker", "antidote_writes_waiting_slot", "antidote_steps_running",
+                "antidote_winrm_circuits_open",
                 "antidote_winrm_sessions_waiting", "antidote_outbox_lag_seconds", "antidote_chain_failing_runs")) {
             assertThat(after.series(gauge)).as(gauge).isNotEmpty();
         }

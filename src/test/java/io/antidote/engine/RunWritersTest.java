@@ -160,4 +160,57 @@ class RunWritersTest {
             return Uni.createFrom().item(name);
         };
     }
+
+    @Test
+    void across_runs_no_more_writes_than_the_slots_are_carried_out_at_once_and_every_one_is() throws Exception {
+        RunWriters bounded = new RunWriters(vertx, 3);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        List<CompletableFuture<Integer>> done = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            done.add(bounded.write(UUID.randomUUID(), RunWriters.Kind.OUTCOME, () -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                return Uni.createFrom().item(n).onItem().delayIt().by(Duration.ofMillis(5))
+                        .invoke(running::decrementAndGet);
+            }).subscribeAsCompletionStage());
+        }
+        for (int i = 0; i < done.size(); i++) {
+            assertThat(done.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+        }
+        assertThat(most.get()).as("writes carried out at once, 40 runs and 3 slots").isEqualTo(3);
+        assertThat(bounded.waitingForSlot()).isZero();
+    }
+
+    @Test
+    void a_persons_command_waiting_for_a_slot_goes_before_the_engines_work_that_waited_longer() throws Exception {
+        RunWriters bounded = new RunWriters(vertx, 1);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<String> holding = bounded.write(UUID.randomUUID(), RunWriters.Kind.OUTCOME,
+                () -> Uni.createFrom().completionStage(release).replaceWith("holding")).subscribeAsCompletionStage();
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (String name : List.of("outcome-1", "outcome-2")) {
+            queued.add(bounded.write(UUID.randomUUID(), RunWriters.Kind.OUTCOME, record(order, name))
+                    .subscribeAsCompletionStage());
+        }
+        queued.add(bounded.write(UUID.randomUUID(), RunWriters.Kind.PERSON, record(order, "cancel"))
+                .subscribeAsCompletionStage());
+        await().atMost(Duration.ofSeconds(5)).until(() -> bounded.waitingForSlot() == 3);
+        assertThat(order).as("carried out while the only slot is held").isEmpty();
+
+        release.complete(null);
+        assertThat(holding.get(5, TimeUnit.SECONDS)).isEqualTo("holding");
+        for (CompletableFuture<String> f : queued) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactly("cancel", "outcome-1", "outcome-2");
+    }
+
+    private static Supplier<Uni<String>> record(List<String> order, String name) {
+        return () -> {
+            order.add(name);
+            return Uni.createFrom().item(name);
+        };
+    }
 }
